@@ -1,0 +1,64 @@
+# Developer entry points. Only python3 >= 3.11 is needed on the machine; everything else is
+# installed into .venv. Run `make run` and open http://127.0.0.1:8000.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+
+# run/migrate/demo are local development: DEBUG on unless DEBUG is already set, SQLite in var/,
+# and the filesystem:// Celery broker in var/ unless DATABASE_URL / REDIS_URL are set.
+# Tests import the settings the same way (Django itself runs the tests with DEBUG off); every
+# other variable, DATABASE_URL and REDIS_URL included, passes through unchanged.
+run migrate demo test: export DEBUG ?= true
+
+# SQLite and the filesystem:// broker (used when REDIS_URL is unset) live in var/.
+RUNTIME_DIRS := var
+
+.PHONY: run install test lint format migrate demo
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required; set PYTHON=python3.11 (or newer).")'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes (or the venv is new).
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+$(RUNTIME_DIRS):
+	@mkdir -p $@
+
+migrate: $(STAMP) | $(RUNTIME_DIRS)
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) demo
+
+# A worker with embedded beat runs beside the dev server and is stopped when the server exits.
+run: demo
+	@set -u; \
+	$(BIN)/celery -A governance worker -B --loglevel=info --schedule var/celerybeat-schedule & \
+	worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; \
+	trap 'exit 143' TERM; \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(STAMP) | $(RUNTIME_DIRS)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

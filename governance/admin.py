@@ -1,0 +1,156 @@
+"""The admin is an operator's tool. It changes state through the services, like every other
+caller, so the audit log and the roster's rules hold whichever door a change comes through."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from guardian.admin import GuardedModelAdmin
+
+from governance import permissions, services
+from governance.models import (
+    AuditEvent,
+    Module,
+    Notification,
+    Person,
+    Role,
+    RoleStatus,
+    TaxonomyChange,
+    TaxonomyRevision,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ServiceBackedAdmin(admin.ModelAdmin):
+    """Saves through `create_service` / `update_service`; records are never deleted here."""
+
+    service_fields: tuple[str, ...] = ()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in self.service_fields}
+        if change:
+            changed = {name: data[name] for name in form.changed_data if name in data}
+            saved = self.update(actor=request.user, obj=obj, data=changed)
+        else:
+            saved = self.create(actor=request.user, data=data)
+        obj.pk = saved.pk
+
+    def create(self, *, actor, data: dict):
+        raise NotImplementedError
+
+    def update(self, *, actor, obj, data: dict):
+        raise NotImplementedError
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceBackedAdmin):
+    list_display = ("full_name", "github", "affiliation", "user")
+    search_fields = ("full_name", "github", "email", "affiliation")
+    raw_id_fields = ("user",)
+    service_fields = ("full_name", "github", "email", "affiliation", "user")
+
+    def create(self, *, actor, data: dict) -> Person:
+        return services.person_create(actor=actor, **data)
+
+    def update(self, *, actor, obj: Person, data: dict) -> Person:
+        return services.person_update(actor=actor, person=obj, data=data)
+
+
+@admin.register(Module)
+class ModuleAdmin(ServiceBackedAdmin, GuardedModelAdmin):
+    list_display = ("name", "slug", "group", "status")
+    list_filter = ("group", "status")
+    search_fields = ("name", "slug", "includes")
+    prepopulated_fields = {"slug": ("name",)}
+    service_fields = ("name", "slug", "group", "description", "includes", "path_patterns")
+    readonly_fields = ("status",)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and permissions.can_change_module(request.user, obj):
+            return True
+        return super().has_change_permission(request, obj)
+
+    def create(self, *, actor, data: dict) -> Module:
+        return services.module_create(actor=actor, **data)
+
+    def update(self, *, actor, obj: Module, data: dict) -> Module:
+        return services.module_update(actor=actor, module=obj, data=data)
+
+
+@admin.register(Role)
+class RoleAdmin(ServiceBackedAdmin):
+    list_display = ("person", "kind", "module", "status", "started_on", "ended_on")
+    list_filter = ("status", "kind", "module__group")
+    search_fields = ("person__full_name", "person__github", "module__name")
+    raw_id_fields = ("person", "module")
+    service_fields = ("person", "kind", "module", "started_on")
+    actions = ("make_emeritus",)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A role's history is fixed once granted; it changes only by moving to emeritus.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def create(self, *, actor, data: dict) -> Role:
+        return services.role_grant(actor=actor, **data)
+
+    @admin.action(description="Move selected roles to emeritus (reason: decided by the core team)")
+    def make_emeritus(self, request: HttpRequest, queryset: QuerySet[Role]) -> None:
+        moved = 0
+        for role in queryset.filter(status=RoleStatus.ACTIVE):
+            try:
+                services.role_make_emeritus(
+                    actor=request.user, role=role, reason="Moved to emeritus by the core team."
+                )
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{role}: {error}", level=messages.ERROR)
+            else:
+                moved += 1
+        self.message_user(request, f"Moved {moved} role(s) to emeritus.")
+
+
+class TaxonomyChangeInline(admin.TabularInline):
+    model = TaxonomyChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("operation", "module", "source", "previous_name", "previous_slug")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(TaxonomyRevision)
+class TaxonomyRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "decided_on", "created_by")
+    inlines = (TaxonomyChangeInline,)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_label", "verb", "target_label")
+    list_filter = ("verb", "target_type")
+    search_fields = ("actor_label", "target_label", "verb")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "channel", "subject", "sent_at", "attempts")
+    list_filter = ("channel",)
+    search_fields = ("subject", "event_key", "recipient__username")
+    raw_id_fields = ("recipient",)
+    # Bodies may carry private feedback meant for one reader; operators see delivery state only.
+    exclude = ("body",)

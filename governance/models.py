@@ -1,0 +1,378 @@
+"""People, modules, roles, taxonomy revisions, the audit log and the notification outbox.
+
+Invariants live in the database (unique and check constraints) so that no code path, including
+the admin and raw bulk writes, can store a state the governance rules forbid.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from governance.validators import validate_path_patterns
+
+# GitHub's rules: 1 to 39 characters, ASCII letters, digits and single hyphens, and no hyphen at
+# either end. Written without look-arounds so that SQLite's and PostgreSQL's regex engines agree.
+GITHUB_HANDLE_PATTERN = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
+GITHUB_HANDLE_MAX_LENGTH = 39
+
+validate_github_handle = RegexValidator(
+    GITHUB_HANDLE_PATTERN,
+    message=(
+        "A GitHub handle has only letters, digits and single hyphens, "
+        "and cannot begin or end with a hyphen."
+    ),
+)
+
+
+class Person(models.Model):
+    full_name = models.CharField(max_length=200)
+    github = models.CharField(
+        "GitHub handle",
+        max_length=GITHUB_HANDLE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_github_handle],
+        help_text="Unique regardless of case. Empty for people listed without a handle.",
+    )
+    email = models.EmailField(blank=True)
+    affiliation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Employer. Membership belongs to the individual; this shows employer spread.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("github"),
+                condition=~Q(github=""),
+                name="person_github_unique_ci",
+                violation_error_message="Someone already has this GitHub handle.",
+            ),
+            models.CheckConstraint(
+                condition=Q(github="") | Q(github__regex=GITHUB_HANDLE_PATTERN),
+                name="person_github_valid",
+            ),
+            models.CheckConstraint(condition=~Q(full_name=""), name="person_full_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} (@{self.github})" if self.github else self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person_detail", args=[self.github]) if self.github else ""
+
+
+class ModuleGroup(models.TextChoices):
+    CORE = "core", "Core modules"
+    EXTERNAL = "external", "Core-governed external modules"
+    SUNSETTED = "sunsetted", "Sunsetted modules"
+
+
+class ModuleStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired by a taxonomy revision"
+
+
+class Module(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    group = models.CharField(max_length=20, choices=ModuleGroup.choices, default=ModuleGroup.CORE)
+    includes = models.CharField(
+        max_length=300, blank=True, help_text='Sub-areas it covers, e.g. "Dynamo, FX".'
+    )
+    path_patterns = models.TextField(
+        blank=True,
+        help_text="Repository paths it owns: one glob a line; a leading '-' excludes.",
+        validators=[validate_path_patterns],
+    )
+    status = models.CharField(
+        max_length=20, choices=ModuleStatus.choices, default=ModuleStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(status="active"),
+                name="module_active_name_unique_ci",
+                violation_error_message="An active module already has this name.",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="module_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(group__in=ModuleGroup.values), name="module_group_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ModuleStatus.values), name="module_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("module_detail", args=[self.slug])
+
+    @property
+    def patterns(self) -> list[str]:
+        return [line.strip() for line in self.path_patterns.splitlines() if line.strip()]
+
+
+class ModuleUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Module, on_delete=models.CASCADE)
+
+
+class ModuleGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Module, on_delete=models.CASCADE)
+
+
+class RoleKind(models.TextChoices):
+    LEAD_CORE_MAINTAINER = "lead_core_maintainer", "Lead core maintainer"
+    CORE_MAINTAINER = "core_maintainer", "Core maintainer"
+    CORE_REVIEWER = "core_reviewer", "Core reviewer"
+    MODULE_MAINTAINER = "module_maintainer", "Module maintainer"
+    MODULE_REVIEWER = "module_reviewer", "Module reviewer"
+
+
+MODULE_ROLE_KINDS = (RoleKind.MODULE_MAINTAINER, RoleKind.MODULE_REVIEWER)
+PROJECT_ROLE_KINDS = (
+    RoleKind.LEAD_CORE_MAINTAINER,
+    RoleKind.CORE_MAINTAINER,
+    RoleKind.CORE_REVIEWER,
+)
+
+
+class RoleStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EMERITUS = "emeritus", "Emeritus"
+
+
+class Role(models.Model):
+    """A person's role. Never deleted: retiring a role makes it emeritus, with a date and reason.
+
+    Reviewers may approve changes but have no vote in governance.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="roles")
+    kind = models.CharField(max_length=30, choices=RoleKind.choices)
+    module = models.ForeignKey(
+        Module, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
+    )
+    status = models.CharField(max_length=20, choices=RoleStatus.choices, default=RoleStatus.ACTIVE)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-started_on", "pk"]
+        indexes = [models.Index(fields=["module", "status"], name="role_module_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "module"],
+                condition=Q(status="active", module__isnull=False),
+                name="role_one_active_per_person_kind_module",
+                violation_error_message="This person already holds this role in this module.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=Q(status="active", module__isnull=True),
+                name="role_one_active_per_person_project_kind",
+                violation_error_message="This person already holds this role.",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(status="active", kind="lead_core_maintainer"),
+                name="role_one_active_lead_core_maintainer",
+                violation_error_message="There is already an active lead core maintainer.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=MODULE_ROLE_KINDS, module__isnull=False)
+                    | Q(kind__in=PROJECT_ROLE_KINDS, module__isnull=True)
+                ),
+                name="role_module_matches_kind",
+                violation_error_message="Module roles need a module; project roles have none.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="active", ended_on__isnull=True)
+                    | Q(status="emeritus", ended_on__isnull=False)
+                ),
+                name="role_end_date_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="role_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" of {self.module}" if self.module_id else ""
+        return f"{self.person}: {self.get_kind_display()}{where} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RoleStatus.ACTIVE
+
+
+class TaxonomyRevision(models.Model):
+    """One atomic change of the module taxonomy, decided on a date for a reason."""
+
+    title = models.CharField(max_length=200)
+    reason = models.TextField()
+    decided_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.decided_on:%Y-%m-%d})"
+
+
+class TaxonomyOperation(models.TextChoices):
+    ADD = "add", "Added"
+    RENAME = "rename", "Renamed"
+    MERGE = "merge", "Merged"
+    SPLIT = "split", "Split"
+    SUNSET = "sunset", "Sunsetted"
+
+
+class TaxonomyChange(models.Model):
+    """One step of a revision. `module` is the module it produced or changed; for a merge or a
+    split, `source` is the module it came from (which is retired unless it lives on)."""
+
+    revision = models.ForeignKey(TaxonomyRevision, on_delete=models.PROTECT, related_name="changes")
+    operation = models.CharField(max_length=20, choices=TaxonomyOperation.choices)
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="changes")
+    source = models.ForeignKey(
+        Module, null=True, blank=True, on_delete=models.PROTECT, related_name="successor_changes"
+    )
+    previous_name = models.CharField(max_length=200, blank=True)
+    previous_slug = models.SlugField(max_length=100, blank=True)
+    previous_includes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["revision", "pk"]
+        indexes = [models.Index(fields=["previous_slug"], name="taxonomy_previous_slug_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(operation__in=["merge", "split"], source__isnull=False)
+                    | Q(operation__in=["add", "rename", "sunset"], source__isnull=True)
+                ),
+                name="taxonomy_change_source_matches_operation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("module")), name="taxonomy_change_source_not_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_operation_display()}: {self.module}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of every state change, written by the services."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=150, help_text="Who acted, kept if the account goes away."
+    )
+    verb = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=60)
+    target_label = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.verb} {self.target_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    INBOX = "inbox", "In-app inbox"
+
+
+class Notification(models.Model):
+    """The outbox: one row per (event, recipient, channel). Sending marks `sent_at`; a rerun of
+    the sender skips sent rows and the unique constraint refuses a duplicate event."""
+
+    event_key = models.CharField(
+        max_length=200, help_text="Names the event, e.g. role-granted:42, so a rerun adds nothing."
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient", "channel"], name="notification_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=NotificationChannel.values),
+                name="notification_channel_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
+            models.Index(
+                fields=["recipient", "channel", "-created_at"], name="notification_inbox_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.recipient}: {self.subject}"

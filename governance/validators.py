@@ -1,0 +1,34 @@
+"""Validators shared by forms, services and imports."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+MAX_PATTERN_LENGTH = 300
+# Glob characters GitHub and merge rules understand; anything else (spaces, backslashes, quotes,
+# control characters) would be read differently by the tools that consume the exported files.
+PATTERN_CHARACTERS = re.compile(r"^-?[A-Za-z0-9_.*?\[\]{}/+@=,~!-]+$")
+
+
+def validate_path_patterns(text: str) -> None:
+    """One glob a line, relative to the repository root; a leading '-' excludes."""
+    errors = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        pattern = raw.strip()
+        if not pattern:
+            continue
+        body = pattern.removeprefix("-")
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            errors.append(f"line {number}: longer than {MAX_PATTERN_LENGTH} characters")
+        elif not PATTERN_CHARACTERS.match(pattern):
+            errors.append(f"line {number}: {pattern!r} has a space or a character globs reject")
+        elif body.startswith("/"):
+            errors.append(f"line {number}: {pattern!r} must be relative, without a leading '/'")
+        elif ".." in body.split("/"):
+            errors.append(f"line {number}: {pattern!r} must not climb out with '..'")
+        elif not body or body == "-":
+            errors.append(f"line {number}: {pattern!r} names no path")
+    if errors:
+        raise ValidationError(
+            "Invalid path patterns: " + "; ".join(errors) + ".", code="invalid_path_pattern"
+        )
