@@ -22,6 +22,7 @@ def make_filesystem_broker_folders(sender: Celery, **kwargs) -> None:
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
 
+
 # Periodic scans read timestamps from the database; no task is scheduled with eta/countdown.
 app.conf.beat_schedule = {
     "notifications-sweep": {

@@ -179,6 +179,14 @@ class Role(models.Model):
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    ended_by_revision = models.ForeignKey(
+        "TaxonomyRevision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ended_roles",
+        help_text="Set when the role ended because a taxonomy revision moved it to another module.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -222,6 +230,10 @@ class Role(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="role_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(ended_by_revision__isnull=True) | Q(status="emeritus"),
+                name="role_moved_only_when_ended",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,6 +243,10 @@ class Role(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == RoleStatus.ACTIVE
+
+    @property
+    def was_moved(self) -> bool:
+        return self.ended_by_revision_id is not None
 
 
 class TaxonomyRevision(models.Model):

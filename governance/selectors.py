@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
 from governance.models import (
@@ -100,20 +100,25 @@ def person_for_page(github: str) -> Person | None:
 
 
 def core_team() -> QuerySet[Role]:
+    """Active core maintainers, the lead first. One query."""
+    lead_first = Case(When(kind=RoleKind.LEAD_CORE_MAINTAINER, then=0), default=1)
     return (
         Role.objects.filter(
             status=RoleStatus.ACTIVE,
             kind__in=[RoleKind.LEAD_CORE_MAINTAINER, RoleKind.CORE_MAINTAINER],
         )
         .select_related("person")
-        .order_by("kind", "person__full_name")
+        .order_by(lead_first, "person__full_name", "pk")
     )
 
 
 def roster_changes_latest(limit: int = 10) -> QuerySet[Role]:
-    """Roles most recently granted or moved to emeritus, newest first. One query."""
+    """Roles most recently granted or moved to emeritus, newest first. One query.
+
+    A role that a taxonomy revision moved is left out: its successor role tells the change."""
     return (
-        Role.objects.select_related("person", "module")
+        Role.objects.filter(ended_by_revision__isnull=True)
+        .select_related("person", "module")
         .annotate(changed_on=Coalesce("ended_on", "started_on"))
         .order_by("-changed_on", "-pk")[:limit]
     )

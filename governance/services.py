@@ -226,12 +226,21 @@ def role_grant(
     return role
 
 
-def _role_end(*, actor, role: Role, ended_on: datetime.date, reason: str, verb: str) -> Role:
+def _role_end(
+    *,
+    actor,
+    role: Role,
+    ended_on: datetime.date,
+    reason: str,
+    verb: str,
+    revision: TaxonomyRevision | None = None,
+) -> Role:
     if role.status != RoleStatus.ACTIVE:
         raise ValidationError("This role has already ended.")
     role.status = RoleStatus.EMERITUS
     role.ended_on = ended_on
     role.end_reason = reason
+    role.ended_by_revision = revision
     _save_validated(role)
     audit_record(actor=actor, verb=verb, target=role, data={"reason": reason})
     return role
@@ -370,6 +379,7 @@ class _Revision:
                 ended_on=self.revision.decided_on,
                 reason=f"{source.name} was reorganised into {names} ({self.revision.title}).",
                 verb="role.moved",
+                revision=self.revision,
             )
             for target in targets:
                 already = Role.objects.filter(

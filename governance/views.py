@@ -49,7 +49,8 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "module": module,
             "maintainers": [r for r in roles if r.kind == MODULE_MAINTAINER and r.is_active],
             "reviewers": [r for r in roles if r.kind == MODULE_REVIEWER and r.is_active],
-            "former": [r for r in roles if not r.is_active],
+            "emeritus": [r for r in roles if not r.is_active and not r.was_moved],
+            "moved": [r for r in roles if r.was_moved],
             "history": list(module.changes.all()) + module.successors,
         },
     )
