@@ -29,4 +29,12 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.notifications_sweep",
         "schedule": crontab(minute="*"),
     },
+    "nominations-close-due-votes": {
+        "task": "nominations.tasks.voting_close_due",
+        "schedule": crontab(minute="*"),
+    },
+    "nominations-remind-voters": {
+        "task": "nominations.tasks.voting_remind_due",
+        "schedule": crontab(minute="*/15"),
+    },
 }

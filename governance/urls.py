@@ -10,6 +10,8 @@ urlpatterns = [
     path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
     path("people/<str:github>/", views.person_detail, name="person_detail"),
     path("inbox/", views.inbox, name="inbox"),
+    path("nominations/", include("nominations.urls")),
+    path("", include("nominations.public_urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/password_reset/",

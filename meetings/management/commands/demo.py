@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from governance.demo import DemoLoader
+from nominations.demo import NominationDemoLoader
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             DemoLoader(password=settings.DEMO_PASSWORD, log=self.stdout.write).load()
+            NominationDemoLoader(log=self.stdout.write).load()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data is loaded. Sign in as lead, core1..core4, maintainer, nominator, "

@@ -1,0 +1,205 @@
+"""Forms parse and bound input; the services decide what the input may change."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from governance.models import (
+    GITHUB_HANDLE_MAX_LENGTH,
+    Module,
+    ModuleStatus,
+    Person,
+    Role,
+    RoleStatus,
+    validate_github_handle,
+)
+from nominations.models import (
+    COMMENT_MAX_LENGTH,
+    EVIDENCE_MAX_LENGTH,
+    MODULE_KINDS,
+    Choice,
+    Criterion,
+    NominationKind,
+    Outcome,
+)
+
+REQUESTABLE_KINDS = [
+    (kind.value, kind.label)
+    for kind in NominationKind
+    if kind not in (NominationKind.EMERITUS, NominationKind.REMOVAL)
+]
+
+
+class ActiveModuleChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            queryset=Module.objects.filter(status=ModuleStatus.ACTIVE).order_by("name"),
+            required=False,
+            empty_label="(not a module role)",
+            **kwargs,
+        )
+
+
+class MarkdownField(forms.CharField):
+    def __init__(self, *, max_length: int = EVIDENCE_MAX_LENGTH, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6}))
+        kwargs.setdefault("help_text", "Markdown: links, lists, emphasis. HTML is shown as text.")
+        super().__init__(max_length=max_length, strip=True, **kwargs)
+
+
+def _module_for(cleaned: dict, form: forms.Form) -> None:
+    kind, module = cleaned.get("kind"), cleaned.get("module")
+    if kind in MODULE_KINDS and module is None:
+        form.add_error("module", "Choose the module this nomination is for.")
+    if kind and kind not in MODULE_KINDS and module is not None:
+        form.add_error("module", "Only module maintainer and reviewer nominations name a module.")
+
+
+class NominationRequestForm(forms.Form):
+    nominee_name = forms.CharField(label="Nominee's full name", max_length=200)
+    nominee_github = forms.CharField(
+        label="Nominee's GitHub handle",
+        max_length=GITHUB_HANDLE_MAX_LENGTH,
+        validators=[validate_github_handle],
+        help_text="Yourself, if this is a self-nomination.",
+    )
+    kind = forms.ChoiceField(label="Role", choices=REQUESTABLE_KINDS)
+    module = ActiveModuleChoiceField()
+    rationale = MarkdownField(
+        help_text="Why this person, with links: reviews, issues triaged, designs, commitment."
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _module_for(cleaned, self)
+        return cleaned
+
+
+class TriageForm(forms.Form):
+    DECISIONS = [("take_up", "Take up as a draft"), ("reject", "Reject"), ("spam", "Spam")]
+    decision = forms.ChoiceField(choices=DECISIONS)
+    reason = forms.CharField(
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the requester when you reject.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason"):
+            self.add_error("reason", "Give the requester a reason.")
+        return cleaned
+
+
+class NominationForm(forms.Form):
+    nominee = forms.ModelChoiceField(queryset=Person.objects.order_by("full_name"))
+    kind = forms.ChoiceField(label="Role", choices=NominationKind.choices)
+    module = ActiveModuleChoiceField()
+    ending_role = forms.ModelChoiceField(
+        queryset=Role.objects.filter(status=RoleStatus.ACTIVE).select_related("person", "module"),
+        required=False,
+        help_text="For a move to emeritus or a removal: the role it would end.",
+    )
+    rationale = MarkdownField()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("kind") in (NominationKind.EMERITUS, NominationKind.REMOVAL):
+            if cleaned.get("ending_role") is None:
+                self.add_error("ending_role", "Choose the role this would end.")
+        else:
+            _module_for(cleaned, self)
+        return cleaned
+
+
+class EvidenceForm(forms.Form):
+    criterion = forms.ChoiceField(choices=Criterion.choices)
+    body = MarkdownField(label="Evidence")
+
+
+class InviteForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Maintainers of the module to invite",
+    )
+
+    def __init__(self, *args, module: Module, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                person__roles__module=module,
+                person__roles__kind="module_maintainer",
+                person__roles__status=RoleStatus.ACTIVE,
+            )
+            .distinct()
+            .order_by("username")
+        )
+
+
+class VotingOpenForm(forms.Form):
+    deadline = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="UTC. Leave empty for the policy's default length.",
+    )
+    recused = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Recused for a conflict of interest",
+    )
+    recusal_reason = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, electorate, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recused"].queryset = get_user_model().objects.filter(
+            pk__in=[user.pk for user in electorate]
+        )
+
+    def clean_deadline(self) -> datetime.datetime | None:
+        deadline = self.cleaned_data.get("deadline")
+        if deadline is not None and deadline <= timezone.now():
+            raise forms.ValidationError("The deadline must be in the future.")
+        return deadline
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("recused") and not cleaned.get("recusal_reason"):
+            self.add_error("recusal_reason", "Say what the conflict of interest is.")
+        reason = cleaned.get("recusal_reason", "")
+        cleaned["recusals"] = {user.pk: reason for user in cleaned.get("recused", [])}
+        return cleaned
+
+
+class BallotForm(forms.Form):
+    choice = forms.ChoiceField(choices=Choice.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. Read by the core maintainers after the close.",
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    reasons = MarkdownField(label="Reasons")
+
+
+class FeedbackForm(forms.Form):
+    to_nominee = MarkdownField(label="Feedback to the nominee")
+    to_nominators = MarkdownField(label="Feedback to the nominators")
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is withdrawn",
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

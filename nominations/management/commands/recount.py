@@ -1,0 +1,42 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from nominations.models import Nomination, Status
+from nominations.services import NominationError, count_ledger
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every closed tally from the ballot ledger and verify each hash chain. "
+        "Exits non-zero on any mismatch."
+    )
+
+    def handle(self, *args, **options) -> None:
+        problems = []
+        checked = 0
+        closed = Nomination.objects.filter(
+            status__in=[Status.CLOSED, Status.DECIDED], tally__isnull=False
+        ).select_related("tally")
+        for nomination in closed.order_by("pk").iterator():
+            checked += 1
+            try:
+                count, head = count_ledger(nomination)
+            except NominationError as error:
+                problems.append(" ".join(error.messages))
+                continue
+            tally = nomination.tally
+            stored = (tally.electorate, tally.approve, tally.decline, tally.abstain)
+            recounted = (count.electorate, count.approve, count.decline, count.abstain)
+            if stored != recounted:
+                problems.append(
+                    f"Nomination #{nomination.pk}: stored tally {stored} differs from the "
+                    f"ledger's {recounted} (electorate, approve, decline, abstain)."
+                )
+            if head != tally.ledger_head:
+                problems.append(
+                    f"Nomination #{nomination.pk}: the ledger head changed after the close."
+                )
+        for problem in problems:
+            self.stderr.write(problem)
+        if problems:
+            raise CommandError(f"{len(problems)} problem(s) in {checked} closed tallies.")
+        self.stdout.write(self.style.SUCCESS(f"Recounted {checked} closed tallies: all match."))

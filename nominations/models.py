@@ -1,0 +1,444 @@
+"""Nominations: intake requests, private evidence, the ballot ledger, decisions and feedback.
+
+A nomination's life: draft -> open (gathering evidence) -> voting -> closed (the tally is final)
+-> decided (accepted or declined); it may be withdrawn at any point before the decision.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from governance.models import Module, Person, Role, RoleKind
+
+EVIDENCE_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 2_000
+
+
+class NominationKind(models.TextChoices):
+    MODULE_MAINTAINER = "module_maintainer", "Module maintainer"
+    MODULE_REVIEWER = "module_reviewer", "Module reviewer"
+    CORE_MAINTAINER = "core_maintainer", "Core maintainer"
+    CORE_REVIEWER = "core_reviewer", "Core reviewer"
+    EMERITUS = "emeritus", "Move to emeritus"
+    REMOVAL = "removal", "Removal"
+
+
+MODULE_KINDS = (NominationKind.MODULE_MAINTAINER, NominationKind.MODULE_REVIEWER)
+GRANTING_KINDS = {
+    NominationKind.MODULE_MAINTAINER: RoleKind.MODULE_MAINTAINER,
+    NominationKind.MODULE_REVIEWER: RoleKind.MODULE_REVIEWER,
+    NominationKind.CORE_MAINTAINER: RoleKind.CORE_MAINTAINER,
+    NominationKind.CORE_REVIEWER: RoleKind.CORE_REVIEWER,
+}
+ENDING_KINDS = (NominationKind.EMERITUS, NominationKind.REMOVAL)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open for evidence"
+    VOTING = "voting", "Voting"
+    CLOSED = "closed", "Voting closed, awaiting decision"
+    DECIDED = "decided", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+LIVE_STATUSES = (Status.DRAFT, Status.OPEN, Status.VOTING, Status.CLOSED)
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the core maintainers"
+    TAKEN_UP = "taken_up", "Taken up as a nomination"
+    REJECTED = "rejected", "Not taken up"
+    SPAM = "spam", "Rejected as spam"
+
+
+class NominationRequest(models.Model):
+    """A request from any signed-in person (self-nominations included) that core maintainers
+    triage: take up as a draft nomination, or desk-reject with a reason the requester sees."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nomination_requests"
+    )
+    nominee_name = models.CharField(max_length=200)
+    nominee_github = models.CharField("Nominee's GitHub handle", max_length=39)
+    kind = models.CharField(max_length=30, choices=NominationKind.choices)
+    module = models.ForeignKey(
+        Module, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rationale = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    triage_reason = models.TextField(blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="request_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MODULE_KINDS, module__isnull=False)
+                | (~Q(kind__in=MODULE_KINDS) & Q(module__isnull=True)),
+                name="request_module_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(triaged_at__isnull=False),
+                name="request_triaged_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request: {self.nominee_name} as {self.get_kind_display()}"
+
+
+class Nomination(models.Model):
+    nominee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nominations")
+    kind = models.CharField(max_length=30, choices=NominationKind.choices)
+    module = models.ForeignKey(
+        Module, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )
+    ending_role = models.ForeignKey(
+        Role,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a move to emeritus or a removal: the role it would end.",
+    )
+    nominators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="nominations_made", blank=True
+    )
+    rationale = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    request = models.OneToOneField(
+        NominationRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nomination",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    policy = models.JSONField(
+        default=dict, blank=True, help_text="The policy in force, frozen when voting opened."
+    )
+    voting_deadline = models.DateTimeField(null=True, blank=True)
+    voting_opened_at = models.DateTimeField(null=True, blank=True)
+    voting_closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("vote", "Vote on this nomination"),
+            ("view_evidence", "Read this nomination's evidence thread"),
+            ("add_evidence", "Add to this nomination's evidence thread"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["voting_deadline"],
+                condition=Q(status="voting"),
+                name="nomination_voting_deadline_idx",
+            ),
+            models.Index(fields=["status", "-updated_at"], name="nomination_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nominee", "kind", "module"],
+                condition=Q(status__in=LIVE_STATUSES, module__isnull=False),
+                name="nomination_one_live_per_module_role",
+                violation_error_message="This person already has a live nomination for this role.",
+            ),
+            models.UniqueConstraint(
+                fields=["nominee", "kind"],
+                condition=Q(status__in=LIVE_STATUSES, module__isnull=True),
+                name="nomination_one_live_per_project_role",
+                violation_error_message="This person already has a live nomination for this role.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MODULE_KINDS, module__isnull=False)
+                | Q(kind__in=ENDING_KINDS)
+                | (~Q(kind__in=MODULE_KINDS) & Q(module__isnull=True)),
+                name="nomination_module_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=ENDING_KINDS) | Q(ending_role__isnull=False),
+                name="nomination_ending_names_role",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="decided") & ~Q(outcome=""))
+                | (~Q(status="decided") & Q(outcome="")),
+                name="nomination_outcome_iff_decided",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["voting", "closed", "decided"])
+                | Q(voting_deadline__isnull=False, voting_opened_at__isnull=False),
+                name="nomination_voting_has_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominee.full_name}: {self.role_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("nominations:detail", args=[self.pk])
+
+    @property
+    def role_title(self) -> str:
+        label = self.get_kind_display()
+        if self.module_id:
+            return f"{label} of {self.module.name}"
+        if self.ending_role_id:
+            return f"{label} ({self.ending_role.get_kind_display().lower()})"
+        return label
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+
+class NominationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Nomination, on_delete=models.CASCADE)
+
+
+class NominationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Nomination, on_delete=models.CASCADE)
+
+
+class Criterion(models.TextChoices):
+    CONTRIBUTIONS = "contributions", "Depth and breadth of code, review and design contributions"
+    TRIAGE = "triage", "Issue triage"
+    QUALITY = "quality", "Holds the quality bar"
+    COMMITMENT = "commitment", "Commitment to maintain"
+    MODULE_SUPPORT = "module_support", "Support from the module's maintainers"
+    POSITIVE = "positive", "Positive testimonial"
+    NEGATIVE = "negative", "Negative testimonial"
+    GENERAL = "general", "General"
+
+
+class EvidenceEntry(models.Model):
+    """One entry of the private evidence thread, in Markdown. Edits are kept as revisions."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    criterion = models.CharField(max_length=30, choices=Criterion.choices)
+    body = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["nomination", "created_at"], name="evidence_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"Evidence #{self.pk} on nomination #{self.nomination_id}"
+
+
+class EvidenceRevision(models.Model):
+    """The text an entry had before an edit."""
+
+    entry = models.ForeignKey(EvidenceEntry, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    criterion = models.CharField(max_length=30, choices=Criterion.choices)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Earlier text of evidence #{self.entry_id}"
+
+
+class Elector(models.Model):
+    """A member of the electorate, frozen when voting opened. Recused members stay listed, with
+    their reason, and cannot vote."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="electors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recused = models.BooleanField(default=False)
+    recusal_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "user"], name="elector_once"),
+            models.CheckConstraint(
+                condition=Q(recused=False) | ~Q(recusal_reason=""),
+                name="elector_recusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Elector {self.user_id} of nomination #{self.nomination_id}"
+
+
+class Choice(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    DECLINE = "decline", "Decline"
+    ABSTAIN = "abstain", "Abstain"
+
+
+GENESIS_HASH = "0" * 64
+
+
+class Ballot(models.Model):
+    """The ledger: every cast is a new row, never edited, chained by hash within its nomination.
+
+    The latest cast of a voter is live; casting again supersedes it. `superseded_at` is the only
+    field ever updated, and it is outside the hash, so the chain proves every cast as cast.
+    """
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="ballots")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveIntegerField()
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+    comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
+    cast_at = models.DateTimeField(default=timezone.now)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["nomination", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "sequence"], name="ballot_sequence_once"),
+            models.UniqueConstraint(
+                fields=["nomination", "voter"],
+                condition=Q(superseded_at__isnull=True),
+                name="ballot_one_live_per_voter",
+            ),
+            models.CheckConstraint(
+                condition=Q(choice__in=Choice.values), name="ballot_choice_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ballot {self.sequence} on nomination #{self.nomination_id}"
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            {
+                "nomination": self.nomination_id,
+                "sequence": self.sequence,
+                "voter": self.voter_id,
+                "choice": self.choice,
+                "comment": self.comment,
+                "cast_at": self.cast_at.isoformat(),
+                "previous": self.previous_hash,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class Tally(models.Model):
+    """The count stored when voting closed. `manage.py recount` recomputes it from the ledger."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="tally")
+    electorate = models.PositiveIntegerField()
+    approve = models.PositiveIntegerField()
+    decline = models.PositiveIntegerField()
+    abstain = models.PositiveIntegerField()
+    quorum_met = models.BooleanField()
+    passed = models.BooleanField()
+    ledger_head = models.CharField(max_length=64)
+    closed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "tallies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(passed=False) | Q(quorum_met=True), name="tally_pass_needs_quorum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tally of nomination #{self.nomination_id}"
+
+    @property
+    def votes(self) -> int:
+        return self.approve + self.decline + self.abstain
+
+
+class Decision(models.Model):
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reasons = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Decision on nomination #{self.nomination_id}: {self.outcome}"
+
+
+class Feedback(models.Model):
+    """Private feedback, drafted by core maintainers and released after the decision."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE, related_name="feedback")
+    to_nominee = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    to_nominators = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Feedback on nomination #{self.nomination_id}"
+
+
+class Announcement(models.Model):
+    """The public word on an accepted nomination. Its release applies the role change."""
+
+    nomination = models.OneToOneField(
+        Nomination, on_delete=models.PROTECT, related_name="announcement"
+    )
+    text = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-released_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["-released_at"],
+                condition=Q(released_at__isnull=False),
+                name="announcement_released_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

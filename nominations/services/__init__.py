@@ -1,0 +1,55 @@
+"""Every state change of a nomination, from the request to the announcement.
+
+Split by stage; callers use `from nominations import services` and the names below.
+"""
+
+from nominations.services.common import NominationError, core_maintainer_users
+from nominations.services.intake import (
+    evidence_add,
+    evidence_edit,
+    evidence_invite,
+    nomination_create,
+    nomination_open,
+    nomination_request_reject,
+    nomination_request_submit,
+    nomination_request_take_up,
+)
+from nominations.services.outcome import (
+    announcement_release,
+    feedback_release,
+    feedback_save,
+    nomination_decide,
+    nomination_withdraw,
+)
+from nominations.services.voting import (
+    ballot_cast,
+    count_ledger,
+    voting_close,
+    voting_close_due,
+    voting_open,
+    voting_remind_due,
+)
+
+__all__ = [
+    "NominationError",
+    "announcement_release",
+    "ballot_cast",
+    "core_maintainer_users",
+    "count_ledger",
+    "evidence_add",
+    "evidence_edit",
+    "evidence_invite",
+    "feedback_release",
+    "feedback_save",
+    "nomination_create",
+    "nomination_decide",
+    "nomination_open",
+    "nomination_request_reject",
+    "nomination_request_submit",
+    "nomination_request_take_up",
+    "nomination_withdraw",
+    "voting_close",
+    "voting_close_due",
+    "voting_open",
+    "voting_remind_due",
+]

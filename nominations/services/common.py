@@ -1,0 +1,86 @@
+"""Helpers shared by the nomination services: permission, text and locking rules."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from governance import permissions
+from governance.models import RoleKind, RoleStatus
+from governance.services import notification_queue
+from nominations.models import (
+    EVIDENCE_MAX_LENGTH,
+    Elector,
+    Nomination,
+)
+
+VOTE_PERMISSION = "nominations.vote"
+EVIDENCE_PERMISSIONS = ("nominations.view_evidence", "nominations.add_evidence")
+
+
+class NominationError(ValidationError):
+    """A request the nomination's state does not allow (voting closed, withdrawn, ...)."""
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def clean_text(value: str, *, field: str, limit: int = EVIDENCE_MAX_LENGTH, required: bool = True):
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: "This cannot be empty."})
+    if len(value) > limit:
+        raise ValidationError({field: f"Keep this under {limit:,} characters ({len(value):,})."})
+    if "\x00" in value:
+        raise ValidationError({field: "This text contains a NUL character."})
+    return value
+
+
+def locked(nomination: Nomination) -> Nomination:
+    return (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("nominee", "module", "ending_role")
+        .get(pk=nomination.pk)
+    )
+
+
+def touch(nomination: Nomination, **fields) -> None:
+    for name, value in fields.items():
+        setattr(nomination, name, value)
+    nomination.updated_at = timezone.now()
+    nomination.save(update_fields=[*fields, "updated_at"])
+
+
+def core_maintainer_users() -> list:
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            person__roles__status=RoleStatus.ACTIVE,
+            person__roles__kind__in=[RoleKind.CORE_MAINTAINER, RoleKind.LEAD_CORE_MAINTAINER],
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def invited_users(nomination: Nomination) -> list:
+    return permissions.users_granted("nominations.view_evidence", nomination)
+
+
+def revoke_votes(nomination: Nomination) -> None:
+    for elector in Elector.objects.filter(nomination=nomination).select_related("user"):
+        permissions.revoke_object_permission(VOTE_PERMISSION, elector.user, nomination)
+
+
+def notify(nomination: Nomination, event: str, recipients: Iterable, subject: str, body: str):
+    notification_queue(
+        event_key=f"nomination-{event}:{nomination.pk}",
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        url=nomination.get_absolute_url(),
+    )

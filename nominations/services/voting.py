@@ -1,0 +1,283 @@
+"""Voting, as DESIGN.md sets it out: the electorate is frozen when voting opens; each cast is
+appended to a hash-chained ledger under a row lock on the nomination, so no ballot lands after the
+close; one live ballot per voter is a database constraint."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from governance import permissions
+from governance.services import audit_record
+from nominations.models import (
+    COMMENT_MAX_LENGTH,
+    GENESIS_HASH,
+    Ballot,
+    Choice,
+    Elector,
+    Nomination,
+    Status,
+    Tally,
+)
+from nominations.policy import Count, policy_for, quorum_met, threshold_met
+from nominations.services.common import (
+    VOTE_PERMISSION,
+    NominationError,
+    clean_text,
+    core_maintainer_users,
+    locked,
+    notify,
+    require,
+    revoke_votes,
+    touch,
+)
+
+REMINDER_BEFORE = datetime.timedelta(hours=24)
+
+
+# Voting ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def voting_open(
+    *,
+    actor,
+    nomination: Nomination,
+    deadline: datetime.datetime | None = None,
+    recusals: dict | None = None,
+) -> Nomination:
+    """Freeze the electorate (active core maintainers, the nominee always recused) and the
+    policy, grant each voter the per-object vote permission, and notify them."""
+    require(permissions.can_manage_nominations(actor), "Only core maintainers start a vote.")
+    nomination = locked(nomination)
+    if nomination.status != Status.OPEN:
+        raise NominationError("Voting starts on a nomination that is open for evidence.")
+    policy = policy_for(nomination.kind)
+    now = timezone.now()
+    deadline = deadline or now + datetime.timedelta(days=policy.voting_days)
+    if deadline <= now + datetime.timedelta(minutes=5):
+        raise ValidationError({"deadline": "The deadline must be at least five minutes away."})
+    recusals = {user_id: reason.strip() for user_id, reason in (recusals or {}).items()}
+    if any(not reason for reason in recusals.values()):
+        raise ValidationError({"recusals": "Give the conflict of interest for each recusal."})
+    electorate = core_maintainer_users()
+    unknown = set(recusals) - {user.pk for user in electorate}
+    if unknown:
+        raise ValidationError({"recusals": "Only core maintainers can be recused."})
+    electors = []
+    for user in electorate:
+        if user.pk == nomination.nominee.user_id:
+            reason = "The nominee does not vote on their own nomination."
+        else:
+            reason = recusals.get(user.pk, "")
+        electors.append(
+            Elector(nomination=nomination, user=user, recused=bool(reason), recusal_reason=reason)
+        )
+    voters = [elector.user for elector in electors if not elector.recused]
+    if not voters:
+        raise NominationError("No core maintainer is left to vote.")
+    Elector.objects.bulk_create(electors)
+    for user in voters:
+        permissions.grant_object_permission(VOTE_PERMISSION, user, nomination)
+    touch(
+        nomination,
+        status=Status.VOTING,
+        policy=policy.frozen(),
+        voting_opened_at=now,
+        voting_deadline=deadline,
+    )
+    audit_record(
+        actor=actor,
+        verb="nomination.voting_opened",
+        target=nomination,
+        data={"electorate": [user.pk for user in voters], "deadline": deadline.isoformat()},
+    )
+    notify(
+        nomination,
+        "voting",
+        voters,
+        f"Your vote is needed: {nomination}",
+        f"Voting is open until {deadline:%Y-%m-%d %H:%M} UTC. Read the evidence and vote.",
+    )
+    return nomination
+
+
+def _live_ballots(nomination: Nomination):
+    return Ballot.objects.filter(nomination=nomination, superseded_at__isnull=True)
+
+
+def _voters(nomination: Nomination) -> set[int]:
+    return set(
+        Elector.objects.filter(nomination=nomination, recused=False).values_list("user", flat=True)
+    )
+
+
+@transaction.atomic
+def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = "") -> Ballot:
+    nomination = locked(nomination)
+    if nomination.status != Status.VOTING:
+        raise NominationError("Voting on this nomination is closed; your vote was not recorded.")
+    now = timezone.now()
+    if nomination.voting_deadline <= now:
+        raise NominationError("The deadline has passed; your vote was not recorded.")
+    if not permissions.can_vote(actor, nomination) or actor.pk not in _voters(nomination):
+        raise PermissionDenied("You are not in the electorate of this nomination.")
+    if choice not in Choice.values:
+        raise ValidationError({"choice": "Choose approve, decline or abstain."})
+    comment = clean_text(comment, field="comment", limit=COMMENT_MAX_LENGTH, required=False)
+    live = _live_ballots(nomination).filter(voter=actor).first()
+    if live is not None and live.choice == choice and live.comment == comment:
+        return live
+    last = Ballot.objects.filter(nomination=nomination).order_by("-sequence").first()
+    _live_ballots(nomination).filter(voter=actor).update(superseded_at=now)
+    ballot = Ballot(
+        nomination=nomination,
+        voter=actor,
+        sequence=(last.sequence + 1) if last else 1,
+        choice=choice,
+        comment=comment,
+        cast_at=now,
+        previous_hash=last.entry_hash if last else GENESIS_HASH,
+    )
+    ballot.entry_hash = ballot.compute_hash()
+    ballot.save()
+    audit_record(
+        actor=actor, verb="ballot.cast", target=nomination, data={"sequence": ballot.sequence}
+    )
+    everyone_voted = _voters(nomination) <= set(
+        _live_ballots(nomination).values_list("voter", flat=True)
+    )
+    if everyone_voted and nomination.policy.get("early_close"):
+        _close(actor=None, nomination=nomination, now=now)
+    return ballot
+
+
+def count_ledger(nomination: Nomination) -> tuple[Count, str]:
+    """Count the latest cast of each elector, straight from the ledger; verify the chain.
+
+    Returns the count and the head hash. Raises NominationError if the chain is broken.
+    """
+    previous = GENESIS_HASH
+    latest: dict[int, str] = {}
+    for ballot in Ballot.objects.filter(nomination=nomination).order_by("sequence"):
+        if ballot.previous_hash != previous or ballot.compute_hash() != ballot.entry_hash:
+            raise NominationError(
+                f"The ledger of nomination #{nomination.pk} is broken at ballot {ballot.sequence}."
+            )
+        latest[ballot.voter_id] = ballot.choice
+        previous = ballot.entry_hash
+    voters = _voters(nomination)
+    strays = set(latest) - voters
+    if strays:
+        raise NominationError(
+            f"The ledger of nomination #{nomination.pk} holds ballots from outside the electorate."
+        )
+    choices = list(latest.values())
+    count = Count(
+        electorate=len(voters),
+        approve=choices.count(Choice.APPROVE),
+        decline=choices.count(Choice.DECLINE),
+        abstain=choices.count(Choice.ABSTAIN),
+    )
+    return count, previous
+
+
+def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:
+    count, head = count_ledger(nomination)
+    met = quorum_met(nomination.policy, count)
+    tally = Tally.objects.create(
+        nomination=nomination,
+        electorate=count.electorate,
+        approve=count.approve,
+        decline=count.decline,
+        abstain=count.abstain,
+        quorum_met=met,
+        passed=met and threshold_met(nomination.policy, count),
+        ledger_head=head,
+        closed_at=now,
+    )
+    revoke_votes(nomination)
+    touch(nomination, status=Status.CLOSED, voting_closed_at=now)
+    audit_record(
+        actor=actor,
+        verb="nomination.voting_closed",
+        target=nomination,
+        data={"passed": tally.passed, "quorum_met": tally.quorum_met},
+    )
+    result = "passed" if tally.passed else "did not pass"
+    notify(
+        nomination,
+        "closed",
+        core_maintainer_users(),
+        f"Voting closed: {nomination}",
+        f"Voting has closed and the vote {result}. The decision is recorded next.",
+    )
+    return tally
+
+
+@transaction.atomic
+def voting_close(*, actor, nomination: Nomination) -> Tally:
+    """Close at or after the deadline (the beat scan), or early once everyone has voted.
+
+    Idempotent: closing a closed nomination returns its tally and changes nothing.
+    """
+    if actor is not None:
+        require(permissions.can_manage_nominations(actor), "Only core maintainers close votes.")
+    nomination = locked(nomination)
+    if nomination.status in (Status.CLOSED, Status.DECIDED):
+        return nomination.tally
+    if nomination.status != Status.VOTING:
+        raise NominationError("This nomination is not in voting.")
+    now = timezone.now()
+    if nomination.voting_deadline > now:
+        voted = set(_live_ballots(nomination).values_list("voter", flat=True))
+        if not _voters(nomination) <= voted:
+            raise NominationError("Voting closes early only once everyone has voted.")
+    return _close(actor=actor, nomination=nomination, now=now)
+
+
+def voting_close_due() -> int:
+    """The beat scan: close every vote whose deadline has passed, each in its own transaction."""
+    due = Nomination.objects.filter(
+        status=Status.VOTING, voting_deadline__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    closed = 0
+    for pk in list(due):
+        with transaction.atomic():
+            nomination = locked(Nomination(pk=pk))
+            if nomination.status == Status.VOTING and nomination.voting_deadline <= timezone.now():
+                _close(actor=None, nomination=nomination, now=timezone.now())
+                closed += 1
+    return closed
+
+
+def voting_remind_due() -> int:
+    """The beat scan: once per vote, a day before the deadline, remind who has not voted."""
+    now = timezone.now()
+    due = Nomination.objects.filter(
+        status=Status.VOTING,
+        reminded_at__isnull=True,
+        voting_deadline__gt=now,
+        voting_deadline__lte=now + REMINDER_BEFORE,
+    ).values_list("pk", flat=True)
+    reminded = 0
+    for pk in list(due):
+        with transaction.atomic():
+            nomination = locked(Nomination(pk=pk))
+            if nomination.status != Status.VOTING or nomination.reminded_at is not None:
+                continue
+            voted = set(_live_ballots(nomination).values_list("voter", flat=True))
+            waiting = Elector.objects.filter(nomination=nomination, recused=False).exclude(
+                user__in=voted
+            )
+            notify(
+                nomination,
+                "reminder",
+                [elector.user for elector in waiting.select_related("user")],
+                f"Reminder: your vote is needed: {nomination}",
+                f"Voting closes at {nomination.voting_deadline:%Y-%m-%d %H:%M} UTC.",
+            )
+            touch(nomination, reminded_at=now)
+            reminded += 1
+    return reminded

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from nominations import views
+
+app_name = "nominations"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("request/", views.request_new, name="request_new"),
+    path("requests/<int:pk>/", views.request_triage, name="request_triage"),
+    path("new/", views.nomination_new, name="new"),
+    path("<int:pk>/", views.nomination_detail, name="detail"),
+    path("<int:pk>/open/", views.nomination_open, name="open"),
+    path("<int:pk>/invite/", views.evidence_invite, name="invite"),
+    path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("evidence/<int:pk>/edit/", views.evidence_edit, name="evidence_edit"),
+    path("<int:pk>/voting/", views.voting_open, name="voting_open"),
+    path("<int:pk>/vote/", views.ballot_cast, name="vote"),
+    path("<int:pk>/close/", views.voting_close, name="close"),
+    path("<int:pk>/decide/", views.nomination_decide, name="decide"),
+    path("<int:pk>/feedback/draft/", views.feedback_save, name="feedback_save"),
+    path("<int:pk>/feedback/release/", views.feedback_release, name="feedback_release"),
+    path("<int:pk>/feedback/", views.feedback_detail, name="feedback"),
+    path("<int:pk>/announce/", views.announcement_release, name="announce"),
+    path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
+]

@@ -1,0 +1,467 @@
+"""Nomination pages. Private pages answer 404 to anyone the policy does not let see them."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from governance import permissions
+from governance.decorators import private_page
+from nominations import selectors, services
+from nominations.forms import (
+    BallotForm,
+    DecisionForm,
+    EvidenceForm,
+    FeedbackForm,
+    InviteForm,
+    NominationForm,
+    NominationRequestForm,
+    TriageForm,
+    VotingOpenForm,
+    WithdrawForm,
+)
+from nominations.models import Criterion, Nomination, RequestStatus, Status
+from nominations.policy import POLICIES, policy_for
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
+    nomination = selectors.nomination_for_page(pk)
+    if nomination is None or not permissions.can_view_nomination(request.user, nomination):
+        raise Http404("No nomination here.")
+    return nomination
+
+
+# Dashboard and intake -------------------------------------------------------------------------
+
+
+@private_page
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "nominations/dashboard.html",
+        {
+            "board": selectors.dashboard_for(request.user),
+            "is_core": permissions.can_manage_nominations(request.user),
+        },
+    )
+
+
+@private_page
+@sensitive_post_parameters("rationale")
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = NominationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_request_submit(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your request is with the core maintainers.")
+            return redirect("nominations:dashboard")
+    return render(
+        request,
+        "nominations/request_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@private_page
+@sensitive_post_parameters("reason")
+@require_http_methods(["GET", "POST"])
+def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_manage_nominations(request.user):
+        raise Http404("No request here.")
+    nomination_request = selectors.request_for_triage(pk)
+    if nomination_request is None:
+        raise Http404("No request here.")
+    form = TriageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            if decision == "take_up":
+                nomination = services.nomination_request_take_up(
+                    actor=request.user, request=nomination_request
+                )
+                messages.success(request, "Taken up as a draft nomination.")
+                return redirect(nomination)
+            services.nomination_request_reject(
+                actor=request.user,
+                request=nomination_request,
+                reason=form.cleaned_data["reason"],
+                spam=decision == "spam",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The request was rejected.")
+            return redirect("nominations:dashboard")
+    return render(
+        request,
+        "nominations/request_triage.html",
+        {"nomination_request": nomination_request, "form": form, "pending": RequestStatus.PENDING},
+        status=400 if form.errors else 200,
+    )
+
+
+@private_page
+@sensitive_post_parameters("rationale")
+@require_http_methods(["GET", "POST"])
+def nomination_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_nominations(request.user):
+        raise Http404("No page here.")
+    form = NominationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.nomination_create(
+                actor=request.user, nominators=[request.user], **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Draft nomination created.")
+            return redirect(nomination)
+    return render(
+        request,
+        "nominations/nomination_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# The nomination page --------------------------------------------------------------------------
+
+
+def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> dict:
+    user = request.user
+    my_ballot = next((b for b in nomination.live_ballots if b.voter_id == user.pk), None)
+    feedback = getattr(nomination, "feedback", None)
+    electors = list(nomination.electors.all())
+    voted_ids = {ballot.voter_id for ballot in nomination.live_ballots}
+    policy = policy_for(nomination.kind)
+    can_manage = permissions.can_manage_nominations(user)
+    status = nomination.status
+    context = {
+        "nomination": nomination,
+        "policy": policy,
+        "frozen_policy": nomination.policy,
+        "criteria": [(c, Criterion(c).label) for c in policy.criteria],
+        "evidence": list(nomination.evidence.all()),
+        "electors": electors,
+        "electorate_size": sum(1 for elector in electors if not elector.recused),
+        "voted_ids": voted_ids,
+        "my_ballot": my_ballot,
+        "can_add_evidence": permissions.can_add_evidence(user, nomination),
+        "can_vote": status == Status.VOTING and permissions.can_vote(user, nomination),
+        "can_see_tally": permissions.can_see_tally(
+            user, nomination, has_voted=my_ballot is not None
+        ),
+        "show_choices": permissions.can_see_who_voted_what(user, nomination),
+        "can_manage": can_manage,
+        "can_decide": status == Status.CLOSED and permissions.can_decide(user, nomination),
+        "can_close": can_manage
+        and status == Status.VOTING
+        and nomination.voting_deadline <= timezone.now(),
+        "feedback": feedback if can_manage else None,
+        "announcement": getattr(nomination, "announcement", None),
+        "running": _running_count(nomination.live_ballots),
+        "forms": {
+            "evidence": EvidenceForm(),
+            "ballot": BallotForm(initial={"choice": my_ballot.choice} if my_ballot else None),
+            "decision": DecisionForm(),
+            "feedback": FeedbackForm(
+                initial={"to_nominee": feedback.to_nominee, "to_nominators": feedback.to_nominators}
+                if feedback
+                else None
+            ),
+            "withdraw": WithdrawForm(),
+            **bound,
+        },
+    }
+    if can_manage and status == Status.OPEN:
+        context["forms"].setdefault(
+            "voting", VotingOpenForm(electorate=services.core_maintainer_users())
+        )
+    if can_manage and nomination.module_id and nomination.is_live:
+        context["forms"].setdefault("invite", InviteForm(module=nomination.module))
+    return context
+
+
+def _page_with_error(
+    request: HttpRequest, nomination: Nomination, message: str, status: int
+) -> HttpResponse:
+    """The page again, unchanged, with what went wrong; nothing was stored."""
+    messages.error(request, message)
+    context = _page_context(request, nomination, {})
+    return render(request, "nominations/nomination_detail.html", context, status=status)
+
+
+def _running_count(ballots) -> dict[str, int]:
+    counts = {"approve": 0, "decline": 0, "abstain": 0}
+    for ballot in ballots:
+        counts[ballot.choice] += 1
+    return counts
+
+
+@private_page
+@require_GET
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _visible_nomination(request, pk)
+    return render(
+        request, "nominations/nomination_detail.html", _page_context(request, nomination, {})
+    )
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_name: str | None,
+    form_class: Callable[..., forms.Form] | None,
+    apply: Callable[[Nomination, dict], str],
+) -> HttpResponse:
+    """Run one POST action of the nomination page: 404 for those who may not see it, the
+    page again with the form's errors (400) for bad input, a message and a redirect after."""
+    nomination = _visible_nomination(request, pk)
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            context = _page_context(request, nomination, {form_name: form})
+            return render(request, "nominations/nomination_detail.html", context, status=400)
+        data = form.cleaned_data
+    try:
+        done = apply(nomination, data)
+    except PermissionDenied as error:
+        return _page_with_error(request, nomination, str(error) or "You may not do this.", 403)
+    except services.NominationError as error:
+        return _page_with_error(request, nomination, _error_text(error), 409)
+    except ValidationError as error:
+        return _page_with_error(request, nomination, _error_text(error), 400)
+    messages.success(request, done)
+    return redirect(nomination)
+
+
+@private_page
+@require_POST
+def nomination_open(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.nomination_open(actor=request.user, nomination=nomination)
+        return "The nomination is open for evidence."
+
+    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+
+
+@private_page
+@require_POST
+def evidence_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _visible_nomination(request, pk)
+    if nomination.module_id is None:
+        raise Http404("This nomination invites no module maintainers.")
+
+    def apply(nomination: Nomination, data: dict) -> str:
+        invited = services.evidence_invite(
+            actor=request.user, nomination=nomination, users=data["users"]
+        )
+        return f"Invited {len(invited)} maintainer(s) into the evidence thread."
+
+    return _act(
+        request,
+        pk,
+        form_name="invite",
+        form_class=lambda data: InviteForm(data, module=nomination.module),
+        apply=apply,
+    )
+
+
+@private_page
+@sensitive_post_parameters("body")
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.evidence_add(actor=request.user, nomination=nomination, **data)
+        return "Your evidence was added to the thread."
+
+    return _act(request, pk, form_name="evidence", form_class=EvidenceForm, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("body")
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.evidence_entry(pk)
+    if entry is None or not permissions.can_view_nomination(request.user, entry.nomination):
+        raise Http404("No evidence here.")
+    if not permissions.can_edit_evidence(request.user, entry):
+        raise PermissionDenied("Only its author may edit this entry while the nomination is live.")
+    form = EvidenceForm(
+        request.POST or None, initial={"criterion": entry.criterion, "body": entry.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_edit(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your entry was updated; the earlier text is kept.")
+            return redirect(entry.nomination)
+    return render(
+        request,
+        "nominations/evidence_edit.html",
+        {"entry": entry, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@private_page
+@require_POST
+def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.voting_open(
+            actor=request.user,
+            nomination=nomination,
+            deadline=data["deadline"],
+            recusals=data["recusals"],
+        )
+        return "Voting is open; the electorate has been notified."
+
+    def form_class(data) -> forms.Form:
+        return VotingOpenForm(data, electorate=services.core_maintainer_users())
+
+    return _act(request, pk, form_name="voting", form_class=form_class, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("comment")
+@require_POST
+def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.ballot_cast(actor=request.user, nomination=nomination, **data)
+        return "Your vote is recorded. You may change it until the close."
+
+    return _act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply)
+
+
+@private_page
+@require_POST
+def voting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.voting_close(actor=request.user, nomination=nomination)
+        return "Voting is closed and the tally is final."
+
+    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("reasons")
+@require_POST
+def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.nomination_decide(actor=request.user, nomination=nomination, **data)
+        return "The decision is recorded. Draft and release the feedback next."
+
+    return _act(request, pk, form_name="decision", form_class=DecisionForm, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("to_nominee", "to_nominators")
+@require_POST
+def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.feedback_save(actor=request.user, nomination=nomination, **data)
+        return "The feedback draft is saved. Nobody else sees it until you release it."
+
+    return _act(request, pk, form_name="feedback", form_class=FeedbackForm, apply=apply)
+
+
+@private_page
+@require_POST
+def feedback_release(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.feedback_release(actor=request.user, nomination=nomination)
+        return "The feedback is released to the nominee and the nominators."
+
+    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+
+
+@private_page
+@require_POST
+def announcement_release(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.announcement_release(actor=request.user, nomination=nomination)
+        return "Announced. The roster now shows the change."
+
+    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+
+
+@private_page
+@require_POST
+def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.nomination_withdraw(actor=request.user, nomination=nomination, **data)
+        return "The nomination is withdrawn."
+
+    return _act(request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply)
+
+
+# Feedback for its readers, and the public pages ---------------------------------------------
+
+
+@private_page
+@require_GET
+def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The nominee reads the text for the nominee, nominators the text for nominators; nobody
+    else learns that the page, or the nomination, exists."""
+    nomination = (
+        Nomination.objects.filter(pk=pk)
+        .select_related("nominee", "module", "feedback", "ending_role")
+        .first()
+    )
+    feedback = getattr(nomination, "feedback", None) if nomination else None
+    if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
+        raise Http404("No feedback here.")
+    is_nominee = permissions.is_nominee(request.user, nomination)
+    return render(
+        request,
+        "nominations/feedback_detail.html",
+        {
+            "nomination": nomination,
+            "text": feedback.to_nominee if is_nominee else feedback.to_nominators,
+            "is_nominee": is_nominee,
+        },
+    )
+
+
+@require_GET
+def announcements(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "nominations/announcements.html",
+        {"announcements": selectors.announcements_public()[:100]},
+    )
+
+
+@require_GET
+def become_maintainer(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "nominations/become_maintainer.html",
+        {
+            "policies": [
+                (policy, [Criterion(c).label for c in policy.criteria])
+                for policy in POLICIES.values()
+            ]
+        },
+    )
