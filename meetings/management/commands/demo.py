@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from governance.demo import DemoLoader
+from meetings.demo import MeetingDemoLoader
 from nominations.demo import NominationDemoLoader
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             DemoLoader(password=settings.DEMO_PASSWORD, log=self.stdout.write).load()
             NominationDemoLoader(log=self.stdout.write).load()
+            MeetingDemoLoader(log=self.stdout.write).load()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data is loaded. Sign in as lead, core1..core4, maintainer, nominator, "

@@ -1,0 +1,181 @@
+"""Forms parse and bound input; the services decide what the input may change."""
+
+from django import forms
+
+from governance.models import Person
+from meetings.importer import MAX_IMPORT_BYTES, ImportRejected, decode_upload
+from meetings.models import (
+    COMMENT_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    ActionItemStatus,
+    DecisionOutcome,
+    MeetingKind,
+    Verdict,
+    Visibility,
+)
+from meetings.policy import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW
+from meetings.redaction import SYNTAX_HELP, RedactionError, find_spans
+from nominations.models import Nomination
+
+PEOPLE_SIZE = 8
+
+
+def _people_field(label: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Person.objects.order_by("full_name", "pk"),
+        required=False,
+        label=label,
+        widget=forms.SelectMultiple(attrs={"size": PEOPLE_SIZE}),
+    )
+
+
+class MarkupField(forms.CharField):
+    """Text with redaction markup, checked here so that the writer sees the line and column."""
+
+    def __init__(self, *, max_length: int, rows: int = 6, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        kwargs.setdefault("help_text", SYNTAX_HELP)
+        super().__init__(max_length=max_length, strip=True, **kwargs)
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        try:
+            find_spans(value or "")
+        except RedactionError as error:
+            raise forms.ValidationError(str(error), code="redaction") from None
+
+
+class NominationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Nomination) -> str:
+        return f"{obj.nominee.full_name}: {obj.role_title} ({obj.get_status_display().lower()})"
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, help_text="Public from the start: the calendar lists upcoming meetings."
+    )
+    starts_at = forms.DateTimeField(
+        label="Starts at (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    duration_minutes = forms.IntegerField(min_value=1, max_value=24 * 60, initial=60)
+    kind = forms.ChoiceField(choices=MeetingKind.choices)
+    announcement_url = forms.URLField(
+        label="Announcement link", required=False, max_length=500, assume_scheme="https"
+    )
+    attendees = _people_field("Attendees (private)")
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(
+        max_length=300, help_text="Public for public and summary-only items; may be redacted."
+    )
+    added_day_of_meeting = forms.BooleanField(required=False, label="Added on the day")
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices, widget=forms.RadioSelect, initial=Visibility.PUBLIC
+    )
+    notes = MarkupField(max_length=NOTES_MAX_LENGTH, rows=14, required=False)
+    public_summary = MarkupField(
+        max_length=TEXT_MAX_LENGTH,
+        rows=3,
+        required=False,
+        help_text="What the public reads of a summary-only item. " + SYNTAX_HELP,
+    )
+    presenters = _people_field("Presenters")
+    nominations = NominationChoiceField(
+        queryset=Nomination.objects.select_related("nominee", "module", "ending_role")
+        .exclude(status="draft")
+        .order_by("-created_at", "-pk"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": PEOPLE_SIZE}),
+        help_text="Linked nominations give the item a generated public summary: counts, and the "
+        "names of accepted people once announced.",
+    )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        try:
+            find_spans(title)
+        except RedactionError as error:
+            raise forms.ValidationError(str(error), code="redaction") from None
+        return title
+
+
+class NewAgendaItemForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=DecisionOutcome.choices)
+    text = MarkupField(max_length=TEXT_MAX_LENGTH, rows=2, required=False)
+
+
+class ActionItemForm(forms.Form):
+    text = MarkupField(max_length=TEXT_MAX_LENGTH, rows=2)
+    owners = _people_field("Owners")
+    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItemStatus.choices)
+
+
+class SubmitForm(forms.Form):
+    window_days = forms.IntegerField(
+        label="Review window (days)",
+        min_value=MIN_WINDOW_DAYS,
+        max_value=MAX_WINDOW_DAYS,
+        initial=REVIEW_WINDOW.days,
+    )
+    change_note = forms.CharField(
+        label="What changed (for a correction; public)", max_length=300, required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed for an objection. Read by the core maintainers only.",
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        help_text=f"Plain text or Markdown, UTF-8, up to {MAX_IMPORT_BYTES // 1000:,} kB.",
+    )
+    text = forms.CharField(
+        required=False,
+        label="…or paste the minutes",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=MAX_IMPORT_BYTES,
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return ""
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; minutes are imported up to "
+                f"{MAX_IMPORT_BYTES:,} bytes.",
+                code="too_large",
+            )
+        try:
+            return decode_upload(upload.read(MAX_IMPORT_BYTES + 1))
+        except ImportRejected as error:
+            raise forms.ValidationError(str(error), code="not_text") from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        text = cleaned.get("file") or cleaned.get("text") or ""
+        if not self.errors and not text.strip():
+            raise forms.ValidationError("Choose a file or paste the minutes.")
+        if cleaned.get("file") and cleaned.get("text"):
+            raise forms.ValidationError("Choose a file or paste the minutes, not both.")
+        cleaned["minutes"] = text
+        return cleaned

@@ -1,0 +1,230 @@
+"""Reads that meeting pages need, each a fixed number of queries whatever the data size.
+
+Public reads go to `MinutesVersion` only (plus the public schedule of upcoming meetings); the
+working copy is read for core maintainers' pages and for composing a version.
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MinutesVersion,
+    Review,
+    ReviewRound,
+)
+from nominations.models import Nomination
+
+SEARCH_LIMIT = 50
+FEED_LIMIT = 50
+EXCERPT_RADIUS = 120
+
+
+# Public: published versions -------------------------------------------------------------------
+
+
+def _latest_number() -> Subquery:
+    return Subquery(
+        MinutesVersion.objects.filter(meeting=OuterRef("meeting"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+
+
+def latest_versions() -> QuerySet[MinutesVersion]:
+    """The latest version of each published meeting, newest meeting first. One query."""
+    return (
+        MinutesVersion.objects.filter(number=_latest_number())
+        .annotate(slug=F("meeting__slug"), meeting_kind=F("meeting__kind"))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def versions_of(slug: str) -> list[MinutesVersion]:
+    """Every version of one meeting, latest first; empty if it has none. One query."""
+    return list(
+        MinutesVersion.objects.filter(meeting__slug=slug)
+        .annotate(slug=F("meeting__slug"))
+        .order_by("-number")
+    )
+
+
+def versions_by_slugs(slugs: list[str]) -> list[MinutesVersion]:
+    """The latest version of each named meeting. One query."""
+    return list(latest_versions().filter(meeting__slug__in=slugs))
+
+
+def versions_for_feed() -> QuerySet[MinutesVersion]:
+    """Every version, newest publication first, so a correction shows up as an entry."""
+    return (
+        MinutesVersion.objects.annotate(slug=F("meeting__slug"))
+        .defer("markdown")
+        .order_by("-published_at", "-pk")[:FEED_LIMIT]
+    )
+
+
+def calendar_meetings() -> tuple[list[MinutesVersion], list[Meeting]]:
+    """Past meetings from their published versions, and upcoming meetings from their public
+    schedule (title, time, kind, announcement link). Two queries."""
+    published = list(
+        latest_versions()
+        .annotate(duration_minutes=F("meeting__duration_minutes"))
+        .defer("markdown", "html")
+    )
+    upcoming = list(
+        Meeting.objects.filter(starts_at__gte=timezone.now(), versions__isnull=True)
+        .only("pk", "title", "slug", "starts_at", "duration_minutes", "announcement_url")
+        .order_by("starts_at", "pk")
+    )
+    return published, upcoming
+
+
+def _terms(query: str) -> list[str]:
+    return [term for term in query.split() if term][:10]
+
+
+def excerpt(text: str, query: str) -> str:
+    """A short passage of `text` around the first term of `query` that it contains."""
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in _terms(query)]
+    found = [position for position in positions if position >= 0]
+    start = max(min(found) - EXCERPT_RADIUS, 0) if found else 0
+    passage = " ".join(text[start : start + 2 * EXCERPT_RADIUS].split())
+    return (
+        ("… " if start else "") + passage + (" …" if start + 2 * EXCERPT_RADIUS < len(text) else "")
+    )
+
+
+def search_published(query: str) -> list[MinutesVersion]:
+    """Latest published versions matching `query`: PostgreSQL full-text search (ranked), or
+    every term as a case-insensitive substring elsewhere. One query."""
+    versions = latest_versions().defer("html")
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, search_type="websearch", config="english")
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "markdown", weight="B", config="english"
+        )
+        versions = (
+            versions.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "-starts_at")
+        )
+    else:
+        for term in _terms(query):
+            versions = versions.filter(Q(title__icontains=term) | Q(markdown__icontains=term))
+    return list(versions[:SEARCH_LIMIT])
+
+
+# Private: the working copy --------------------------------------------------------------------
+
+
+def _agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    nominations = Nomination.objects.select_related("nominee", "module", "announcement")
+    actions = ActionItem.objects.prefetch_related("owners").order_by("created_at", "pk")
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("order", "pk")
+        .prefetch_related(
+            "presenters",
+            Prefetch("nominations", queryset=nominations),
+            Prefetch("decisions", queryset=Decision.objects.order_by("created_at", "pk")),
+            Prefetch("action_items", queryset=actions),
+        )
+    )
+
+
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda with everything the minutes show, in six queries whatever its size: items,
+    presenters, nominations (nominee, module, announcement), decisions, action items, owners."""
+    return list(_agenda(meeting))
+
+
+def meeting_for_workspace(slug: str) -> Meeting | None:
+    """The meeting with its attendees, review rounds (and reviews with reviewers), versions and
+    carried-over action items (with owners and where they were raised). Seven queries."""
+    rounds = ReviewRound.objects.select_related("submitted_by").prefetch_related(
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related("reviewer").order_by("reviewed_at", "pk"),
+        )
+    )
+    carried = ActionItem.objects.select_related("agenda_item__meeting").prefetch_related("owners")
+    return (
+        Meeting.objects.filter(slug=slug)
+        .prefetch_related(
+            "attendees",
+            Prefetch("review_rounds", queryset=rounds.order_by("-number")),
+            Prefetch(
+                "versions",
+                queryset=MinutesVersion.objects.defer("markdown", "html").order_by("-number"),
+            ),
+            Prefetch("carried_action_items", queryset=carried.order_by("created_at", "pk")),
+        )
+        .first()
+    )
+
+
+def meeting_by_slug(slug: str) -> Meeting | None:
+    return Meeting.objects.filter(slug=slug).first()
+
+
+def agenda_item(meeting: Meeting, pk: int) -> AgendaItem | None:
+    """One item of the meeting, loaded like `agenda_items`."""
+    return _agenda(meeting).filter(pk=pk).first()
+
+
+def meetings_for_manage() -> QuerySet[Meeting]:
+    """Every meeting with its item and version counts, newest first. One query."""
+    return Meeting.objects.annotate(
+        item_count=Count("agenda_items", distinct=True),
+        version_count=Count("versions", distinct=True),
+    ).order_by("-starts_at", "-pk")
+
+
+def action_items_owned_by(user) -> QuerySet[ActionItem]:
+    """The user's action items, open ones first, with their meeting and owners. Two queries."""
+    return (
+        ActionItem.objects.filter(owners__user=user)
+        .select_related("agenda_item__meeting")
+        .prefetch_related("owners")
+        .distinct()
+        .order_by("status", F("due_on").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def search_private(query: str) -> list[AgendaItem]:
+    """Agenda items whose title, notes, summary, decisions or action items match, for core
+    maintainers. One query."""
+    items = AgendaItem.objects.select_related("meeting")
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, search_type="websearch", config="english")
+        vector = SearchVector("title", "notes", "public_summary", config="english")
+        decisions = Decision.objects.annotate(
+            document=SearchVector("text", config="english")
+        ).filter(agenda_item=OuterRef("pk"), document=search)
+        actions = ActionItem.objects.annotate(
+            document=SearchVector("text", config="english")
+        ).filter(agenda_item=OuterRef("pk"), document=search)
+        items = (
+            items.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(Q(document=search) | Exists(decisions) | Exists(actions))
+            .order_by("-rank", "-meeting__starts_at", "order")
+        )
+    else:
+        for term in _terms(query):
+            decisions = Decision.objects.filter(agenda_item=OuterRef("pk"), text__icontains=term)
+            actions = ActionItem.objects.filter(agenda_item=OuterRef("pk"), text__icontains=term)
+            items = items.filter(
+                Q(title__icontains=term)
+                | Q(notes__icontains=term)
+                | Q(public_summary__icontains=term)
+                | Exists(decisions)
+                | Exists(actions)
+            )
+        items = items.order_by("-meeting__starts_at", "order")
+    return list(items[:SEARCH_LIMIT])

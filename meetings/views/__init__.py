@@ -1,0 +1,1 @@
+"""Meeting pages: `public` reads published versions only; `workspace` is the private side."""

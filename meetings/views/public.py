@@ -1,0 +1,195 @@
+"""Public pages and formats. They read published versions only (and the public schedule of
+upcoming meetings): never the working copy."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_GET
+
+from governance import permissions
+from governance import selectors as governance_selectors
+from meetings import selectors
+from meetings.export import forum_post
+from meetings.ical import Event, calendar
+from meetings.models import MeetingKind, MinutesVersion
+
+HOME_MINUTES = 5
+EXPORT_LIMIT = 20
+QUERY_MAX_LENGTH = 200
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "meetings/home.html",
+        {
+            "core_team": governance_selectors.core_team(),
+            "roster_changes": governance_selectors.roster_changes_latest(),
+            "latest_minutes": selectors.latest_versions().defer("markdown", "html")[:HOME_MINUTES],
+        },
+    )
+
+
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"versions": selectors.latest_versions().defer("markdown", "html")},
+    )
+
+
+def _version_page(request: HttpRequest, slug: str, number: int | None) -> HttpResponse:
+    versions = selectors.versions_of(slug)
+    if not versions:
+        raise Http404("No published minutes have this address.")
+    version = (
+        versions[0]
+        if number is None
+        else next((candidate for candidate in versions if candidate.number == number), None)
+    )
+    if version is None:
+        raise Http404(f"These minutes have no version {number}.")
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {"version": version, "latest": versions[0], "versions": versions},
+    )
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _version_page(request, slug, None)
+
+
+@require_GET
+def meeting_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _version_page(request, slug, number)
+
+
+class MinutesFeed(Feed):
+    """One entry per published version, so that a correction shows up with its date."""
+
+    feed_type = Atom1Feed
+    title = "Published minutes"
+    subtitle = "Minutes of the core maintainers' meetings, as published (redacted)."
+
+    def link(self) -> str:
+        return reverse("meetings:list")
+
+    def items(self) -> list[MinutesVersion]:
+        return list(selectors.versions_for_feed())
+
+    def item_title(self, item: MinutesVersion) -> str:
+        return item.title if item.number == 1 else f"{item.title} (version {item.number})"
+
+    def item_description(self, item: MinutesVersion) -> str:
+        return item.html
+
+    def item_link(self, item: MinutesVersion) -> str:
+        return reverse("meetings:version", args=[item.slug, item.number])
+
+    def item_pubdate(self, item: MinutesVersion) -> datetime.datetime:
+        return item.published_at
+
+    def item_updateddate(self, item: MinutesVersion) -> datetime.datetime:
+        return item.published_at
+
+
+@require_GET
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    published, upcoming = selectors.calendar_meetings()
+    # UIDs name the site, not whichever host name the request came in on, so they stay stable.
+    domain = urlsplit(settings.SITE_URL).hostname
+    events = [
+        Event(
+            uid=f"meeting-{version.meeting_id}@{domain}",
+            starts_at=version.starts_at,
+            ends_at=version.starts_at + datetime.timedelta(minutes=version.duration_minutes),
+            summary=version.title,
+            description=f"Minutes: {settings.SITE_URL}{reverse('meetings:detail', args=[version.slug])}",
+            url=f"{settings.SITE_URL}{reverse('meetings:detail', args=[version.slug])}",
+        )
+        for version in published
+    ] + [
+        Event(
+            uid=f"meeting-{meeting.pk}@{domain}",
+            starts_at=meeting.starts_at,
+            ends_at=meeting.starts_at + datetime.timedelta(minutes=meeting.duration_minutes),
+            summary=meeting.title,
+            description=(
+                f"Announcement and agenda: {meeting.announcement_url}"
+                if meeting.announcement_url
+                else ""
+            ),
+            url=meeting.announcement_url,
+        )
+        for meeting in upcoming
+    ]
+    body = calendar(
+        events,
+        name=f"{settings.SITE_NAME}: meetings",
+        product=f"-//{settings.SITE_NAME}//Meetings//EN",
+        stamp=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    return response
+
+
+def _text_response(body: str, status: int) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def export_markdown(request: HttpRequest) -> HttpResponse:
+    """`?m=<slug>&m=<slug>`: those published meetings as one post, ready to paste."""
+    slugs = list(dict.fromkeys(slug for slug in request.GET.getlist("m") if slug))
+    if not slugs:
+        return _text_response(
+            "Choose at least one published meeting: /meetings/export.md?m=<slug>\n", 400
+        )
+    if len(slugs) > EXPORT_LIMIT:
+        return _text_response(f"Export at most {EXPORT_LIMIT} meetings at once.\n", 400)
+    versions = selectors.versions_by_slugs(slugs)
+    missing = sorted(set(slugs) - {version.slug for version in versions})
+    if missing:
+        return _text_response(f"No published minutes for: {', '.join(missing)}\n", 404)
+    body = forum_post(
+        versions,
+        site_url=settings.SITE_URL,
+        all_quarterly=all(version.meeting_kind == MeetingKind.QUARTERLY for version in versions),
+    )
+    response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="minutes.md"'
+    return response
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:QUERY_MAX_LENGTH]
+    private = permissions.can_search_private_notes(request.user)
+    context = {"query": query, "private": private, "results": [], "private_results": []}
+    if query:
+        context["results"] = [
+            (version, selectors.excerpt(version.markdown, query))
+            for version in selectors.search_published(query)
+        ]
+        if private:
+            context["private_results"] = [
+                (item, selectors.excerpt(item.notes, query))
+                for item in selectors.search_private(query)
+            ]
+    response = render(request, "meetings/search.html", context)
+    if private:
+        patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+    return response

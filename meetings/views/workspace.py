@@ -1,0 +1,482 @@
+"""The core maintainers' working copy: agenda, notes, decisions, action items, review and
+publication; import; and each owner's action items. Private pages answer 404 to anyone the
+policy does not let see them."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from governance import permissions
+from governance.decorators import private_page
+from meetings import selectors, services
+from meetings.forms import (
+    ActionItemForm,
+    ActionItemStatusForm,
+    AgendaItemForm,
+    DecisionForm,
+    ImportForm,
+    MeetingForm,
+    NewAgendaItemForm,
+    ReviewForm,
+    SubmitForm,
+)
+from meetings.minutes import (
+    ItemRedactionError,
+    action_item_public_text,
+    compose_public,
+    highlight_source,
+    preview_html,
+)
+from meetings.models import ActionItem, AgendaItem, Decision, Meeting, MeetingStatus
+from meetings.policy import review_state
+from meetings.redaction import SYNTAX_HELP
+from nominations.services import core_maintainer_users
+
+Apply = Callable[[Meeting, dict], str]
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _require_core(request: HttpRequest) -> None:
+    if not permissions.can_manage_meetings(request.user):
+        raise Http404("No page here.")
+
+
+def _visible_meeting(request: HttpRequest, slug: str) -> Meeting:
+    _require_core(request)
+    meeting = selectors.meeting_for_workspace(slug)
+    if meeting is None or not permissions.can_view_meeting_draft(request.user, meeting):
+        raise Http404("No meeting has this address.")
+    return meeting
+
+
+def _visible_item(request: HttpRequest, slug: str, pk: int) -> AgendaItem:
+    meeting = _visible_meeting(request, slug)
+    item = selectors.agenda_item(meeting, pk)
+    if item is None:
+        raise Http404("No agenda item here.")
+    item.meeting = meeting
+    return item
+
+
+def _preview(items: list[AgendaItem], announcement_url: str = "") -> tuple[str, str]:
+    """The public preview as HTML, or the error that keeps it from being composed."""
+    try:
+        return preview_html(items, announcement_url=announcement_url), ""
+    except ItemRedactionError as error:
+        return "", str(error)
+
+
+def _meeting_initial(meeting: Meeting) -> dict:
+    return {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "duration_minutes": meeting.duration_minutes,
+        "kind": meeting.kind,
+        "announcement_url": meeting.announcement_url,
+        "attendees": list(meeting.attendees.all()),
+    }
+
+
+def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> dict:
+    items = selectors.agenda_items(meeting)
+    rows = []
+    for item in items:
+        preview, error = _preview([item])
+        rows.append({"item": item, "source": highlight_source(item.notes), "preview": preview,
+                     "error": error})  # fmt: skip
+    try:
+        log = compose_public(items).redaction_log
+    except ItemRedactionError:
+        log = {}
+    rounds = list(meeting.review_rounds.all())
+    current = next((review_round for review_round in rounds if review_round.is_open), None)
+    state = my_review = None
+    if current is not None:
+        reviews = list(current.reviews.all())
+        state = review_state(
+            reviews=reviews,
+            core_user_ids={user.pk for user in core_maintainer_users()},
+            closes_at=current.closes_at,
+            now=timezone.now(),
+        )
+        my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
+    versions = list(meeting.versions.all())
+    return {
+        "meeting": meeting,
+        "rows": rows,
+        "redaction_log": log,
+        "rounds": rounds,
+        "current_round": current,
+        "state": state,
+        "my_review": my_review,
+        "versions": versions,
+        "carried": list(meeting.carried_action_items.all()),
+        "syntax_help": SYNTAX_HELP,
+        "can_review": permissions.can_review_minutes(request.user, meeting),
+        "forms": {
+            "meeting": MeetingForm(initial=_meeting_initial(meeting)),
+            "item": NewAgendaItemForm(),
+            "submit": SubmitForm(),
+            "review": ReviewForm(
+                initial={"verdict": my_review.verdict, "comment": my_review.comment}
+                if my_review
+                else None
+            ),
+            "status": ActionItemStatusForm(),
+            **bound,
+        },
+    }
+
+
+def _workspace(request: HttpRequest, meeting: Meeting, bound: dict, status: int = 200):
+    context = _workspace_context(request, meeting, bound)
+    return render(request, "meetings/workspace.html", context, status=status)
+
+
+def _act(
+    request: HttpRequest,
+    slug: str,
+    *,
+    form_name: str | None,
+    form_class: Callable[..., forms.Form] | None,
+    apply: Apply,
+) -> HttpResponse:
+    """Run one POST action of the workspace: 404 for those who may not see it, the page again
+    with the form's errors (400) or the refusal (403, 409) for bad input, else a redirect."""
+    meeting = _visible_meeting(request, slug)
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _workspace(request, meeting, {form_name: form}, status=400)
+        data = form.cleaned_data
+    try:
+        done = apply(meeting, data)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "You may not do this.")
+        return _workspace(request, meeting, {}, status=403)
+    except services.MeetingError as error:
+        messages.error(request, _error_text(error))
+        return _workspace(request, meeting, {}, status=409)
+    except ValidationError as error:
+        if form_name is not None and hasattr(error, "error_dict"):
+            form.add_error(None, error)
+            return _workspace(request, meeting, {form_name: form}, status=400)
+        messages.error(request, _error_text(error))
+        return _workspace(request, meeting, {}, status=400)
+    messages.success(request, done)
+    return redirect("meetings:workspace", slug=meeting.slug)
+
+
+# Meetings -------------------------------------------------------------------------------------
+
+
+@private_page
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    _require_core(request)
+    return render(request, "meetings/manage.html", {"meetings": selectors.meetings_for_manage()})
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    _require_core(request)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            carried = meeting.carried_action_items.count()
+            messages.success(
+                request,
+                "Draft meeting created"
+                + (f", with {carried} open action item(s) carried over." if carried else "."),
+            )
+            return redirect("meetings:workspace", slug=meeting.slug)
+    return render(
+        request, "meetings/meeting_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def import_minutes(request: HttpRequest) -> HttpResponse:
+    _require_core(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                meetings = services.minutes_import(
+                    actor=request.user,
+                    text=form.cleaned_data["minutes"],
+                    source=getattr(request.FILES.get("file"), "name", "") or "pasted text",
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Imported {len(meetings)} draft meeting(s). Every item is public until you "
+                    "mark it otherwise: mark what is private and redact before you submit.",
+                )
+                return redirect("meetings:workspace", slug=meetings[-1].slug)
+        status = 413 if form.has_error("file", code="too_large") else 400
+    return render(request, "meetings/import.html", {"form": form}, status=status)
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "GET":
+        return _workspace(request, _visible_meeting(request, slug), {})
+
+    def apply(meeting: Meeting, data: dict) -> str:
+        services.meeting_update(actor=request.user, meeting=meeting, data=data)
+        return "The meeting is saved."
+
+    return _act(request, slug, form_name="meeting", form_class=MeetingForm, apply=apply)
+
+
+@private_page
+@require_POST
+def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
+    def apply(meeting: Meeting, data: dict) -> str:
+        carried = services.action_items_carry_over(actor=request.user, meeting=meeting)
+        return f"Carried over {carried} open action item(s)."
+
+    return _act(request, slug, form_name=None, form_class=None, apply=apply)
+
+
+# Review and publication -----------------------------------------------------------------------
+
+
+@private_page
+@require_POST
+def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    def apply(meeting: Meeting, data: dict) -> str:
+        services.minutes_submit(actor=request.user, meeting=meeting, **data)
+        return "Submitted for review; the core maintainers have been asked."
+
+    return _act(request, slug, form_name="submit", form_class=SubmitForm, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("comment")
+@require_POST
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    def apply(meeting: Meeting, data: dict) -> str:
+        services.minutes_review(actor=request.user, meeting=meeting, **data)
+        meeting.refresh_from_db(fields=["status"])
+        if meeting.status == MeetingStatus.PUBLISHED:
+            return "Your approval made a majority: the minutes are published."
+        return "Your review is recorded."
+
+    return _act(request, slug, form_name="review", form_class=ReviewForm, apply=apply)
+
+
+@private_page
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    def apply(meeting: Meeting, data: dict) -> str:
+        version = services.minutes_publish(actor=request.user, meeting=meeting)
+        return f"Published as version {version.number}."
+
+    return _act(request, slug, form_name=None, form_class=None, apply=apply)
+
+
+# Agenda items ---------------------------------------------------------------------------------
+
+
+@private_page
+@require_POST
+def item_new(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _visible_meeting(request, slug)
+    form = NewAgendaItemForm(request.POST)
+    if not form.is_valid():
+        return _workspace(request, meeting, {"item": form}, status=400)
+    try:
+        item = services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _workspace(request, meeting, {"item": form}, status=400)
+    messages.success(request, "Item added. Write its notes here.")
+    return redirect("meetings:item", slug=meeting.slug, pk=item.pk)
+
+
+def _item_initial(item: AgendaItem) -> dict:
+    return {
+        "title": item.title,
+        "added_day_of_meeting": item.added_day_of_meeting,
+        "visibility": item.visibility,
+        "notes": item.notes,
+        "public_summary": item.public_summary,
+        "presenters": list(item.presenters.all()),
+        "nominations": list(item.nominations.all()),
+    }
+
+
+def _item_page(
+    request: HttpRequest, item: AgendaItem, bound: dict, status: int = 200
+) -> HttpResponse:
+    preview, error = _preview([item])
+    context = {
+        "meeting": item.meeting,
+        "item": item,
+        "source": highlight_source(item.notes),
+        "preview": preview,
+        "preview_error": error,
+        "syntax_help": SYNTAX_HELP,
+        "forms": {
+            "item": AgendaItemForm(initial=_item_initial(item)),
+            "decision": DecisionForm(),
+            "action": ActionItemForm(),
+            "status": ActionItemStatusForm(),
+            **bound,
+        },
+    }
+    return render(request, "meetings/item_edit.html", context, status=status)
+
+
+def _item_act(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    *,
+    form_name: str,
+    form_class: type[forms.Form],
+    apply: Callable[[AgendaItem, dict], str],
+) -> HttpResponse:
+    item = _visible_item(request, slug, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, {form_name: form}, status=400)
+    try:
+        done = apply(item, form.cleaned_data)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "You may not do this.")
+        return _item_page(request, item, {}, status=403)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _item_page(request, item, {form_name: form}, status=400)
+    messages.success(request, done)
+    return redirect("meetings:item", slug=slug, pk=item.pk)
+
+
+@private_page
+@sensitive_post_parameters("notes", "title", "public_summary")
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _item_page(request, _visible_item(request, slug, pk), {})
+
+    def apply(item: AgendaItem, data: dict) -> str:
+        services.agenda_item_update(actor=request.user, item=item, data=data)
+        return "Saved. Check the public preview beside your notes."
+
+    return _item_act(request, slug, pk, form_name="item", form_class=AgendaItemForm, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("text")
+@require_POST
+def decision_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def apply(item: AgendaItem, data: dict) -> str:
+        services.decision_add(actor=request.user, item=item, **data)
+        return "Decision recorded."
+
+    return _item_act(request, slug, pk, form_name="decision", form_class=DecisionForm, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("text")
+@require_POST
+def action_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def apply(item: AgendaItem, data: dict) -> str:
+        services.action_item_add(actor=request.user, item=item, **data)
+        return "Action item added; its owners have been told."
+
+    return _item_act(request, slug, pk, form_name="action", form_class=ActionItemForm, apply=apply)
+
+
+@private_page
+@require_POST
+def item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = _visible_item(request, slug, pk)
+    services.agenda_item_move(actor=request.user, item=item, up=request.POST.get("to") == "up")
+    return redirect("meetings:workspace", slug=slug)
+
+
+@private_page
+@require_POST
+def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = _visible_item(request, slug, pk)
+    services.agenda_item_remove(actor=request.user, item=item)
+    messages.success(request, f"Removed “{item.title}” from the agenda.")
+    return redirect("meetings:workspace", slug=slug)
+
+
+@private_page
+@require_POST
+def decision_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = _visible_meeting(request, slug)
+    decision = Decision.objects.filter(pk=pk, agenda_item__meeting=meeting).first()
+    if decision is None:
+        raise Http404("No decision here.")
+    services.decision_remove(actor=request.user, decision=decision)
+    messages.success(request, "Decision removed.")
+    return redirect("meetings:item", slug=slug, pk=decision.agenda_item_id)
+
+
+# Action items ---------------------------------------------------------------------------------
+
+
+@private_page
+@require_GET
+def my_action_items(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_see_own_action_items(request.user):
+        raise Http404("No page here.")
+    items = list(selectors.action_items_owned_by(request.user))
+    for action in items:
+        action.public_text = action_item_public_text(action)
+    return render(
+        request,
+        "meetings/action_items.html",
+        {"action_items": items, "form": ActionItemStatusForm()},
+    )
+
+
+@private_page
+@require_POST
+def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action_item = ActionItem.objects.filter(pk=pk).select_related("agenda_item__meeting").first()
+    if action_item is None or not permissions.can_update_action_item_status(
+        request.user, action_item
+    ):
+        raise Http404("No action item here.")
+    form = ActionItemStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose open, done or dropped.")
+        return redirect("meetings:action_items")
+    services.action_item_update(
+        actor=request.user, action_item=action_item, status=form.cleaned_data["status"]
+    )
+    messages.success(request, "Action item updated.")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("meetings:action_items")

@@ -1,0 +1,93 @@
+"""Canaries planted in every private place of a published meeting (see `canary_meeting`) never
+reach anything the public or a non-member can read: pages, feed, calendar, export, search, and
+the inbox and email of people who are not core maintainers."""
+
+import pytest
+
+from governance.models import Notification
+from meetings.models import MinutesVersion
+from tests.meetings.conftest import CANARIES, PUBLIC_WORD
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_VIEWERS = ("anonymous", "maintainer", "nominator", "nominee", "outsider", "staff")
+
+
+def assert_no_canary(text: str, where: str) -> None:
+    leaked = [canary for canary in CANARIES if canary.lower() in text.lower()]
+    assert not leaked, f"{where} leaks {leaked}"
+
+
+def public_urls(meeting) -> list[str]:
+    slug = meeting.slug
+    return [
+        "/",
+        "/meetings/",
+        f"/meetings/{slug}/",
+        f"/meetings/{slug}/v/1/",
+        "/meetings/feed/",
+        "/meetings/calendar.ics",
+        f"/meetings/export.md?m={slug}",
+        f"/meetings/search/?q={PUBLIC_WORD}",
+        "/meetings/search/?q=redacted",
+        "/meetings/action-items/",
+    ]
+
+
+@pytest.mark.parametrize("viewer", PUBLIC_VIEWERS)
+def test_it_never_shows_a_canary_to_the_public(client_for, canary_meeting, viewer):
+    client = client_for(viewer)
+
+    for url in public_urls(canary_meeting):
+        response = client.get(url)
+        assert response.status_code in (200, 302), url
+        assert_no_canary(response.content.decode(), f"{url} for {viewer}")
+
+
+@pytest.mark.parametrize("viewer", PUBLIC_VIEWERS)
+def test_it_finds_nothing_when_the_public_searches_for_a_secret(client_for, canary_meeting, viewer):
+    client = client_for(viewer)
+
+    for canary in CANARIES:
+        content = client.get("/meetings/search/", {"q": canary}).content.decode()
+        # The page repeats the query the searcher typed; it must list no result.
+        assert 'class="results"' not in content, canary
+
+
+def test_it_publishes_the_public_parts_and_counts_the_rest(canary_meeting):
+    version = MinutesVersion.objects.get(meeting=canary_meeting)
+
+    assert PUBLIC_WORD in version.markdown
+    assert "[specific examples redacted]" in version.markdown
+    assert "The security process was reviewed." in version.markdown
+    assert "An agenda item was withheld from the public minutes." in version.markdown
+    assert version.redaction_log == {
+        "names": 1,
+        "specific examples": 1,
+        "personal": 2,
+        "private agenda item": 1,
+    }
+    assert_no_canary(version.markdown + version.html, "the published version")
+
+
+def test_it_never_sends_a_canary_to_a_non_member(canary_meeting, maintainer, nominee, outsider):
+    """Inbox and email rows of the outbox (an email is sent as its row says). The maintainer
+    owns both action items, one under the private item; the nominee attended, and is told of
+    the publication."""
+    for person in (maintainer, nominee, outsider):
+        for notification in Notification.objects.filter(recipient=person):
+            assert_no_canary(
+                f"{notification.subject}\n{notification.body}\n{notification.url}",
+                f"a notification to {person}",
+            )
+    assert Notification.objects.filter(recipient=maintainer, subject__contains="action item")
+    assert Notification.objects.filter(recipient=nominee, subject__startswith="Minutes published")
+
+
+def test_it_shows_every_canary_to_core_maintainers_so_the_checks_above_can_fail(
+    core1_client, canary_meeting
+):
+    content = core1_client.get(canary_meeting.get_edit_url()).content.decode()
+
+    for canary in CANARIES:
+        assert canary in content

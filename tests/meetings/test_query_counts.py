@@ -1,0 +1,110 @@
+"""Meeting pages cost a fixed number of queries whatever the number of agenda items.
+
+Each page is measured at 1 and at 50 agenda items (each with a decision, an action item with an
+owner, a presenter and a redaction), with the same exact count. Public pages read the published
+version only, so the agenda never reaches them at all.
+"""
+
+import pytest
+from django.test import Client
+
+from meetings import services
+from meetings.models import DecisionOutcome
+from tests.meetings.conftest import new_meeting, publish
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [1, 50]
+
+
+def meeting_with_items(core1, size: int):
+    meeting = new_meeting(core1)
+    person = core1.person
+    for number in range(size):
+        item = services.agenda_item_add(
+            actor=core1,
+            meeting=meeting,
+            title=f"Item {number:02}",
+            notes=f"- point {number} [redact: names]someone[/redact]",
+            presenters=[person],
+        )
+        services.decision_add(actor=core1, item=item, outcome=DecisionOutcome.ACCEPTED, text="Yes.")
+        services.action_item_add(actor=core1, item=item, text="Do it.", owners=[person])
+    return meeting
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_lists_published_meetings_in_one_query(
+    client, lead, core1, core2, django_assert_num_queries, size
+):
+    publish(meeting_with_items(core1, size), core1, lead, core2)
+
+    # 1. the latest version of each published meeting, with its slug (one correlated query)
+    with django_assert_num_queries(1):
+        response = client.get("/meetings/")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_a_published_meeting_in_one_query(
+    client, lead, core1, core2, django_assert_num_queries, size
+):
+    meeting = publish(meeting_with_items(core1, size), core1, lead, core2)
+
+    # 1. every version of the meeting, latest first, with the meeting's slug
+    with django_assert_num_queries(1):
+        response = client.get(meeting.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.content.decode().count("[names redacted]") == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_the_home_page_in_three_queries(
+    client, lead, core1, core2, django_assert_num_queries, size
+):
+    publish(meeting_with_items(core1, size), core1, lead, core2)
+
+    # 1. the active core team with their people
+    # 2. the ten latest roster changes with their people and modules
+    # 3. the five latest published versions
+    with django_assert_num_queries(3):
+        response = client.get("/")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_the_working_copy_in_a_fixed_number_of_queries(
+    lead, core1, core2, django_assert_num_queries, size
+):
+    meeting = meeting_with_items(core1, size)
+    services.minutes_submit(actor=core1, meeting=meeting)
+    services.minutes_review(actor=lead, meeting=meeting, verdict="approve")
+    client = Client()
+    client.force_login(core1)
+
+    # 1. the session
+    # 2. the signed-in user
+    # 3. the user's active role kinds (the permission check, cached for the request)
+    # 4. the meeting by slug
+    # 5. its attendees
+    # 6. its review rounds with who submitted them
+    # 7. the reviews of those rounds with their reviewers
+    # 8. its published versions (numbers and dates only)
+    # 9. the action items carried into it, with where they were raised (none here, so the
+    #    query for their owners is skipped)
+    # 10. the agenda items
+    # 11. their presenters
+    # 12. their nominations with nominee, module and announcement
+    # 13. their decisions
+    # 14. their action items
+    # 15. the owners of those action items
+    # 16. the active core maintainers (the review policy's electorate)
+    # 17. the people offered as attendees in the meeting form
+    with django_assert_num_queries(17):
+        response = client.get(meeting.get_edit_url())
+
+    assert response.status_code == 200
+    assert response.content.decode().count("[names redacted]</mark>") == size
