@@ -1,0 +1,58 @@
+"""Downloads of the repository files, written from the public roster."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from governance import exports, selectors
+
+TEXT_FILES = {
+    "persons_of_interest.md": (exports.persons_of_interest_markdown, "text/markdown"),
+    "persons_of_interest.rst": (exports.persons_of_interest_rst, "text/x-rst"),
+    "merge_rules.yaml": (exports.merge_rules_yaml, "application/yaml"),
+    "CODEOWNERS": (exports.codeowners, "text/plain"),
+}
+
+
+def _download(body: str | bytes, *, filename: str, content_type: str) -> HttpResponse:
+    charset = "; charset=utf-8" if isinstance(body, str) else ""
+    response = HttpResponse(body, content_type=f"{content_type}{charset}")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def export_index(request: HttpRequest) -> HttpResponse:
+    roster = selectors.roster_for_export()
+    return render(
+        request,
+        "governance/exports.html",
+        {"files": list(TEXT_FILES), "modules": roster.modules},
+    )
+
+
+@require_safe
+def export_file(request: HttpRequest, filename: str) -> HttpResponse:
+    if filename not in TEXT_FILES:
+        raise Http404("No export has this name.")
+    render_file, content_type = TEXT_FILES[filename]
+    return _download(
+        render_file(selectors.roster_for_export()), filename=filename, content_type=content_type
+    )
+
+
+@require_safe
+def owners_archive(request: HttpRequest) -> HttpResponse:
+    return _download(
+        exports.owners_archive(selectors.roster_for_export()),
+        filename="OWNERS.zip",
+        content_type="application/zip",
+    )
+
+
+@require_safe
+def owners_file(request: HttpRequest, slug: str) -> HttpResponse:
+    module = exports.module_in(selectors.roster_for_export(), slug)
+    if module is None:
+        raise Http404("No active module has this address.")
+    return _download(exports.owners_file(module), filename="OWNERS", content_type="text/plain")

@@ -1,0 +1,191 @@
+"""Forms of the core maintainers' reports. They parse and bound input; services decide."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import slugify
+
+from governance.models import ModuleGroup, TaxonomyOperation
+from governance.proposals import ProposedModule
+from governance.validators import validate_path_patterns
+
+REASON_MAX_LENGTH = 5_000
+
+
+class RolesActionForm(forms.Form):
+    """Act on roles picked from the inactive maintainers' report."""
+
+    roles = forms.TypedMultipleChoiceField(coerce=int, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with each role, or as each nomination's rationale.",
+    )
+
+    def __init__(self, *args, role_ids: set[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [(pk, pk) for pk in sorted(role_ids)]
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the taxonomy should change. Needed before it is applied.",
+    )
+
+
+class ApplyProposalForm(forms.Form):
+    decided_on = forms.DateField(
+        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the core maintainers decided, recorded with the revision.",
+    )
+
+    def clean_decided_on(self) -> datetime.date:
+        decided_on = self.cleaned_data["decided_on"]
+        if decided_on > timezone.localdate():
+            raise forms.ValidationError("A decision is dated on or before today.")
+        return decided_on
+
+
+def _module_choices(modules: list[ProposedModule]) -> list[tuple[str, str]]:
+    return [(module.slug, module.name) for module in modules]
+
+
+class StepForm(forms.Form):
+    """One step of a taxonomy proposal. `modules` is the proposed taxonomy so far, so a step
+    can name a module an earlier step added or renamed."""
+
+    operation: TaxonomyOperation
+
+    def __init__(self, *args, modules: list[ProposedModule], **kwargs) -> None:
+        kwargs.setdefault("prefix", self.operation.value)
+        super().__init__(*args, **kwargs)
+        self.modules = modules
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField) and name != "group":
+                field.choices = _module_choices(modules)
+
+    def step_data(self) -> dict:
+        raise NotImplementedError
+
+
+class AddStepForm(StepForm):
+    operation = TaxonomyOperation.ADD
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, required=False, help_text="Default: from the name.")
+    group = forms.ChoiceField(choices=ModuleGroup.choices, initial=ModuleGroup.CORE)
+    includes = forms.CharField(max_length=300, required=False)
+    path_patterns = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_path_patterns],
+        help_text="One glob a line, relative to the repository root; a leading '-' excludes.",
+    )
+
+    def step_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"].strip(),
+            "slug": data["slug"] or slugify(data["name"])[:100],
+            "group": data["group"],
+            "includes": data["includes"].strip(),
+            "path_patterns": data["path_patterns"].strip(),
+        }
+
+
+class RenameStepForm(StepForm):
+    operation = TaxonomyOperation.RENAME
+    module = forms.ChoiceField()
+    name = forms.CharField(max_length=200, label="New name")
+    slug = forms.SlugField(
+        max_length=100, required=False, label="New slug", help_text="Empty keeps the slug."
+    )
+    includes = forms.CharField(max_length=300, required=False)
+
+    def step_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "module": data["module"],
+            "name": data["name"].strip(),
+            "slug": data["slug"],
+            "includes": data["includes"].strip(),
+        }
+
+
+class MergeStepForm(StepForm):
+    operation = TaxonomyOperation.MERGE
+    sources = forms.MultipleChoiceField(
+        widget=forms.SelectMultiple(attrs={"size": 6}), help_text="The modules to fold in."
+    )
+    into = forms.ChoiceField(help_text="The module they become part of.")
+
+    def step_data(self) -> dict:
+        return {"sources": self.cleaned_data["sources"], "into": self.cleaned_data["into"]}
+
+
+class SplitStepForm(StepForm):
+    operation = TaxonomyOperation.SPLIT
+    source = forms.ChoiceField()
+    into = forms.MultipleChoiceField(
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="Parts",
+        help_text="Two or more modules; add the new ones first.",
+    )
+    assignments = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One person a line, “handle: part-slug, part-slug”. "
+        "People not named land in every part.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        source = next((m for m in self.modules if m.slug == cleaned.get("source")), None)
+        if source is None:
+            return cleaned
+        people = {member.github.lower(): member.person_id for member in source.members}
+        assignments: dict[str, list[str]] = {}
+        for number, line in enumerate(cleaned.get("assignments", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            handle, _, parts = line.partition(":")
+            person_id = people.get(handle.strip().lstrip("@").lower())
+            if person_id is None or not handle.strip():
+                self.add_error(
+                    "assignments", f"Line {number}: {handle.strip()!r} is not in {source.name}."
+                )
+                continue
+            assignments[str(person_id)] = [p.strip() for p in parts.split(",") if p.strip()]
+        cleaned["assignment_ids"] = assignments
+        return cleaned
+
+    def step_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "source": data["source"],
+            "into": data["into"],
+            "assignments": data["assignment_ids"],
+        }
+
+
+class SunsetStepForm(StepForm):
+    operation = TaxonomyOperation.SUNSET
+    module = forms.ChoiceField()
+
+    def step_data(self) -> dict:
+        return {"module": self.cleaned_data["module"]}
+
+
+STEP_FORMS = {
+    form.operation.value: form
+    for form in (AddStepForm, RenameStepForm, MergeStepForm, SplitStepForm, SunsetStepForm)
+}

@@ -1,0 +1,18 @@
+from django.core.management.base import CommandParser
+
+from governance import exports
+from governance.management.exporting import ExportCommand
+
+
+class Command(ExportCommand):
+    help = "Write persons_of_interest (MyST Markdown or reStructuredText) from the roster."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--format", choices=["md", "rst"], default="md")
+
+    def render(self, roster: exports.Roster, options: dict) -> str:
+        self.file_name = f"persons_of_interest.{options['format']}"
+        if options["format"] == "rst":
+            return exports.persons_of_interest_rst(roster)
+        return exports.persons_of_interest_markdown(roster)

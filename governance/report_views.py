@@ -1,0 +1,258 @@
+"""The core maintainers' reports. Private pages: 404 to everyone else."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from governance import permissions, proposals, reports, services
+from governance.decorators import private_page
+from governance.forms import (
+    STEP_FORMS,
+    ApplyProposalForm,
+    ProposalForm,
+    RolesActionForm,
+)
+from governance.models import ProposalStatus, Role, TaxonomyProposal
+
+
+def _require_reports(request: HttpRequest) -> None:
+    if not permissions.can_view_reports(request.user):
+        raise Http404("No page here.")
+
+
+def _errors(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
+@private_page
+@require_GET
+def report_index(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    return render(request, "governance/reports/index.html")
+
+
+# Activity and emeritus --------------------------------------------------------------------------
+
+
+def _inactive_page(request: HttpRequest, form: RolesActionForm | None, status: int = 200):
+    report = reports.inactivity_report()
+    if form is None:
+        form = RolesActionForm(
+            role_ids=report.role_ids,
+            initial={"roles": [item.role.pk for item in report.inactive]},
+        )
+    return render(
+        request,
+        "governance/reports/inactive.html",
+        {
+            "report": report,
+            "form": form,
+            "selected": {int(pk) for pk in form["roles"].value() or []},
+            "can_nominate": permissions.can_open_removal_nominations(request.user),
+        },
+        status=status,
+    )
+
+
+@private_page
+@require_GET
+def inactive_report(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    return _inactive_page(request, None)
+
+
+@private_page
+@require_POST
+def inactive_make_emeritus(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
+    if form.is_valid():
+        roles = Role.objects.filter(pk__in=form.cleaned_data["roles"])
+        try:
+            moved = services.roles_make_emeritus(
+                actor=request.user, roles=list(roles), reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, f"Moved {len(moved)} role(s) to emeritus.")
+            return redirect("report_inactive")
+    return _inactive_page(request, form, status=400)
+
+
+# Staffing and affiliation -----------------------------------------------------------------------
+
+
+@private_page
+@require_GET
+def understaffed_report(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    return render(
+        request,
+        "governance/reports/understaffed.html",
+        {"modules": reports.understaffed_modules(), "minimum": reports.MIN_MAINTAINERS},
+    )
+
+
+@private_page
+@require_GET
+def affiliation_report(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    core, modules = reports.affiliation_spread()
+    return render(
+        request,
+        "governance/reports/affiliations.html",
+        {"core": core, "modules": modules, "majority": reports.MAJORITY_SHARE},
+    )
+
+
+# Taxonomy proposals -----------------------------------------------------------------------------
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def taxonomy_proposals(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.taxonomy_proposal_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _errors(error))
+        else:
+            return redirect(proposal)
+    return render(
+        request,
+        "governance/reports/proposals.html",
+        {"proposals": reports.taxonomy_proposals(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _proposal(request: HttpRequest, pk: int) -> TaxonomyProposal:
+    _require_reports(request)
+    proposal = reports.taxonomy_proposal(pk)
+    if proposal is None:
+        raise Http404("No proposal here.")
+    return proposal
+
+
+def _proposal_page(
+    request: HttpRequest, proposal: TaxonomyProposal, bound: dict, status: int = 200
+) -> HttpResponse:
+    steps = list(proposal.steps.all())
+    current, taken = reports.current_taxonomy()
+    projection, problem = None, ""
+    if proposal.status == ProposalStatus.DRAFT:
+        try:
+            projection = proposals.project(
+                current, [(step.operation, step.data) for step in steps], taken
+            )
+        except ValidationError as error:
+            # The roster changed under the draft (a module retired, a slug taken).
+            problem = _errors(error)
+    modules = projection.modules if projection else current
+    step_forms = {
+        operation: bound.get(operation) or form_class(modules=modules)
+        for operation, form_class in STEP_FORMS.items()
+    }
+    return render(
+        request,
+        "governance/reports/proposal.html",
+        {
+            "proposal": proposal,
+            "steps": [(step, proposals.describe(step.operation, step.data)) for step in steps],
+            "current": proposals.by_group(current),
+            "projection": projection,
+            "problem": problem,
+            "step_forms": step_forms,
+            "apply_form": bound.get("apply")
+            or ApplyProposalForm(initial={"reason": proposal.reason}),
+        },
+        status=status,
+    )
+
+
+@private_page
+@require_GET
+def taxonomy_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_page(request, _proposal(request, pk), {})
+
+
+@private_page
+@require_POST
+def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    form_class = STEP_FORMS.get(operation)
+    if form_class is None:
+        raise Http404("No such step.")
+    steps = [(step.operation, step.data) for step in proposal.steps.all()]
+    try:
+        modules = services.proposal_projection(steps).modules
+    except ValidationError:
+        modules = reports.current_taxonomy()[0]
+    form = form_class(request.POST, modules=modules)
+    if form.is_valid():
+        try:
+            services.taxonomy_proposal_add_step(
+                actor=request.user,
+                proposal=proposal,
+                operation=operation,
+                data=form.step_data(),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, "The step is added; the proposed taxonomy shows it.")
+            return redirect(proposal)
+    return _proposal_page(request, proposal, {operation: form}, status=400)
+
+
+@private_page
+@require_POST
+def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    try:
+        services.taxonomy_proposal_remove_step(
+            actor=request.user, proposal=proposal, position=position
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, "The step is removed.")
+    return redirect(proposal)
+
+
+@private_page
+@require_POST
+def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    form = ApplyProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.taxonomy_proposal_apply(
+                actor=request.user, proposal=proposal, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(
+                request, "Applied. The roster, its pages and the exported files show it now."
+            )
+            return redirect(proposal)
+    return _proposal_page(request, proposal, {"apply": form}, status=400)
+
+
+@private_page
+@require_POST
+def taxonomy_proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    try:
+        services.taxonomy_proposal_withdraw(actor=request.user, proposal=proposal)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, "The proposal is withdrawn.")
+    return redirect(proposal)
