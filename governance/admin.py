@@ -4,18 +4,23 @@ caller, so the audit log and the roster's rules hold whichever door a change com
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from guardian.admin import GuardedModelAdmin
 
 from governance import permissions, services
 from governance.models import (
     AuditEvent,
+    ExportSettings,
+    MergeRule,
     Module,
     Notification,
     Person,
+    PersonActivity,
     Role,
     RoleStatus,
     TaxonomyChange,
+    TaxonomyProposal,
+    TaxonomyProposalStep,
     TaxonomyRevision,
 )
 
@@ -39,8 +44,22 @@ class ServiceBackedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def changeform_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """A rule only the service knows (a race, a permission) comes back as a message on the
+        same form, with nothing saved, instead of a server error."""
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except (PermissionDenied, ValidationError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text or "This change is not allowed.", level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in self.service_fields}
+        data = {
+            name: form.cleaned_data[name]
+            for name in self.service_fields
+            if name in form.cleaned_data
+        }
         if change:
             changed = {name: data[name] for name in form.changed_data if name in data}
             saved = self.update(actor=request.user, obj=obj, data=changed)
@@ -75,8 +94,24 @@ class ModuleAdmin(ServiceBackedAdmin, GuardedModelAdmin):
     list_filter = ("group", "status")
     search_fields = ("name", "slug", "includes")
     prepopulated_fields = {"slug": ("name",)}
-    service_fields = ("name", "slug", "group", "description", "includes", "path_patterns")
+    service_fields = (
+        "name",
+        "slug",
+        "group",
+        "description",
+        "includes",
+        "path_patterns",
+        "inactivity_months",
+        "position",
+    )
     readonly_fields = ("status",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
+        # The address of an existing module changes only through a taxonomy revision.
+        return ("status", "slug") if obj is not None else ("status",)
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
+        return {} if obj is not None else self.prepopulated_fields
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and permissions.can_change_module(request.user, obj):
@@ -154,3 +189,66 @@ class NotificationAdmin(ReadOnlyAdmin):
     raw_id_fields = ("recipient",)
     # Bodies may carry private feedback meant for one reader; operators see delivery state only.
     exclude = ("body",)
+
+
+@admin.register(ExportSettings)
+class ExportSettingsAdmin(ServiceBackedAdmin):
+    """The one row of settings the exported files carry; saved through the service."""
+
+    service_fields = services.EXPORT_SETTINGS_FIELDS
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ExportSettings.objects.exists() and super().has_add_permission(request)
+
+    def create(self, *, actor, data: dict) -> ExportSettings:
+        return services.export_settings_update(actor=actor, data=data)
+
+    def update(self, *, actor, obj: ExportSettings, data: dict) -> ExportSettings:
+        return services.export_settings_update(actor=actor, data=data)
+
+
+@admin.register(MergeRule)
+class MergeRuleAdmin(ServiceBackedAdmin):
+    list_display = ("name", "position", "include_core_maintainers")
+    service_fields = services.MERGE_RULE_FIELDS
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def create(self, *, actor, data: dict) -> MergeRule:
+        return services.merge_rule_create(actor=actor, **data)
+
+    def update(self, *, actor, obj: MergeRule, data: dict) -> MergeRule:
+        return services.merge_rule_update(actor=actor, rule=obj, data=data)
+
+    def delete_model(self, request: HttpRequest, obj: MergeRule) -> None:
+        services.merge_rule_delete(actor=request.user, rule=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[MergeRule]) -> None:
+        for rule in queryset:
+            services.merge_rule_delete(actor=request.user, rule=rule)
+
+
+@admin.register(PersonActivity)
+class PersonActivityAdmin(ReadOnlyAdmin):
+    list_display = ("person", "last_active_on", "reviews", "commits", "triaged_issues")
+    search_fields = ("person__full_name", "person__github")
+    date_hierarchy = "last_active_on"
+
+
+class TaxonomyProposalStepInline(admin.TabularInline):
+    model = TaxonomyProposalStep
+    extra = 0
+    can_delete = False
+    readonly_fields = ("position", "operation", "data")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(TaxonomyProposal)
+class TaxonomyProposalAdmin(ReadOnlyAdmin):
+    list_display = ("title", "status", "created_by", "updated_at")
+    list_filter = ("status",)
+    inlines = (TaxonomyProposalStepInline,)

@@ -37,4 +37,8 @@ app.conf.beat_schedule = {
         "task": "nominations.tasks.voting_remind_due",
         "schedule": crontab(minute="*/15"),
     },
+    "meetings-publish-due-minutes": {
+        "task": "meetings.tasks.minutes_publish_due",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -9,13 +9,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
-from governance import services
+from governance import importers, services
 from governance.models import (
+    ExportSettings,
+    MergeRule,
     Module,
     ModuleGroup,
     ModuleStatus,
     Person,
+    PersonActivity,
     Role,
     RoleKind,
     RoleStatus,
@@ -125,6 +129,30 @@ EMERITUS = {
 }
 
 
+RESPONSIBILITIES = (
+    "Module maintainers guide the direction of their module, review its changes and keep its "
+    "quality bar. Core maintainers look after the project as a whole, and the lead core "
+    "maintainer breaks ties. Maintainers who step back are listed as emeritus."
+)
+CATCH_ALL_RULES = (
+    ("Core Maintainers", "*", "", True, "EasyCLA\nLint"),
+    ("superuser", "*", "pytorch/metamates", False, "EasyCLA\nLint\npull"),
+)
+# Days since each person's last activity, as `import_activity` would record it.
+DAYS_SINCE_ACTIVE = {
+    "gmensah": 500,
+    "mkovacs": 420,
+    "kasante": 30,
+    "erossi": 400,
+    "tortega": 20,
+    "dpark": 60,
+    "abello": 10,
+    "lhaddad": 90,
+    "rduarte": 5,
+    "ydemir": 15,
+}
+
+
 class DemoLoader:
     def __init__(self, *, password: str, log=print) -> None:
         self.password = password
@@ -138,6 +166,8 @@ class DemoLoader:
         self.load_modules()
         self.load_roles()
         self.load_taxonomy_revision()
+        self.load_repository_files()
+        self.load_activity()
 
     def load_accounts(self) -> None:
         User = get_user_model()
@@ -274,3 +304,35 @@ class DemoLoader:
                 started_on=TAXONOMY_DECIDED_ON,
             )
         self.log(f"Applied the taxonomy revision: {TAXONOMY_TITLE}.")
+
+    def load_repository_files(self) -> None:
+        if not ExportSettings.objects.exists():
+            services.export_settings_update(actor=None, data={"responsibilities": RESPONSIBILITIES})
+        for position, (name, patterns, approved_by, core, checks) in enumerate(CATCH_ALL_RULES):
+            if not MergeRule.objects.filter(name=name).exists():
+                services.merge_rule_create(
+                    actor=None,
+                    name=name,
+                    position=position,
+                    patterns=patterns,
+                    approved_by=approved_by,
+                    include_core_maintainers=core,
+                    mandatory_checks=checks,
+                )
+
+    def load_activity(self) -> None:
+        if PersonActivity.objects.exists():
+            return
+        today = timezone.localdate()
+        records = [
+            importers.ActivityRecord(
+                line=number,
+                github=github,
+                last_active_on=today - datetime.timedelta(days=days),
+                reviews=max(0, 120 - days // 4),
+                commits=max(0, 60 - days // 8),
+                triaged_issues=max(0, 40 - days // 10),
+            )
+            for number, (github, days) in enumerate(DAYS_SINCE_ACTIVE.items(), start=1)
+        ]
+        services.activity_import(actor=None, records=records)

@@ -5,7 +5,8 @@ the admin and raw bulk writes, can store a state the governance rules forbid.
 """
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -13,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from governance.validators import validate_path_patterns
+from governance.validators import validate_approvers, validate_check_names, validate_path_patterns
 
 # GitHub's rules: 1 to 39 characters, ASCII letters, digits and single hyphens, and no hyphen at
-# either end. Written without look-arounds so that SQLite's and PostgreSQL's regex engines agree.
-GITHUB_HANDLE_PATTERN = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
+# either end. Written without look-arounds so that SQLite's and PostgreSQL's regex engines agree,
+# and anchored with \A and \Z because Python's `$` also matches before a trailing newline.
+GITHUB_HANDLE_PATTERN = r"\A[A-Za-z0-9]+(-[A-Za-z0-9]+)*\Z"
 GITHUB_HANDLE_MAX_LENGTH = 39
 
 validate_github_handle = RegexValidator(
@@ -77,6 +79,12 @@ class Person(models.Model):
         return reverse("person_detail", args=[self.github]) if self.github else ""
 
 
+# The governance document lets each module group set its own inactivity period; a year is the
+# default the project uses.
+DEFAULT_INACTIVITY_MONTHS = 12
+MAX_INACTIVITY_MONTHS = 120
+
+
 class ModuleGroup(models.TextChoices):
     CORE = "core", "Core modules"
     EXTERNAL = "external", "Core-governed external modules"
@@ -104,6 +112,17 @@ class Module(models.Model):
     status = models.CharField(
         max_length=20, choices=ModuleStatus.choices, default=ModuleStatus.ACTIVE
     )
+    position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Place in the exported maintainer files; empty places it after the others, "
+        "by name. Set by importing persons_of_interest, so its order survives a round trip.",
+    )
+    inactivity_months = models.PositiveSmallIntegerField(
+        default=DEFAULT_INACTIVITY_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INACTIVITY_MONTHS)],
+        help_text="Months without activity after which a maintainer is reported as inactive.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -121,6 +140,10 @@ class Module(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ModuleStatus.values), name="module_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(inactivity_months__gte=1, inactivity_months__lte=MAX_INACTIVITY_MONTHS),
+                name="module_inactivity_months_range",
             ),
         ]
 
@@ -239,6 +262,12 @@ class Role(models.Model):
     def __str__(self) -> str:
         where = f" of {self.module}" if self.module_id else ""
         return f"{self.person}: {self.get_kind_display()}{where} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        if self._state.adding and self.module_id and self.module.status != ModuleStatus.ACTIVE:
+            raise ValidationError(
+                {"module": f"{self.module.name} is retired; roles are granted on active modules."}
+            )
 
     @property
     def is_active(self) -> bool:
@@ -392,3 +421,191 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} to {self.recipient}: {self.subject}"
+
+
+# Repository files, activity and taxonomy proposals ----------------------------------------------
+
+
+class ExportSettings(models.Model):
+    """What the exported repository files carry besides the roster. One row (pk 1).
+
+    Kept in the database, edited in the admin through a service, so that the exported bytes
+    depend on the roster's own data alone: any copy of the database gives the same files, and
+    every change to them is audited.
+    """
+
+    SINGLETON_PK = 1
+
+    document_title = models.CharField(
+        max_length=200,
+        default="PyTorch Governance | Maintainers",
+        help_text="The first heading of persons_of_interest.",
+    )
+    responsibilities = models.TextField(
+        blank=True,
+        help_text="The prose under “Responsibilities” in persons_of_interest, written as is.",
+    )
+    mandatory_checks = models.TextField(
+        blank=True,
+        default="EasyCLA\nLint",
+        validators=[validate_check_names],
+        help_text="CI checks every module's merge rule requires: one check name a line.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "export settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="export_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "Export settings"
+
+    @property
+    def check_names(self) -> list[str]:
+        return _lines(self.mandatory_checks)
+
+
+class MergeRule(models.Model):
+    """A merge rule that belongs to no module: a catch-all such as "Core Maintainers" on '*'.
+
+    The exported merge_rules.yaml lists one rule per module first, then these by position.
+    """
+
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    patterns = models.TextField(
+        validators=[validate_path_patterns],
+        help_text="One glob a line; a leading '-' excludes. '*' matches every file.",
+    )
+    approved_by = models.TextField(
+        blank=True,
+        validators=[validate_approvers],
+        help_text="GitHub logins or org/team slugs, one a line.",
+    )
+    include_core_maintainers = models.BooleanField(
+        default=False,
+        help_text="Also approved by every active core maintainer, as the roster says.",
+    )
+    mandatory_checks = models.TextField(
+        blank=True, validators=[validate_check_names], help_text="One CI check name a line."
+    )
+    ignore_flaky_failures = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="merge_rule_name_unique_ci",
+                violation_error_message="A merge rule already has this name.",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="merge_rule_name_not_empty"),
+            models.CheckConstraint(condition=~Q(patterns=""), name="merge_rule_patterns_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def pattern_list(self) -> list[str]:
+        return _lines(self.patterns)
+
+    @property
+    def approver_list(self) -> list[str]:
+        return _lines(self.approved_by)
+
+    @property
+    def check_names(self) -> list[str]:
+        return _lines(self.mandatory_checks)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PersonActivity(models.Model):
+    """A person's latest recorded activity on the repository, from `manage.py import_activity`."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="activity")
+    last_active_on = models.DateField()
+    reviews = models.PositiveIntegerField(default=0)
+    commits = models.PositiveIntegerField(default=0)
+    triaged_issues = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "person activity"
+
+    def __str__(self) -> str:
+        return f"Activity of {self.person}: last {self.last_active_on:%Y-%m-%d}"
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPLIED = "applied", "Applied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TaxonomyProposal(models.Model):
+    """A draft revision of the taxonomy that core maintainers build and compare with the current
+    one; applying it runs its steps as one taxonomy revision."""
+
+    title = models.CharField(max_length=200)
+    reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+    revision = models.OneToOneField(
+        TaxonomyRevision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposal",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="proposal_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="applied") & Q(revision__isnull=False))
+                | (~Q(status="applied") & Q(revision__isnull=True)),
+                name="proposal_applied_iff_revision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("taxonomy_proposal", args=[self.pk])
+
+
+class TaxonomyProposalStep(models.Model):
+    """One step of a proposal. `data` names modules by slug and people by their id, as
+    `services.taxonomy_revise` takes them; `governance.proposals` reads and checks it."""
+
+    proposal = models.ForeignKey(TaxonomyProposal, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField()
+    operation = models.CharField(max_length=20, choices=TaxonomyOperation.choices)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["proposal", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "position"], name="proposal_step_once"),
+            models.CheckConstraint(
+                condition=Q(operation__in=TaxonomyOperation.values),
+                name="proposal_step_operation_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Step {self.position} of {self.proposal}: {self.get_operation_display()}"

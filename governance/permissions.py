@@ -22,6 +22,7 @@ User = AbstractBaseUser | AnonymousUser
 
 CORE_KINDS = frozenset({RoleKind.CORE_MAINTAINER, RoleKind.LEAD_CORE_MAINTAINER})
 CACHE_ATTRIBUTE = "_governance_active_role_kinds"
+CHECKER_ATTRIBUTE = "_governance_permission_checker"
 
 
 def person_of(user: User) -> Person | None:
@@ -48,9 +49,11 @@ def active_role_kinds(user: User) -> frozenset[str]:
     return cached
 
 
-def forget_cached_roles(user: User) -> None:
-    if hasattr(user, CACHE_ATTRIBUTE):
-        delattr(user, CACHE_ATTRIBUTE)
+def forget_cached_access(user: User) -> None:
+    """Drop what this user object remembers of its roles and grants, to read them afresh."""
+    for attribute in (CACHE_ATTRIBUTE, CHECKER_ATTRIBUTE):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def is_core_maintainer(user: User) -> bool:
@@ -94,13 +97,18 @@ def can_read_own_inbox(user: User) -> bool:
 def has_object_permission(user: User, perm: str, obj: Model) -> bool:
     """Whether `user` holds the object-level grant `perm` ("app.codename") on `obj`.
 
-    Superuser status widens nothing here: guardian's checker answers yes to every question a
-    superuser asks, so for them only the grant rows themselves count.
+    One checker is kept per user object (so per request), and it fetches an object's grants
+    once, however many questions a page asks. Superuser status widens nothing here: guardian's
+    checker answers yes to every question a superuser asks, so for them only the grant rows
+    themselves count.
     """
     if not user.is_authenticated or not user.is_active:
         return False
     codename = perm.split(".", 1)[-1]
-    checker = ObjectPermissionChecker(user)
+    checker = getattr(user, CHECKER_ATTRIBUTE, None)
+    if checker is None:
+        checker = ObjectPermissionChecker(user)
+        setattr(user, CHECKER_ATTRIBUTE, checker)
     if user.is_superuser:
         return codename in checker.get_user_perms(obj) or codename in checker.get_group_perms(obj)
     return checker.has_perm(codename, obj)
@@ -117,10 +125,12 @@ def objects_granted(user: User, perm: str, queryset):
 
 def grant_object_permission(perm: str, user: AbstractBaseUser, obj: Model) -> None:
     assign_perm(perm, user, obj)
+    forget_cached_access(user)
 
 
 def revoke_object_permission(perm: str, user: AbstractBaseUser, obj: Model) -> None:
     remove_perm(perm, user, obj)
+    forget_cached_access(user)
 
 
 def users_granted(perm: str, obj: Model) -> list:
@@ -145,16 +155,23 @@ def can_manage_nominations(user: User) -> bool:
     return is_core_maintainer(user)
 
 
+def can_manage_nomination(user: User, nomination) -> bool:
+    """Act on one nomination: a core maintainer who is not its nominee."""
+    return can_manage_nominations(user) and not is_nominee(user, nomination)
+
+
 def can_view_nomination(user: User, nomination) -> bool:
     """The nomination page with its evidence thread: core maintainers, and module maintainers
-    invited into the thread."""
+    invited into the thread. Never its nominee, who reads only the feedback meant for them."""
+    if is_nominee(user, nomination):
+        return False
     return is_core_maintainer(user) or has_object_permission(
         user, "nominations.view_evidence", nomination
     )
 
 
 def can_add_evidence(user: User, nomination) -> bool:
-    if not nomination.is_live:
+    if not nomination.is_live or is_nominee(user, nomination):
         return False
     return is_core_maintainer(user) or has_object_permission(
         user, "nominations.add_evidence", nomination
@@ -176,17 +193,20 @@ def can_vote(user: User, nomination) -> bool:
 
 
 def can_decide(user: User, nomination) -> bool:
+    if is_nominee(user, nomination):
+        return False
     if nomination.policy.get("lead_confirms"):
         return is_lead_core_maintainer(user)
     return is_core_maintainer(user)
 
 
-def can_see_tally(user: User, nomination, *, has_voted: bool) -> bool:
-    """A voter sees the running tally once they have voted; everyone who may view the
-    nomination sees it after the close."""
-    if not can_view_nomination(user, nomination):
+def can_see_votes(user: User, nomination, *, has_voted: bool) -> bool:
+    """The tally, the ballot comments and the decision's reasons are the core maintainers'.
+    A voter sees the running tally once they have voted; every core maintainer after the close.
+    Invited module maintainers read and add evidence, nothing more."""
+    if not can_manage_nomination(user, nomination):
         return False
-    return nomination.status in {"closed", "decided"} or has_voted
+    return nomination.status in {"closed", "decided", "withdrawn"} or has_voted
 
 
 def can_see_who_voted_what(user: User, nomination) -> bool:
@@ -206,3 +226,76 @@ def can_read_feedback(user: User, nomination, feedback) -> bool:
     if feedback is None or feedback.released_at is None:
         return False
     return is_nominee(user, nomination) or is_nominator(user, nomination)
+
+
+# Reports and exports ---------------------------------------------------------------------------
+# The exported repository files are public data: they are built from the public roster only.
+
+
+def can_view_reports(user: User) -> bool:
+    """The activity, staffing, affiliation and taxonomy reports: core maintainers only."""
+    return is_core_maintainer(user)
+
+
+def can_propose_taxonomy(user: User) -> bool:
+    """Draft, change and withdraw taxonomy proposals. Applying one is a taxonomy revision, which
+    `can_manage_roster` decides."""
+    return is_core_maintainer(user)
+
+
+def can_configure_exports(actor: User | None) -> bool:
+    """The export settings and the catch-all merge rules decide who may merge what, so they are
+    changed by whoever manages the roster."""
+    return can_manage_roster(actor)
+
+
+def can_open_removal_nominations(user: User) -> bool:
+    """Turn the inactive maintainers' report into removal nominations."""
+    return can_view_reports(user) and can_manage_nominations(user)
+
+
+# Meetings -------------------------------------------------------------------------------------
+# Meetings, minutes and action items are passed in as objects and only their attributes are
+# read, so that this module depends on no other app. `None` as the actor is the system itself:
+# a management command or a beat scan.
+
+
+def can_manage_meetings(actor: User | None) -> bool:
+    """Create meetings, import minutes, see the drafts."""
+    return actor is None or is_core_maintainer(actor)
+
+
+def can_view_meeting_draft(user: User | None, meeting) -> bool:
+    """The private working copy: agenda, notes with their redaction markup, the review."""
+    return can_manage_meetings(user)
+
+
+def can_edit_minutes(actor: User | None, meeting) -> bool:
+    return can_manage_meetings(actor)
+
+
+def can_review_minutes(user: User, meeting) -> bool:
+    """Approve or object: core maintainers (people, never the system), while in review."""
+    return meeting.status == "in_review" and user is not None and is_core_maintainer(user)
+
+
+def can_publish_minutes(actor: User | None, meeting) -> bool:
+    """Asks who may publish; whether the review allows it yet is the review policy's answer."""
+    return can_manage_meetings(actor)
+
+
+def can_search_private_notes(user: User) -> bool:
+    return is_core_maintainer(user)
+
+
+def can_see_own_action_items(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_action_item_owner(user: User, action_item) -> bool:
+    return bool(user.is_authenticated and action_item.owners.filter(user_id=user.pk).exists())
+
+
+def can_update_action_item_status(actor: User | None, action_item) -> bool:
+    """Owners mark their own action items done; core maintainers any."""
+    return can_manage_meetings(actor) or is_action_item_owner(actor, action_item)

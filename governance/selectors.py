@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Coalesce, Lower
 
+from governance import exports
 from governance.models import (
+    ExportSettings,
+    MergeRule,
     Module,
     ModuleGroup,
     ModuleStatus,
@@ -87,13 +90,17 @@ def module_slug_renamed_to(slug: str) -> str | None:
 
 
 def person_for_page(github: str) -> Person | None:
-    """The person (found regardless of case) with every role, past and present. Two queries."""
+    """A person of the roster (found regardless of case) with every role, past and present.
+
+    Someone who never held a role, such as a nominee not (yet) announced, has no page. Two
+    queries."""
     roles = Role.objects.select_related("module").order_by(
         Coalesce("ended_on", "started_on").desc(), "-started_on", "pk"
     )
     return (
-        Person.objects.filter(github__iexact=github)
+        Person.objects.filter(github__iexact=github, roles__isnull=False)
         .exclude(github="")
+        .distinct()
         .prefetch_related(Prefetch("roles", queryset=roles))
         .first()
     )
@@ -127,4 +134,102 @@ def roster_changes_latest(limit: int = 10) -> QuerySet[Role]:
 def inbox_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, channel=NotificationChannel.INBOX).order_by(
         "-created_at", "-pk"
+    )
+
+
+# Repository files ------------------------------------------------------------------------------
+
+
+def module_file_order(prefix: str = "") -> list:
+    """The order modules take in the repository files and reports: by group as the taxonomy
+    lists them, then by the position an import gave them, then by name. `prefix` reaches the
+    module through a relation ("module__")."""
+    group_order = Case(
+        *(
+            When(**{f"{prefix}group": group}, then=index)
+            for index, group in enumerate(ModuleGroup.values)
+        ),
+        default=len(ModuleGroup.values),
+    )
+    return [
+        group_order,
+        F(f"{prefix}position").asc(nulls_last=True),
+        Lower(f"{prefix}name"),
+        f"{prefix}pk",
+    ]
+
+
+def _listed(roles: list[Role], kind: str) -> tuple[list[Person], list[Person]]:
+    """Active holders of `kind` in seniority order, then former holders who hold it no more.
+
+    A role that a taxonomy revision moved is not emeritus: its holder carries on elsewhere."""
+    roles = sorted(
+        (role for role in roles if role.kind == kind), key=lambda r: (r.started_on, r.pk)
+    )
+    active = [role.person for role in roles if role.is_active]
+    active_ids = {person.pk for person in active}
+    former: dict[int, Person] = {}
+    for role in roles:
+        if not role.is_active and not role.was_moved and role.person_id not in active_ids:
+            former.setdefault(role.person_id, role.person)
+    return active, list(former.values())
+
+
+def roster_for_export() -> exports.Roster:
+    """Everything the exported files say, in five queries: the export settings, the active
+    modules, their roles with people, the project roles with people, the catch-all merge rules."""
+    settings_row = ExportSettings.objects.filter(pk=ExportSettings.SINGLETON_PK).first()
+    settings_row = settings_row or ExportSettings(pk=ExportSettings.SINGLETON_PK)
+    modules = (
+        Module.objects.filter(status=ModuleStatus.ACTIVE)
+        .order_by(*module_file_order())
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("person")))
+    )
+    project_roles = list(
+        Role.objects.filter(
+            kind__in=[RoleKind.LEAD_CORE_MAINTAINER, RoleKind.CORE_MAINTAINER]
+        ).select_related("person")
+    )
+    lead, former_lead = _listed(project_roles, RoleKind.LEAD_CORE_MAINTAINER)
+    core, former_core = _listed(project_roles, RoleKind.CORE_MAINTAINER)
+    module_rosters = []
+    for module in modules:
+        roles = list(module.roles.all())
+        maintainers, former_maintainers = _listed(roles, RoleKind.MODULE_MAINTAINER)
+        reviewers, former_reviewers = _listed(roles, RoleKind.MODULE_REVIEWER)
+        module_rosters.append(
+            exports.ModuleRoster(
+                name=module.name,
+                slug=module.slug,
+                group=module.group,
+                includes=module.includes,
+                patterns=tuple(module.patterns),
+                maintainers=exports.people(maintainers),
+                emeritus_maintainers=exports.people(former_maintainers),
+                reviewers=exports.people(reviewers),
+                emeritus_reviewers=exports.people(former_reviewers),
+            )
+        )
+    core_handles = tuple(person.github for person in [*lead, *core] if person.github)
+    rules = tuple(
+        exports.CatchAllRule(
+            name=rule.name,
+            patterns=tuple(rule.pattern_list),
+            approved_by=tuple(rule.approver_list)
+            + (core_handles if rule.include_core_maintainers else ()),
+            mandatory_checks=tuple(rule.check_names),
+            ignore_flaky_failures=rule.ignore_flaky_failures,
+        )
+        for rule in MergeRule.objects.order_by("position", Lower("name"), "pk")
+    )
+    return exports.Roster(
+        title=settings_row.document_title,
+        responsibilities=settings_row.responsibilities.strip("\n"),
+        mandatory_checks=tuple(settings_row.check_names),
+        lead=exports.people(lead),
+        emeritus_lead=exports.people(former_lead),
+        core=exports.people(core),
+        emeritus_core=exports.people(former_core),
+        modules=tuple(module_rosters),
+        catch_all_rules=rules,
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 MAX_PATTERN_LENGTH = 300
 # Glob characters GitHub and merge rules understand; anything else (spaces, backslashes, quotes,
 # control characters) would be read differently by the tools that consume the exported files.
-PATTERN_CHARACTERS = re.compile(r"^-?[A-Za-z0-9_.*?\[\]{}/+@=,~!-]+$")
+PATTERN_CHARACTERS = re.compile(r"\A-?[A-Za-z0-9_.*?\[\]{}/+@=,~!-]+\Z")
 
 
 def validate_path_patterns(text: str) -> None:
@@ -32,3 +32,32 @@ def validate_path_patterns(text: str) -> None:
         raise ValidationError(
             "Invalid path patterns: " + "; ".join(errors) + ".", code="invalid_path_pattern"
         )
+
+
+# A GitHub login, or an organisation's team as "org/team-slug", as merge rules name approvers.
+APPROVER = re.compile(r"\A[A-Za-z0-9]+(-[A-Za-z0-9]+)*(/[A-Za-z0-9_.-]+)?\Z")
+MAX_CHECK_NAME_LENGTH = 200
+
+
+def validate_approvers(text: str) -> None:
+    """One GitHub login or org/team slug a line."""
+    errors = [
+        f"line {number}: {raw.strip()!r} is neither a GitHub login nor an org/team slug"
+        for number, raw in enumerate(text.splitlines(), start=1)
+        if raw.strip() and not APPROVER.match(raw.strip())
+    ]
+    if errors:
+        raise ValidationError("Invalid approvers: " + "; ".join(errors) + ".", code="invalid")
+
+
+def validate_check_names(text: str) -> None:
+    """One CI check name a line: printable text, as the CI system shows it."""
+    errors = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        name = raw.strip()
+        if len(name) > MAX_CHECK_NAME_LENGTH:
+            errors.append(f"line {number}: longer than {MAX_CHECK_NAME_LENGTH} characters")
+        elif not name.isprintable():
+            errors.append(f"line {number}: has a character that is not printable")
+    if errors:
+        raise ValidationError("Invalid check names: " + "; ".join(errors) + ".", code="invalid")

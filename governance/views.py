@@ -17,18 +17,6 @@ MODULE_REVIEWER = RoleKind.MODULE_REVIEWER
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "governance/home.html",
-        {
-            "core_team": selectors.core_team(),
-            "roster_changes": selectors.roster_changes_latest(),
-        },
-    )
-
-
-@require_GET
 def module_list(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/module_list.html", {"groups": selectors.module_listing()})
 

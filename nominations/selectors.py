@@ -46,11 +46,13 @@ def dashboard_for(user) -> Dashboard:
     else: 4 (plus the role lookup each page makes once)."""
     board = Dashboard()
     if permissions.can_manage_nominations(user):
+        # A core maintainer who is nominated (say, for a move to emeritus) does not see it here.
+        theirs = Nomination.objects.exclude(nominee__user=user)
         live_ballot = Ballot.objects.filter(
             nomination=OuterRef("pk"), voter=user, superseded_at__isnull=True
         )
         elector = Elector.objects.filter(nomination=OuterRef("pk"), user=user, recused=False)
-        voting = _with_people(Nomination.objects.filter(status=Status.VOTING)).annotate(
+        voting = _with_people(theirs.filter(status=Status.VOTING)).annotate(
             i_voted=Exists(live_ballot), i_vote=Exists(elector)
         )
         for nomination in voting.order_by("voting_deadline", "pk")[:LIST_LIMIT]:
@@ -60,18 +62,18 @@ def dashboard_for(user) -> Dashboard:
             else:
                 board.voting.append(nomination)
         board.gathering_evidence = list(
-            _with_people(
-                Nomination.objects.filter(status__in=[Status.DRAFT, Status.OPEN])
-            ).order_by("-updated_at", "-pk")[:LIST_LIMIT]
+            _with_people(theirs.filter(status__in=[Status.DRAFT, Status.OPEN])).order_by(
+                "-updated_at", "-pk"
+            )[:LIST_LIMIT]
         )
         board.awaiting_decision = list(
-            _with_people(Nomination.objects.filter(status=Status.CLOSED))
+            _with_people(theirs.filter(status=Status.CLOSED))
             .select_related("tally")
             .order_by("voting_closed_at", "pk")[:LIST_LIMIT]
         )
         board.recently_decided = list(
             _with_people(
-                Nomination.objects.filter(
+                theirs.filter(
                     status__in=[Status.DECIDED, Status.WITHDRAWN],
                     updated_at__gte=timezone.now() - RECENT,
                 )

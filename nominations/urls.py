@@ -9,6 +9,7 @@ urlpatterns = [
     path("request/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_triage, name="request_triage"),
     path("new/", views.nomination_new, name="new"),
+    path("from-inactive/", views.nominations_for_inactive, name="from_inactive"),
     path("<int:pk>/", views.nomination_detail, name="detail"),
     path("<int:pk>/open/", views.nomination_open, name="open"),
     path("<int:pk>/invite/", views.evidence_invite, name="invite"),

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import permissions
+from governance import permissions, reports
 from governance.decorators import private_page
+from governance.forms import RolesActionForm
+from governance.models import Role
 from nominations import selectors, services
 from nominations.forms import (
     BallotForm,
@@ -88,6 +90,7 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
     if nomination_request is None:
         raise Http404("No request here.")
     form = TriageForm(request.POST or None)
+    status = 400
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
@@ -105,6 +108,8 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+            if isinstance(error, services.NominationError):
+                status = 409
         else:
             messages.success(request, "The request was rejected.")
             return redirect("nominations:dashboard")
@@ -112,7 +117,7 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "nominations/request_triage.html",
         {"nomination_request": nomination_request, "form": form, "pending": RequestStatus.PENDING},
-        status=400 if form.errors else 200,
+        status=status if form.errors else 200,
     )
 
 
@@ -151,7 +156,7 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
     electors = list(nomination.electors.all())
     voted_ids = {ballot.voter_id for ballot in nomination.live_ballots}
     policy = policy_for(nomination.kind)
-    can_manage = permissions.can_manage_nominations(user)
+    can_manage = permissions.can_manage_nomination(user, nomination)
     status = nomination.status
     context = {
         "nomination": nomination,
@@ -165,7 +170,7 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "my_ballot": my_ballot,
         "can_add_evidence": permissions.can_add_evidence(user, nomination),
         "can_vote": status == Status.VOTING and permissions.can_vote(user, nomination),
-        "can_see_tally": permissions.can_see_tally(
+        "can_see_votes": permissions.can_see_votes(
             user, nomination, has_voted=my_ballot is not None
         ),
         "show_choices": permissions.can_see_who_voted_what(user, nomination),
@@ -465,3 +470,34 @@ def become_maintainer(request: HttpRequest) -> HttpResponse:
             ]
         },
     )
+
+
+# From the inactive maintainers' report ----------------------------------------------------------
+
+
+@private_page
+@sensitive_post_parameters("reason")
+@require_POST
+def nominations_for_inactive(request: HttpRequest) -> HttpResponse:
+    """The report's second one-step action: a removal nomination for each selected role."""
+    if not permissions.can_open_removal_nominations(request.user):
+        raise Http404("No page here.")
+    form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
+    if not form.is_valid():
+        messages.error(request, "Select the roles to nominate and give the rationale.")
+        return redirect("report_inactive")
+    roles = Role.objects.filter(pk__in=form.cleaned_data["roles"])
+    try:
+        batch = services.nominations_for_inactive(
+            actor=request.user, roles=list(roles), rationale=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("report_inactive")
+    skipped = len(batch.already_nominated)
+    messages.success(
+        request,
+        f"Drafted {len(batch.created)} removal nomination(s)."
+        + (f" {skipped} already had a live nomination." if skipped else ""),
+    )
+    return redirect("nominations:dashboard")

@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
                         max_length=39,
                         validators=[
                             django.core.validators.RegexValidator(
-                                "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
+                                "\\A[A-Za-z0-9]+(-[A-Za-z0-9]+)*\\Z",
                                 message="A GitHub handle has only letters, digits and single hyphens, and cannot begin or end with a hyphen.",
                             )
                         ],
@@ -495,7 +495,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(
                     ("github", ""),
-                    ("github__regex", "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"),
+                    ("github__regex", "\\A[A-Za-z0-9]+(-[A-Za-z0-9]+)*\\Z"),
                     _connector="OR",
                 ),
                 name="person_github_valid",

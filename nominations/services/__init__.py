@@ -21,6 +21,7 @@ from nominations.services.outcome import (
     nomination_decide,
     nomination_withdraw,
 )
+from nominations.services.removal import RemovalBatch, nominations_for_inactive
 from nominations.services.voting import (
     ballot_cast,
     count_ledger,
@@ -32,6 +33,7 @@ from nominations.services.voting import (
 
 __all__ = [
     "NominationError",
+    "RemovalBatch",
     "announcement_release",
     "ballot_cast",
     "core_maintainer_users",
@@ -48,6 +50,7 @@ __all__ = [
     "nomination_request_submit",
     "nomination_request_take_up",
     "nomination_withdraw",
+    "nominations_for_inactive",
     "voting_close",
     "voting_close_due",
     "voting_open",

@@ -3,12 +3,12 @@
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from governance import permissions
 from governance.models import RoleKind, RoleStatus
-from governance.services import notification_queue
+from governance.services import base, notification_queue
 from nominations.models import (
     EVIDENCE_MAX_LENGTH,
     Elector,
@@ -23,20 +23,8 @@ class NominationError(ValidationError):
     """A request the nomination's state does not allow (voting closed, withdrawn, ...)."""
 
 
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def clean_text(value: str, *, field: str, limit: int = EVIDENCE_MAX_LENGTH, required: bool = True):
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: "This cannot be empty."})
-    if len(value) > limit:
-        raise ValidationError({field: f"Keep this under {limit:,} characters ({len(value):,})."})
-    if "\x00" in value:
-        raise ValidationError({field: "This text contains a NUL character."})
-    return value
+    return base.clean_text(value, field=field, limit=limit, required=required)
 
 
 def locked(nomination: Nomination) -> Nomination:
@@ -77,9 +65,11 @@ def revoke_votes(nomination: Nomination) -> None:
 
 
 def notify(nomination: Nomination, event: str, recipients: Iterable, subject: str, body: str):
+    """Tell the people who work on a nomination; never its nominee, who hears only through the
+    feedback and the announcement."""
     notification_queue(
         event_key=f"nomination-{event}:{nomination.pk}",
-        recipients=recipients,
+        recipients=[user for user in recipients if user.pk != nomination.nominee.user_id],
         subject=subject,
         body=body,
         url=nomination.get_absolute_url(),

@@ -8,8 +8,17 @@ from django.utils import timezone
 
 from governance import permissions
 from governance import services as governance_services
-from governance.models import Module, ModuleStatus, Person, Role, RoleKind, RoleStatus
+from governance.models import (
+    Module,
+    ModuleStatus,
+    Person,
+    Role,
+    RoleKind,
+    RoleStatus,
+    validate_github_handle,
+)
 from governance.services import audit_record, notification_queue
+from governance.services.base import require
 from nominations.models import (
     ENDING_KINDS,
     GRANTING_KINDS,
@@ -30,7 +39,6 @@ from nominations.services.common import (
     invited_users,
     locked,
     notify,
-    require,
     touch,
 )
 
@@ -51,7 +59,7 @@ def nomination_request_submit(
     request = NominationRequest(
         requester=actor,
         nominee_name=clean_text(nominee_name, field="nominee_name", limit=200),
-        nominee_github=nominee_github.strip(),
+        nominee_github=_valid_handle(nominee_github),
         kind=kind,
         module=module if kind in MODULE_KINDS else None,
         rationale=clean_text(rationale, field="rationale"),
@@ -73,6 +81,15 @@ def nomination_request_submit(
         url="/nominations/",
     )
     return request
+
+
+def _valid_handle(handle: str) -> str:
+    handle = handle.strip()
+    try:
+        validate_github_handle(handle)
+    except ValidationError as error:
+        raise ValidationError({"nominee_github": error.messages}) from None
+    return handle
 
 
 def _pending_request(request: NominationRequest) -> NominationRequest:
@@ -190,7 +207,10 @@ def nomination_create(
 
 @transaction.atomic
 def nomination_open(*, actor, nomination: Nomination) -> Nomination:
-    require(permissions.can_manage_nominations(actor), "Only core maintainers open nominations.")
+    require(
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers open nominations.",
+    )
     nomination = locked(nomination)
     if nomination.status != Status.DRAFT:
         raise NominationError("Only a draft can be opened for evidence.")
@@ -209,7 +229,10 @@ def nomination_open(*, actor, nomination: Nomination) -> Nomination:
 @transaction.atomic
 def evidence_invite(*, actor, nomination: Nomination, users: Iterable) -> list:
     """Invite maintainers of the nominee's module to read and add to the evidence thread."""
-    require(permissions.can_manage_nominations(actor), "Only core maintainers invite evidence.")
+    require(
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers invite evidence.",
+    )
     nomination = locked(nomination)
     if not nomination.is_live:
         raise NominationError("This nomination is no longer gathering evidence.")

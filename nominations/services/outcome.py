@@ -7,6 +7,7 @@ from django.utils import timezone
 from governance import permissions
 from governance import services as governance_services
 from governance.services import audit_record, notification_queue
+from governance.services.base import require
 from nominations.models import (
     ENDING_KINDS,
     GRANTING_KINDS,
@@ -24,7 +25,6 @@ from nominations.services.common import (
     core_maintainer_users,
     locked,
     notify,
-    require,
     revoke_votes,
     touch,
 )
@@ -85,7 +85,10 @@ def nomination_decide(*, actor, nomination: Nomination, outcome: str, reasons: s
 def feedback_save(
     *, actor, nomination: Nomination, to_nominee: str, to_nominators: str
 ) -> Feedback:
-    require(permissions.can_manage_nominations(actor), "Only core maintainers draft feedback.")
+    require(
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers draft feedback.",
+    )
     nomination = locked(nomination)
     if nomination.status == Status.WITHDRAWN:
         raise NominationError("A withdrawn nomination gets no feedback.")
@@ -105,7 +108,10 @@ def feedback_save(
 
 @transaction.atomic
 def feedback_release(*, actor, nomination: Nomination) -> Feedback:
-    require(permissions.can_manage_nominations(actor), "Only core maintainers release feedback.")
+    require(
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers release feedback.",
+    )
     nomination = locked(nomination)
     if nomination.status != Status.DECIDED:
         raise NominationError("Feedback is released after the decision.")
@@ -118,16 +124,21 @@ def feedback_release(*, actor, nomination: Nomination) -> Feedback:
     feedback.released_by = actor
     feedback.save(update_fields=["released_at", "released_by"])
     audit_record(actor=actor, verb="feedback.released", target=nomination)
-    readers = list(nomination.nominators.all())
+    nominators = [
+        user for user in nomination.nominators.all() if user.pk != nomination.nominee.user_id
+    ]
+    readers = [(nominators, feedback.to_nominators)]
     if nomination.nominee.user_id:
-        readers.append(nomination.nominee.user)
-    notification_queue(
-        event_key=f"nomination-feedback:{nomination.pk}",
-        recipients=readers,
-        subject="Feedback on a nomination is ready for you",
-        body="The core maintainers have written feedback for you. Sign in to read it.",
-        url=f"{nomination.get_absolute_url()}feedback/",
-    )
+        readers.append(([nomination.nominee.user], feedback.to_nominee))
+    for recipients, text in readers:
+        notification_queue(
+            event_key=f"nomination-feedback:{nomination.pk}",
+            recipients=recipients,
+            subject="Feedback on a nomination is ready for you",
+            body="The core maintainers have written feedback for you. Sign in to read it.",
+            inbox_body=text,
+            url=f"{nomination.get_absolute_url()}feedback/",
+        )
     return feedback
 
 
@@ -135,7 +146,8 @@ def feedback_release(*, actor, nomination: Nomination) -> Feedback:
 def announcement_release(*, actor, nomination: Nomination) -> Announcement:
     """Make the accepted change public and real: grant (or end) the role, then announce it."""
     require(
-        permissions.can_manage_nominations(actor), "Only core maintainers release announcements."
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers release announcements.",
     )
     nomination = locked(nomination)
     announcement = Announcement.objects.select_for_update().filter(nomination=nomination).first()
@@ -181,7 +193,8 @@ def announcement_release(*, actor, nomination: Nomination) -> Announcement:
 def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
     nomination = locked(nomination)
     require(
-        permissions.can_manage_nominations(actor), "Only core maintainers withdraw nominations."
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers withdraw nominations.",
     )
     if not nomination.is_live:
         raise NominationError("Only a nomination that is not yet decided can be withdrawn.")

@@ -3,6 +3,7 @@ appended to a hash-chained ledger under a row lock on the nomination, so no ball
 close; one live ballot per voter is a database constraint."""
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.services import audit_record
+from governance.services.base import require
 from nominations.models import (
     COMMENT_MAX_LENGTH,
     GENESIS_HASH,
@@ -28,12 +30,12 @@ from nominations.services.common import (
     core_maintainer_users,
     locked,
     notify,
-    require,
     revoke_votes,
     touch,
 )
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
+logger = logging.getLogger(__name__)
 
 
 # Voting ---------------------------------------------------------------------------------------
@@ -49,7 +51,9 @@ def voting_open(
 ) -> Nomination:
     """Freeze the electorate (active core maintainers, the nominee always recused) and the
     policy, grant each voter the per-object vote permission, and notify them."""
-    require(permissions.can_manage_nominations(actor), "Only core maintainers start a vote.")
+    require(
+        permissions.can_manage_nomination(actor, nomination), "Only core maintainers start a vote."
+    )
     nomination = locked(nomination)
     if nomination.status != Status.OPEN:
         raise NominationError("Voting starts on a nomination that is open for evidence.")
@@ -121,6 +125,8 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
     now = timezone.now()
     if nomination.voting_deadline <= now:
         raise NominationError("The deadline has passed; your vote was not recorded.")
+    # Read the roles again under the lock: a role revoked a moment ago ends the right to vote.
+    permissions.forget_cached_access(actor)
     if not permissions.can_vote(actor, nomination) or actor.pk not in _voters(nomination):
         raise PermissionDenied("You are not in the electorate of this nomination.")
     if choice not in Choice.values:
@@ -223,7 +229,10 @@ def voting_close(*, actor, nomination: Nomination) -> Tally:
     Idempotent: closing a closed nomination returns its tally and changes nothing.
     """
     if actor is not None:
-        require(permissions.can_manage_nominations(actor), "Only core maintainers close votes.")
+        require(
+            permissions.can_manage_nomination(actor, nomination),
+            "Only core maintainers close votes.",
+        )
     nomination = locked(nomination)
     if nomination.status in (Status.CLOSED, Status.DECIDED):
         return nomination.tally
@@ -231,6 +240,8 @@ def voting_close(*, actor, nomination: Nomination) -> Tally:
         raise NominationError("This nomination is not in voting.")
     now = timezone.now()
     if nomination.voting_deadline > now:
+        if not nomination.policy.get("early_close"):
+            raise NominationError("This kind of vote runs until its deadline.")
         voted = set(_live_ballots(nomination).values_list("voter", flat=True))
         if not _voters(nomination) <= voted:
             raise NominationError("Voting closes early only once everyone has voted.")
@@ -243,12 +254,19 @@ def voting_close_due() -> int:
         status=Status.VOTING, voting_deadline__lte=timezone.now()
     ).values_list("pk", flat=True)
     closed = 0
-    for pk in list(due):
-        with transaction.atomic():
-            nomination = locked(Nomination(pk=pk))
-            if nomination.status == Status.VOTING and nomination.voting_deadline <= timezone.now():
-                _close(actor=None, nomination=nomination, now=timezone.now())
-                closed += 1
+    for pk in list(due.order_by("voting_deadline", "pk")):
+        try:
+            with transaction.atomic():
+                nomination = locked(Nomination(pk=pk))
+                if (
+                    nomination.status == Status.VOTING
+                    and nomination.voting_deadline <= timezone.now()
+                ):
+                    _close(actor=None, nomination=nomination, now=timezone.now())
+                    closed += 1
+        except NominationError:
+            # A broken ledger stays open for a person to look at; the other votes still close.
+            logger.exception("Could not close the vote on nomination #%s", pk)
     return closed
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from nominations.models import Nomination, Status
+from nominations.models import Nomination
+from nominations.policy import quorum_met, threshold_met
 from nominations.services import NominationError, count_ledger
 
 
@@ -13,9 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         problems = []
         checked = 0
-        closed = Nomination.objects.filter(
-            status__in=[Status.CLOSED, Status.DECIDED], tally__isnull=False
-        ).select_related("tally")
+        closed = Nomination.objects.filter(tally__isnull=False).select_related("tally")
         for nomination in closed.order_by("pk").iterator():
             checked += 1
             try:
@@ -30,6 +29,13 @@ class Command(BaseCommand):
                 problems.append(
                     f"Nomination #{nomination.pk}: stored tally {stored} differs from the "
                     f"ledger's {recounted} (electorate, approve, decline, abstain)."
+                )
+            met = quorum_met(nomination.policy, count)
+            passed = met and threshold_met(nomination.policy, count)
+            if (tally.quorum_met, tally.passed) != (met, passed):
+                problems.append(
+                    f"Nomination #{nomination.pk}: stored result (quorum met {tally.quorum_met}, "
+                    f"passed {tally.passed}) differs from the ledger's ({met}, {passed})."
                 )
             if head != tally.ledger_head:
                 problems.append(

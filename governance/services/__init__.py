@@ -1,0 +1,89 @@
+"""Every state change of the roster, the audit log and the outbox.
+
+Each service is keyword-only and atomic, takes `actor=` (a user, or None for the system itself),
+asks `governance.permissions` before it acts, writes an audit event, and queues notifications to
+be sent once the transaction commits. Callers use `from governance import services` and the
+names below; the modules split them by subject.
+"""
+
+from governance.services.base import audit_record
+from governance.services.notifications import (
+    MAX_ATTEMPTS,
+    STUCK_AFTER,
+    inbox_mark_all_read,
+    notification_queue,
+    notification_send,
+    notifications_stuck,
+)
+from governance.services.roster import (
+    module_create,
+    module_update,
+    person_create,
+    person_update,
+    role_grant,
+    role_make_emeritus,
+    roles_make_emeritus,
+)
+from governance.services.sync import (
+    EXPORT_SETTINGS_FIELDS,
+    MERGE_RULE_FIELDS,
+    activity_import,
+    export_settings_update,
+    merge_rule_create,
+    merge_rule_delete,
+    merge_rule_update,
+    persons_import,
+)
+from governance.services.taxonomy import (
+    ModuleAdd,
+    ModuleMerge,
+    ModuleRename,
+    ModuleSplit,
+    ModuleSunset,
+    taxonomy_revise,
+)
+from governance.services.taxonomy_proposals import (
+    proposal_projection,
+    taxonomy_proposal_add_step,
+    taxonomy_proposal_apply,
+    taxonomy_proposal_create,
+    taxonomy_proposal_remove_step,
+    taxonomy_proposal_withdraw,
+)
+
+__all__ = [
+    "EXPORT_SETTINGS_FIELDS",
+    "MAX_ATTEMPTS",
+    "MERGE_RULE_FIELDS",
+    "STUCK_AFTER",
+    "ModuleAdd",
+    "ModuleMerge",
+    "ModuleRename",
+    "ModuleSplit",
+    "ModuleSunset",
+    "activity_import",
+    "audit_record",
+    "export_settings_update",
+    "inbox_mark_all_read",
+    "merge_rule_create",
+    "merge_rule_delete",
+    "merge_rule_update",
+    "module_create",
+    "module_update",
+    "notification_queue",
+    "notification_send",
+    "notifications_stuck",
+    "person_create",
+    "person_update",
+    "persons_import",
+    "proposal_projection",
+    "role_grant",
+    "role_make_emeritus",
+    "roles_make_emeritus",
+    "taxonomy_proposal_add_step",
+    "taxonomy_proposal_apply",
+    "taxonomy_proposal_create",
+    "taxonomy_proposal_remove_step",
+    "taxonomy_proposal_withdraw",
+    "taxonomy_revise",
+]

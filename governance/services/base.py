@@ -1,0 +1,77 @@
+"""What every service shares: the permission gate, validated saves and the audit log."""
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+
+from governance.models import (
+    AuditEvent,
+)
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def actor_label(actor) -> str:
+    return actor.get_username() if actor is not None else "system"
+
+
+def audit_record(*, actor, verb: str, target: models.Model, data: dict | None = None) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor_label(actor),
+        verb=verb,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        data=data or {},
+    )
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def save_validated(instance: models.Model) -> None:
+    """Validate against model and database rules, then save; a race that slips past validation
+    still meets the constraint, and comes back as the same kind of error."""
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(f"This change conflicts with an existing record ({error}).") from None
+
+
+def apply_changes(instance: models.Model, data: dict, allowed: Sequence[str]) -> dict:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    changes = {}
+    for name, value in data.items():
+        old = getattr(instance, name)
+        if old != value:
+            changes[name] = {"from": jsonable(old), "to": jsonable(value)}
+            setattr(instance, name, value)
+    return changes
+
+
+def clean_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    """Text a person typed, trimmed and bounded; a clear error names the field otherwise."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: "This cannot be empty."})
+    if len(value) > limit:
+        raise ValidationError({field: f"Keep this under {limit:,} characters ({len(value):,})."})
+    if "\x00" in value:
+        raise ValidationError({field: "This text contains a NUL character."})
+    return value

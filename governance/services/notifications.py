@@ -1,0 +1,133 @@
+"""The outbox and the inbox: notifications queued in a transaction, sent once after it."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from governance import permissions
+from governance.celery import app as celery_app
+from governance.models import (
+    Notification,
+    NotificationChannel,
+)
+from governance.services.base import require
+
+# Notifications --------------------------------------------------------------------------------
+
+
+def notification_queue(
+    *,
+    event_key: str,
+    recipients: Iterable,
+    subject: str,
+    body: str,
+    url: str = "",
+    inbox_body: str = "",
+) -> list[Notification]:
+    """Add one inbox entry and one email per recipient for this event, once.
+
+    The inbox entry is delivered by being written; `inbox_body`, when given, replaces the body
+    there only, for text that may be read behind the sign-in but must not travel by email.
+    Emails go out after the transaction commits; if it rolls back, nothing is queued at all.
+    """
+    now = timezone.now()
+    rows = []
+    for user in {user.pk: user for user in recipients if user is not None}.values():
+        rows.append(
+            Notification(
+                event_key=event_key,
+                recipient=user,
+                channel=NotificationChannel.INBOX,
+                subject=subject,
+                body=inbox_body or body,
+                url=url,
+                sent_at=now,
+            )
+        )
+        if user.email:
+            rows.append(
+                Notification(
+                    event_key=event_key,
+                    recipient=user,
+                    channel=NotificationChannel.EMAIL,
+                    subject=subject,
+                    body=body,
+                    url=url,
+                )
+            )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(
+            event_key=event_key, channel=NotificationChannel.EMAIL, sent_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    for pk in created:
+        # robust: a broker outage must not fail the committed request; the sweeper resends.
+        transaction.on_commit(
+            lambda pk=pk: celery_app.send_task("governance.tasks.notification_send", args=[pk]),
+            robust=True,
+        )
+    return rows
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Send one email of the outbox. True if this call sent it; a sent or locked row is skipped.
+
+    The row stays locked while the mail is handed over, so two workers never both send it.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, sent_at__isnull=True, channel=NotificationChannel.EMAIL)
+            .first()
+        )
+        if notification is None:
+            return False
+        notification.attempts += 1
+        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+        try:
+            send_mail(
+                subject=notification.subject,
+                message=notification.body + link,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[notification.recipient.email],
+            )
+        except OSError as error:
+            notification.last_error = str(error)[:1000]
+            notification.save(update_fields=["attempts", "last_error"])
+            return False
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save(update_fields=["attempts", "last_error", "sent_at"])
+        return True
+
+
+STUCK_AFTER = datetime.timedelta(minutes=2)
+MAX_ATTEMPTS = 10
+
+
+def notifications_stuck() -> list[int]:
+    """Emails that should have gone out by now: queued a while ago and still unsent."""
+    return list(
+        Notification.objects.filter(
+            channel=NotificationChannel.EMAIL,
+            sent_at__isnull=True,
+            attempts__lt=MAX_ATTEMPTS,
+            created_at__lt=timezone.now() - STUCK_AFTER,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+@transaction.atomic
+def inbox_mark_all_read(*, actor) -> int:
+    require(permissions.can_read_own_inbox(actor), "Sign in to read your inbox.")
+    return Notification.objects.filter(
+        recipient=actor, channel=NotificationChannel.INBOX, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -1,0 +1,407 @@
+"""State changes that keep the roster and the repository's files in step: importing
+persons_of_interest and activity, and the settings the exported files carry.
+
+Services like those of `governance.services`: keyword-only, atomic, `actor=` (None is the system,
+for management commands), a permission check, an audit event.
+"""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from governance import permissions
+from governance.importers import ActivityRecord, Bullet, MalformedFile, PersonsFile
+from governance.models import (
+    ExportSettings,
+    MergeRule,
+    Module,
+    ModuleStatus,
+    Person,
+    PersonActivity,
+    Role,
+    RoleKind,
+    RoleStatus,
+)
+from governance.services import roster
+from governance.services.base import apply_changes, audit_record, require, save_validated
+
+EXPORT_SETTINGS_FIELDS = ("document_title", "responsibilities", "mandatory_checks")
+MERGE_RULE_FIELDS = (
+    "name",
+    "position",
+    "patterns",
+    "approved_by",
+    "include_core_maintainers",
+    "mandatory_checks",
+    "ignore_flaky_failures",
+)
+IMPORT_EMERITUS_REASON = "Listed as emeritus in the imported persons_of_interest file."
+MAX_SLUG_LENGTH = 90
+
+
+# Export settings and catch-all merge rules ------------------------------------------------------
+
+
+def _export_settings_locked() -> ExportSettings:
+    ExportSettings.objects.get_or_create(pk=ExportSettings.SINGLETON_PK)
+    return ExportSettings.objects.select_for_update().get(pk=ExportSettings.SINGLETON_PK)
+
+
+@transaction.atomic
+def export_settings_update(*, actor, data: dict) -> ExportSettings:
+    require(permissions.can_configure_exports(actor), "You may not change the exported files.")
+    settings_row = _export_settings_locked()
+    changes = apply_changes(settings_row, data, EXPORT_SETTINGS_FIELDS)
+    if changes:
+        save_validated(settings_row)
+        audit_record(actor=actor, verb="export_settings.updated", target=settings_row, data=changes)
+    return settings_row
+
+
+@transaction.atomic
+def merge_rule_create(*, actor, **fields) -> MergeRule:
+    require(permissions.can_configure_exports(actor), "You may not add merge rules.")
+    unknown = set(fields) - set(MERGE_RULE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown merge rule fields: {', '.join(sorted(unknown))}.")
+    rule = MergeRule(**fields)
+    save_validated(rule)
+    audit_record(actor=actor, verb="merge_rule.created", target=rule, data={"name": rule.name})
+    return rule
+
+
+@transaction.atomic
+def merge_rule_update(*, actor, rule: MergeRule, data: dict) -> MergeRule:
+    require(permissions.can_configure_exports(actor), "You may not change merge rules.")
+    rule = MergeRule.objects.select_for_update().get(pk=rule.pk)
+    changes = apply_changes(rule, data, MERGE_RULE_FIELDS)
+    if changes:
+        save_validated(rule)
+        audit_record(actor=actor, verb="merge_rule.updated", target=rule, data=changes)
+    return rule
+
+
+@transaction.atomic
+def merge_rule_delete(*, actor, rule: MergeRule) -> None:
+    require(permissions.can_configure_exports(actor), "You may not remove merge rules.")
+    rule = MergeRule.objects.select_for_update().get(pk=rule.pk)
+    audit_record(actor=actor, verb="merge_rule.deleted", target=rule, data={"name": rule.name})
+    rule.delete()
+
+
+# persons_of_interest ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What an import changed (or, in a dry run, would change), and what it noticed."""
+
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _at_line(line: int) -> Iterator[None]:
+    """Turn a service's refusal into a MalformedFile naming the line that asked for it."""
+    try:
+        yield
+    except ValidationError as error:
+        raise MalformedFile(" ".join(error.messages), line) from error
+
+
+class _PersonsImport:
+    def __init__(self, *, actor, document: PersonsFile, report: ImportReport) -> None:
+        self.actor = actor
+        self.document = document
+        self.report = report
+        self.by_handle: dict[str, Person] = {}
+        self.by_name: dict[str, Person] = {}
+
+    def change(self, text: str) -> None:
+        self.report.changes.append(text)
+
+    def note(self, text: str) -> None:
+        self.report.notes.append(text)
+
+    def run(self) -> None:
+        self.settings()
+        for bullet in self.document.bullets():
+            if bullet.github:
+                self.person_with_handle(bullet)
+        for bullet in self.document.bullets():
+            if not bullet.github:
+                self.person_without_handle(bullet)
+        sections = [
+            (RoleKind.LEAD_CORE_MAINTAINER, None, self.document.lead, "the lead core maintainer"),
+            (RoleKind.CORE_MAINTAINER, None, self.document.core, "the core maintainers"),
+        ]
+        seen_modules: dict[str, int] = {}
+        for position, listed in enumerate(self.document.modules, start=1):
+            earlier = seen_modules.setdefault(listed.name.lower(), listed.line)
+            if earlier != listed.line:
+                raise MalformedFile(
+                    f"{listed.name!r} is listed again (first on line {earlier})", listed.line
+                )
+            module = self.module(listed, position)
+            sections.append((RoleKind.MODULE_MAINTAINER, module, listed.people, module.name))
+        for kind, module, bullets, where in sections:
+            self.roles(kind, module, bullets, where)
+        listed_names = {listed.name.lower() for listed in self.document.modules}
+        for module in Module.objects.filter(status=ModuleStatus.ACTIVE).order_by("name"):
+            if module.name.lower() not in listed_names:
+                self.note(f"{module.name} is on the roster but not in the file; left as it is")
+
+    def settings(self) -> None:
+        current = ExportSettings.objects.filter(pk=ExportSettings.SINGLETON_PK).first()
+        data = {
+            "document_title": self.document.title,
+            "responsibilities": self.document.responsibilities,
+        }
+        if current is None or any(getattr(current, key) != value for key, value in data.items()):
+            with _at_line(1):
+                export_settings_update(actor=self.actor, data=data)
+            self.change("update the title and the responsibilities text")
+
+    def person_with_handle(self, bullet: Bullet) -> None:
+        key = bullet.github.lower()
+        if key in self.by_handle:
+            return
+        person = Person.objects.filter(github__iexact=bullet.github).first()
+        with _at_line(bullet.line):
+            if person is None:
+                person = self.person_new_or_namesake(bullet)
+            else:
+                data = {}
+                if person.github != bullet.github:
+                    data["github"] = bullet.github
+                    self.note(
+                        f"line {bullet.line}: @{person.github} is written @{bullet.github} in "
+                        "the file; one person, spelled as the file spells it"
+                    )
+                if person.full_name != bullet.full_name:
+                    data["full_name"] = bullet.full_name
+                if data:
+                    person = roster.person_update(actor=self.actor, person=person, data=data)
+                    self.change(f"update @{person.github}: {', '.join(sorted(data))}")
+        self.by_handle[key] = person
+
+    def person_new_or_namesake(self, bullet: Bullet) -> Person:
+        namesakes = list(Person.objects.filter(full_name__iexact=bullet.full_name))
+        unhandled = [person for person in namesakes if not person.github]
+        if len(unhandled) == 1:
+            person = roster.person_update(
+                actor=self.actor, person=unhandled[0], data={"github": bullet.github}
+            )
+            self.change(f"give {person.full_name} the handle @{bullet.github}")
+            self.note(
+                f"line {bullet.line}: {bullet.full_name} was on the roster without a handle; "
+                f"taken to be @{bullet.github}"
+            )
+            return person
+        for namesake in namesakes:
+            self.note(
+                f"line {bullet.line}: {bullet.full_name} (@{bullet.github}) shares a name with "
+                f"{namesake}; added as a different person"
+            )
+        self.change(f"add {bullet.full_name} (@{bullet.github})")
+        return roster.person_create(
+            actor=self.actor, full_name=bullet.full_name, github=bullet.github
+        )
+
+    def person_without_handle(self, bullet: Bullet) -> None:
+        key = bullet.full_name.lower()
+        if key in self.by_name:
+            return
+        in_file = [p for p in self.by_handle.values() if p.full_name.lower() == key]
+        if in_file:
+            self.by_name[key] = in_file[0]
+            self.note(
+                f"line {bullet.line}: {bullet.full_name} has no handle here; taken to be "
+                f"@{in_file[0].github}, listed with one elsewhere in the file"
+            )
+            return
+        candidates = list(Person.objects.filter(full_name__iexact=bullet.full_name))
+        if len(candidates) > 1:
+            raise MalformedFile(
+                f"{bullet.full_name!r} has no handle and matches {len(candidates)} people on "
+                "the roster; add the handle to tell them apart",
+                bullet.line,
+            )
+        if candidates:
+            person = candidates[0]
+            if person.github:
+                self.note(
+                    f"line {bullet.line}: {bullet.full_name} has no handle here; taken to be "
+                    f"@{person.github} of the roster"
+                )
+        else:
+            with _at_line(bullet.line):
+                person = roster.person_create(actor=self.actor, full_name=bullet.full_name)
+            self.change(f"add {bullet.full_name} (no GitHub handle)")
+        self.by_name[key] = person
+
+    def person_for(self, bullet: Bullet) -> Person:
+        if bullet.github:
+            return self.by_handle[bullet.github.lower()]
+        return self.by_name[bullet.full_name.lower()]
+
+    def module(self, listed, position: int) -> Module:
+        module = Module.objects.filter(status=ModuleStatus.ACTIVE, name__iexact=listed.name).first()
+        wanted = {
+            "name": listed.name,
+            "group": listed.group,
+            "includes": listed.includes,
+            "position": position,
+        }
+        with _at_line(listed.line):
+            if module is None:
+                self.change(f"add the module {listed.name}")
+                return roster.module_create(
+                    actor=self.actor, slug=self.free_slug(listed.name), **wanted
+                )
+            data = {key: value for key, value in wanted.items() if getattr(module, key) != value}
+            if data:
+                module = roster.module_update(actor=self.actor, module=module, data=data)
+                self.change(f"update the module {module.name}: {', '.join(sorted(data))}")
+        return module
+
+    @staticmethod
+    def free_slug(name: str) -> str:
+        base = slugify(name)[:MAX_SLUG_LENGTH].strip("-") or "module"
+        taken = set(Module.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+    def roles(self, kind: str, module: Module | None, bullets: Sequence[Bullet], where: str):
+        active_ids = {self.person_for(b).pk for b in bullets if not b.emeritus}
+        done: set[tuple[int, bool]] = set()
+        # Emeritus first, so that a new lead listed after the former one can take the place.
+        for bullet in sorted(bullets, key=lambda b: not b.emeritus):
+            person = self.person_for(bullet)
+            if (person.pk, bullet.emeritus) in done:
+                self.note(f"line {bullet.line}: {person.full_name} is listed twice in {where}")
+                continue
+            done.add((person.pk, bullet.emeritus))
+            if bullet.emeritus and person.pk in active_ids:
+                self.note(
+                    f"line {bullet.line}: {person.full_name} is listed both active and emeritus "
+                    f"in {where}; kept active"
+                )
+                continue
+            with _at_line(bullet.line):
+                self.role(kind, module, person, bullet.emeritus, where)
+        listed = {self.person_for(b).pk for b in bullets}
+        unlisted = Role.objects.filter(kind=kind, module=module, status=RoleStatus.ACTIVE).exclude(
+            person__in=listed
+        )
+        for role in unlisted.select_related("person"):
+            self.note(f"{role.person} is active in {where} on the roster but not in the file")
+
+    def role(self, kind: str, module: Module | None, person: Person, emeritus: bool, where: str):
+        roles = Role.objects.filter(person=person, kind=kind, module=module)
+        active = roles.filter(status=RoleStatus.ACTIVE).first()
+        if not emeritus:
+            if active is None:
+                roster.role_grant(actor=self.actor, person=person, kind=kind, module=module)
+                self.change(f"grant {person} a place in {where}")
+            return
+        if active is not None:
+            roster.role_make_emeritus(actor=self.actor, role=active, reason=IMPORT_EMERITUS_REASON)
+            self.change(f"move {person} to emeritus in {where}")
+        elif not roles.filter(ended_by_revision__isnull=True).exists():
+            _role_record_emeritus(actor=self.actor, person=person, kind=kind, module=module)
+            self.change(f"record {person} as emeritus in {where}")
+
+
+def _role_record_emeritus(*, actor, person: Person, kind: str, module: Module | None) -> Role:
+    """A role held before the roster was kept here, known only as emeritus. Nobody is told
+    "you are now a maintainer" for it, as granting and retiring would."""
+    today = timezone.localdate()
+    role = Role(
+        person=person,
+        kind=kind,
+        module=module,
+        status=RoleStatus.EMERITUS,
+        started_on=today,
+        ended_on=today,
+        end_reason=IMPORT_EMERITUS_REASON,
+    )
+    save_validated(role)
+    audit_record(actor=actor, verb="role.recorded_emeritus", target=role)
+    return role
+
+
+@transaction.atomic
+def persons_import(*, actor, document: PersonsFile, dry_run: bool = False) -> ImportReport:
+    """Create or update the people, modules and roles persons_of_interest lists. Idempotent:
+    a second run changes nothing. A dry run does it all and rolls it back, so it reports exactly
+    what a real run would change. Raises MalformedFile (with the line) and changes nothing when
+    any line cannot be applied."""
+    require(permissions.can_manage_roster(actor), "You may not import the roster.")
+    report = ImportReport(notes=list(document.notes))
+    with transaction.atomic():
+        _PersonsImport(actor=actor, document=document, report=report).run()
+        if report.changes:
+            audit_record(
+                actor=actor,
+                verb="roster.imported",
+                target=ExportSettings.objects.get(pk=ExportSettings.SINGLETON_PK),
+                data={"changes": report.changes[:200]},
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+# Activity ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityReport:
+    imported: int = 0
+    unchanged: int = 0
+    unknown: list[ActivityRecord] = field(default_factory=list)
+
+
+@transaction.atomic
+def activity_import(*, actor, records: Sequence[ActivityRecord]) -> ActivityReport:
+    """Record each person's latest activity. Handles that nobody on the roster has are listed
+    in the report and skipped; the others are imported."""
+    require(permissions.can_manage_roster(actor), "You may not import activity.")
+    people = {person.github.lower(): person for person in Person.objects.exclude(github="")}
+    existing = {activity.person_id: activity for activity in PersonActivity.objects.all()}
+    report = ActivityReport()
+    now = timezone.now()
+    for record in records:
+        person = people.get(record.github.lower())
+        if person is None:
+            report.unknown.append(record)
+            continue
+        values = {
+            "last_active_on": record.last_active_on,
+            "reviews": record.reviews,
+            "commits": record.commits,
+            "triaged_issues": record.triaged_issues,
+        }
+        activity = existing.get(person.pk)
+        if activity is not None and all(getattr(activity, k) == v for k, v in values.items()):
+            report.unchanged += 1
+            continue
+        activity, _ = PersonActivity.objects.update_or_create(
+            person=person, defaults={**values, "imported_at": now}
+        )
+        audit_record(
+            actor=actor,
+            verb="activity.imported",
+            target=activity,
+            data={**values, "last_active_on": record.last_active_on.isoformat()},
+        )
+        report.imported += 1
+    return report

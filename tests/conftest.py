@@ -1,0 +1,302 @@
+"""Shared fixtures: the personas, sign-in helpers, the broker and the real-service switches.
+
+Personas are built through the services with `actor=None` (the system), never by writing
+governance rows directly, so every fixture passes the same rules and audit trail as production.
+
+| persona      | account | Person | role                                             |
+|--------------|---------|--------|--------------------------------------------------|
+| lead         | yes     | yes    | lead core maintainer                             |
+| core1..core4 | yes     | yes    | core maintainer                                  |
+| maintainer   | yes     | yes    | module maintainer of `module`                    |
+| nominator    | yes     | yes    | none                                             |
+| nominee      | yes     | yes    | none                                             |
+| outsider     | yes     | no     | none                                             |
+| staff        | yes     | no     | none (is_staff and superuser: runs the site)     |
+| anonymous    | no      | no     | none                                             |
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+
+import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
+from governance import services
+from governance.celery import app as celery_app
+from governance.models import Module, Person, RoleKind
+
+PASSWORD = "correct horse battery staple"
+# The tests' own queue, so a developer's worker on the same Redis never takes a test's task and
+# a test's worker never takes a developer's.
+TEST_QUEUE = "governance-tests"
+
+
+@dataclass(frozen=True)
+class PersonaSpec:
+    full_name: str
+    github: str
+    affiliation: str
+
+
+PERSONAS = {
+    "lead": PersonaSpec("Morgan Adeyemi", "madeyemi", "Meta"),
+    "core1": PersonaSpec("Priya Raman", "praman", "Meta"),
+    "core2": PersonaSpec("Jonas Keller", "jkeller", "NVIDIA"),
+    "core3": PersonaSpec("Amara Nwosu", "anwosu", "AMD"),
+    "core4": PersonaSpec("Tomasz Zielinski", "tzielinski", "Microsoft"),
+    "maintainer": PersonaSpec("Hana Sato", "hsato", "Intel"),
+    "nominator": PersonaSpec("Lucas Moreau", "lmoreau", "Google"),
+    "nominee": PersonaSpec("Ife Okonkwo", "iokonkwo", "Independent"),
+}
+SIGNED_IN_PERSONAS = ("lead", "core1", "maintainer", "nominator", "nominee", "outsider", "staff")
+ALL_VIEWERS = ("anonymous", *SIGNED_IN_PERSONAS)
+
+
+# Session-wide configuration -------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that ask for PostgreSQL or Redis carry the `services` mark, so `-m services` finds
+    them all. Browser tests run last: once Playwright's loop runs in the main thread, Django
+    refuses ORM calls there, which only the browser tests' conftest allows."""
+    for item in items:
+        if {"postgres", "redis_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.services)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher() -> Iterator[None]:
+    # The default PBKDF2 costs ~0.3 s a hash; personas and the demo hash a dozen passwords.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_broker() -> Iterator[str]:
+    """Point the Celery app at Redis when REDIS_URL is set, else at the in-process memory
+    transport, so `send_task` in on-commit callbacks never writes into var/."""
+    url = settings.REDIS_URL or "memory://"
+    celery_app.conf.broker_url = url
+    if not settings.REDIS_URL:
+        celery_app.conf.broker_transport_options = {"polling_interval": 0.05}
+    celery_app.conf.task_default_queue = TEST_QUEUE
+    celery_app.conf.task_default_routing_key = TEST_QUEUE
+    yield url
+    purge_test_queue()
+    celery_app.pool.force_close_all()
+
+
+def purge_test_queue() -> int:
+    with celery_app.connection_for_write() as conn:
+        try:
+            return conn.default_channel.queue_purge(TEST_QUEUE) or 0
+        except Exception:
+            return 0
+
+
+# Real services: PostgreSQL and Redis ------------------------------------------------------------
+
+
+def services_missing(reason: str) -> None:
+    """Skip with `reason`; under REQUIRE_SERVICES=1 (CI) fail instead, so a suite that skipped
+    its real-service tests cannot pass."""
+    if settings.REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def postgres_missing() -> str | None:
+    if connection.vendor != "postgresql":
+        return (
+            "PostgreSQL is not configured: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
+            "governance to run this test."
+        )
+    return None
+
+
+def redis_missing() -> str | None:
+    if not settings.REDIS_URL:
+        return "Redis is not configured: set REDIS_URL=redis://127.0.0.1:6379/0 to run this test."
+    return None
+
+
+def pytest_runtest_setup(item):
+    """Decide before any fixture runs (so before the test database is built)."""
+    names = set(getattr(item, "fixturenames", ()))
+    for fixture, missing in (("postgres", postgres_missing), ("redis_url", redis_missing)):
+        if fixture in names and (reason := missing()):
+            services_missing(reason)
+
+
+@pytest.fixture
+def postgres() -> str:
+    """The PostgreSQL connection's vendor, or skip (fail under REQUIRE_SERVICES=1)."""
+    if reason := postgres_missing():
+        services_missing(reason)
+    return connection.vendor
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """REDIS_URL, or skip (fail under REQUIRE_SERVICES=1)."""
+    if reason := redis_missing():
+        services_missing(reason)
+    return settings.REDIS_URL
+
+
+# Personas -------------------------------------------------------------------------------------
+
+
+def make_user(django_user_model, username: str, **extra):
+    return django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+
+
+def make_person(django_user_model, username: str) -> Person:
+    spec = PERSONAS[username]
+    user = make_user(django_user_model, username)
+    return services.person_create(
+        actor=None,
+        full_name=spec.full_name,
+        github=spec.github,
+        email=user.email,
+        affiliation=spec.affiliation,
+        user=user,
+    )
+
+
+@pytest.fixture
+def module(db) -> Module:
+    """The module the `maintainer` persona maintains."""
+    return services.module_create(
+        actor=None,
+        name="NN APIs (torch.nn)",
+        slug="nn-apis",
+        includes="torch.nn",
+        path_patterns="torch/nn/**\ntest/test_nn.py",
+    )
+
+
+@pytest.fixture
+def lead(db, django_user_model):
+    person = make_person(django_user_model, "lead")
+    services.role_grant(actor=None, person=person, kind=RoleKind.LEAD_CORE_MAINTAINER)
+    return person.user
+
+
+@pytest.fixture
+def core1(db, django_user_model):
+    person = make_person(django_user_model, "core1")
+    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
+    return person.user
+
+
+@pytest.fixture
+def core2(db, django_user_model):
+    person = make_person(django_user_model, "core2")
+    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
+    return person.user
+
+
+@pytest.fixture
+def core3(db, django_user_model):
+    person = make_person(django_user_model, "core3")
+    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
+    return person.user
+
+
+@pytest.fixture
+def core4(db, django_user_model):
+    person = make_person(django_user_model, "core4")
+    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
+    return person.user
+
+
+@pytest.fixture
+def maintainer(db, django_user_model, module):
+    person = make_person(django_user_model, "maintainer")
+    services.role_grant(actor=None, person=person, kind=RoleKind.MODULE_MAINTAINER, module=module)
+    return person.user
+
+
+@pytest.fixture
+def nominator(db, django_user_model):
+    return make_person(django_user_model, "nominator").user
+
+
+@pytest.fixture
+def nominee(db, django_user_model):
+    return make_person(django_user_model, "nominee").user
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    return make_user(django_user_model, "outsider")
+
+
+@pytest.fixture
+def staff(db, django_user_model):
+    return make_user(django_user_model, "staff", is_staff=True, is_superuser=True)
+
+
+# Signing in -----------------------------------------------------------------------------------
+
+
+def login(client: Client, user) -> Client:
+    """Sign `user` in on `client` (a session, as the login form would leave) and return it."""
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for(request) -> Callable[[str], Client]:
+    """`client_for("core1")`: a fresh client signed in as that persona; "anonymous" is signed
+    out. The persona fixture is built on first use."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona == "anonymous":
+            return client
+        return login(client, request.getfixturevalue(persona))
+
+    return make
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def lead_client(client_for) -> Client:
+    return client_for("lead")
+
+
+@pytest.fixture
+def core1_client(client_for) -> Client:
+    return client_for("core1")
+
+
+@pytest.fixture
+def maintainer_client(client_for) -> Client:
+    return client_for("maintainer")
+
+
+@pytest.fixture
+def nominee_client(client_for) -> Client:
+    return client_for("nominee")
+
+
+@pytest.fixture
+def outsider_client(client_for) -> Client:
+    return client_for("outsider")
+
+
+@pytest.fixture
+def staff_client(client_for) -> Client:
+    return client_for("staff")

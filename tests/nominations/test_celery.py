@@ -1,0 +1,107 @@
+"""Nomination notifications and beat scans through a real Celery worker (a thread of this
+process) and a real broker: Redis when REDIS_URL is set, else kombu's in-memory transport. No
+eager mode, no mocks. The worker has its own database connection, so these tests commit for
+real (`transaction=True`) and on-commit callbacks publish to the broker as in production."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+import nominations.tasks
+from governance import tasks as governance_tasks
+from governance.celery import app as celery_app
+from governance.models import AuditEvent, Notification, NotificationChannel
+from nominations import services
+from nominations.models import Choice, Status, Tally
+from tests.conftest import purge_test_queue
+from tests.governance.test_celery_worker import wait_for, worker_idle
+from tests.nominations.conftest import fresh
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def email_backend(settings) -> None:
+    # The locmem outbox is a module global, so the worker thread's sends land in mail.outbox.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def start(celery_broker, email_backend):
+    """`with start():` runs a worker; the queue is emptied first, so only what the test
+    publishes from then on is delivered."""
+
+    def make():
+        celery_app.conf.broker_url = celery_broker
+        purge_test_queue()
+        return start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15)
+
+    return make
+
+
+def emails(event_key: str):
+    return Notification.objects.filter(event_key=event_key, channel=NotificationChannel.EMAIL)
+
+
+def all_sent(event_key: str) -> bool:
+    rows = emails(event_key)
+    return rows.exists() and not rows.filter(sent_at__isnull=True).exists()
+
+
+def test_it_delivers_the_voting_started_emails_exactly_once(build, start, mailoutbox):
+    nomination = build.opened()
+    event = f"nomination-voting:{nomination.pk}"
+
+    with start():
+        services.voting_open(actor=build.core1, nomination=nomination)
+        assert wait_for(lambda: all_sent(event)), "the worker did not send within 10 s"
+        assert wait_for(worker_idle)
+        # A redelivered task and two sweeps (as beat does when one is slow) send nothing more.
+        for pk in emails(event).values_list("pk", flat=True):
+            governance_tasks.notification_send.delay(pk)
+        governance_tasks.notifications_sweep.delay()
+        governance_tasks.notifications_sweep.delay()
+        assert wait_for(worker_idle)
+
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(u.email for u in build.electorate)
+    assert {mail.subject for mail in mailoutbox} == {f"Your vote is needed: {nomination}"}
+    assert set(emails(event).values_list("attempts", flat=True)) == {1}
+
+
+def test_it_closes_a_due_vote_once_when_the_scan_runs_twice(build, start, clock, mailoutbox):
+    nomination = build.voting()
+    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.APPROVE})
+    clock.pass_deadline(nomination)
+    event = f"nomination-closed:{nomination.pk}"
+
+    with start():
+        nominations.tasks.voting_close_due.delay()
+        nominations.tasks.voting_close_due.delay()
+        assert wait_for(lambda: fresh(nomination).status == Status.CLOSED)
+        assert wait_for(lambda: all_sent(event))
+        assert wait_for(worker_idle)
+
+    assert Tally.objects.filter(nomination=nomination).count() == 1
+    assert AuditEvent.objects.filter(verb="nomination.voting_closed").count() == 1
+    assert fresh(nomination).tally.approve == 2
+    closed = [mail for mail in mailoutbox if mail.subject == f"Voting closed: {nomination}"]
+    assert sorted(mail.to[0] for mail in closed) == sorted(u.email for u in build.electorate)
+
+
+def test_it_reminds_only_those_who_have_not_voted_once(build, start, clock, mailoutbox):
+    nomination = build.voting()
+    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.DECLINE})
+    clock.advance(days=1, hours=1)  # the deadline is now less than a day away
+    event = f"nomination-reminder:{nomination.pk}"
+
+    with start():
+        nominations.tasks.voting_remind_due.delay()
+        nominations.tasks.voting_remind_due.delay()
+        assert wait_for(lambda: fresh(nomination).reminded_at is not None)
+        assert wait_for(lambda: all_sent(event))
+        assert wait_for(worker_idle)
+
+    waiting = {build.lead.email, build.core3.email, build.core4.email}
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(waiting)
+    assert {mail.subject for mail in mailoutbox} == {f"Reminder: your vote is needed: {nomination}"}
+    inbox = Notification.objects.filter(event_key=event, channel=NotificationChannel.INBOX)
+    assert set(inbox.values_list("recipient__email", flat=True)) == waiting

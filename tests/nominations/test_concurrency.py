@@ -1,0 +1,182 @@
+"""Concurrent votes and closes on PostgreSQL: real threads, each with its own connection,
+released together by a barrier. SQLite serialises every write and hides a missing row lock, so
+these tests need PostgreSQL (they skip without it, and fail under REQUIRE_SERVICES=1)."""
+
+import itertools
+import random
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+
+from governance import services as governance_services
+from governance.models import AuditEvent, RoleKind
+from nominations import services
+from nominations.models import Ballot, Choice, Nomination, NominationKind, Status, Tally
+from tests.nominations.conftest import fresh
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIMEOUT = 60
+
+
+def run_together(functions: list[Callable]) -> list[tuple[str, object]]:
+    """Run each function in its own thread, all released at once; ("ok", result) or
+    ("error", exception) per function, in order."""
+    barrier = threading.Barrier(len(functions))
+    outcomes: list[tuple[str, object] | None] = [None] * len(functions)
+
+    def run(index: int, function: Callable) -> None:
+        try:
+            barrier.wait(timeout=TIMEOUT)
+            outcomes[index] = ("ok", function())
+        except Exception as error:
+            outcomes[index] = ("error", error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, function))
+        for index, function in enumerate(functions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung (a deadlock?)"
+    return outcomes
+
+
+def add_core_maintainers(count: int) -> list:
+    users = []
+    for n in range(count):
+        user = get_user_model().objects.create_user(
+            username=f"voter{n:02}", email=f"voter{n:02}@example.org"
+        )
+        person = governance_services.person_create(
+            actor=None, full_name=f"Voter {n:02}", github=f"voter-{n:02}", user=user
+        )
+        governance_services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
+        users.append(user)
+    return users
+
+
+def ledger(nomination: Nomination) -> list[Ballot]:
+    return list(Ballot.objects.filter(nomination=nomination).order_by("sequence"))
+
+
+def assert_recount_passes() -> None:
+    call_command("recount")  # raises CommandError on any mismatch
+
+
+def test_it_records_one_live_ballot_per_voter_when_all_vote_at_once(postgres, build):
+    voters = [*build.electorate, *add_core_maintainers(20)]
+    nomination = build.voting(kind=NominationKind.CORE_REVIEWER)  # closes early when all voted
+    choices = [random.choice(list(Choice)) for _ in voters]
+
+    outcomes = run_together(
+        [
+            lambda voter=voter, choice=choice: services.ballot_cast(
+                actor=voter, nomination=nomination, choice=choice
+            )
+            for voter, choice in zip(voters, choices, strict=True)
+        ]
+    )
+
+    assert [kind for kind, _ in outcomes] == ["ok"] * len(voters), outcomes
+    ballots = ledger(nomination)
+    assert [ballot.sequence for ballot in ballots] == list(range(1, len(voters) + 1))
+    assert sorted(b.voter_id for b in ballots if b.superseded_at is None) == sorted(
+        voter.pk for voter in voters
+    )
+    count, head = services.count_ledger(nomination)  # raises if the chain is broken
+    nomination = fresh(nomination)
+    assert nomination.status == Status.CLOSED  # closed once, by the last vote
+    assert Tally.objects.filter(nomination=nomination).count() == 1
+    assert AuditEvent.objects.filter(verb="nomination.voting_closed").count() == 1
+    tally = nomination.tally
+    assert (tally.approve, tally.decline, tally.abstain) == (
+        choices.count(Choice.APPROVE),
+        choices.count(Choice.DECLINE),
+        choices.count(Choice.ABSTAIN),
+    )
+    assert (count.approve, count.decline, count.abstain, head) == (
+        tally.approve,
+        tally.decline,
+        tally.abstain,
+        tally.ledger_head,
+    )
+    assert_recount_passes()
+
+
+@pytest.mark.parametrize("same_choice", [True, False], ids=["double-submit", "changing"])
+def test_it_keeps_one_live_ballot_when_a_voter_casts_ten_times_at_once(
+    postgres, build, same_choice
+):
+    nomination = build.voting()
+    choices = [Choice.APPROVE if same_choice else list(Choice)[n % 3] for n in range(10)]
+
+    outcomes = run_together(
+        [
+            lambda choice=choice: services.ballot_cast(
+                actor=build.core1, nomination=nomination, choice=choice
+            )
+            for choice in choices
+        ]
+    )
+
+    assert [kind for kind, _ in outcomes] == ["ok"] * 10, outcomes
+    ballots = ledger(nomination)
+    live = [ballot for ballot in ballots if ballot.superseded_at is None]
+    assert len(live) == 1
+    assert [ballot.sequence for ballot in ballots] == list(range(1, len(ballots) + 1))
+    if same_choice:
+        assert len(ballots) == 1  # the nine repeats changed nothing
+    else:
+        # A cast that repeats the live choice changes nothing; every other cast is appended.
+        assert all(a.choice != b.choice for a, b in itertools.pairwise(ballots))
+        assert live[0].sequence == len(ballots)  # the last cast is the live one
+        assert {ballot.pk for _, ballot in outcomes} <= {ballot.pk for ballot in ballots}
+    services.count_ledger(nomination)
+    assert fresh(nomination).status == Status.VOTING
+
+
+def test_it_stores_no_ballot_after_a_concurrent_close(postgres, build, clock):
+    voters = [*build.electorate, *add_core_maintainers(20)]
+    nomination = build.voting(kind=NominationKind.CORE_MAINTAINER)  # no early close
+
+    def close():
+        time.sleep(random.uniform(0, 0.05))  # let some votes land first
+        clock.pass_deadline(nomination)
+        closed = 0
+        while not closed:  # the beat scan, until it finds the vote due
+            closed = services.voting_close_due()
+        return closed
+
+    def vote(voter):
+        return services.ballot_cast(actor=voter, nomination=nomination, choice=Choice.APPROVE)
+
+    outcomes = run_together([close, *[lambda voter=voter: vote(voter) for voter in voters]])
+
+    assert outcomes[0] == ("ok", 1)
+    refused = [error for kind, error in outcomes[1:] if kind == "error"]
+    assert all(isinstance(error, services.NominationError) for error in refused), refused
+    recorded = [ballot for kind, ballot in outcomes[1:] if kind == "ok"]
+    nomination = fresh(nomination)
+    tally = nomination.tally
+    assert nomination.status == Status.CLOSED
+    assert sorted(b.pk for b in ledger(nomination)) == sorted(b.pk for b in recorded)
+    assert all(ballot.cast_at <= tally.closed_at for ballot in ledger(nomination))
+    assert tally.approve == len(recorded)  # no vote lost, none counted twice
+    count, head = services.count_ledger(nomination)
+    assert (count.approve, count.decline, count.abstain, head) == (
+        tally.approve,
+        tally.decline,
+        tally.abstain,
+        tally.ledger_head,
+    )
+    assert_recount_passes()

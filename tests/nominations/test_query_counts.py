@@ -1,0 +1,183 @@
+"""The dashboard and the nomination page cost a fixed number of queries whatever the data size.
+
+Each page is measured at 1 and at 50 with the same exact count: 50 evidence entries and 50 live
+ballots (from 50 extra core maintainers, made through the services) on the nomination page, 50
+nominations in each list on the dashboards. The 50-size setup takes about a second per test.
+
+Content types and permissions are cached process-wide (Django, guardian), so whether a page
+looks them up depends on which test ran before; each page is requested once to warm those
+caches, then measured.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from governance import services as governance_services
+from governance.models import RoleKind
+from nominations import services
+from nominations.models import Choice, Criterion, NominationKind, Outcome
+from nominations.selectors import LIST_LIMIT
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [1, 50]
+
+
+def add_core_maintainers(count: int) -> list:
+    users = []
+    for n in range(count):
+        user = get_user_model().objects.create_user(
+            username=f"voter{n:02}", email=f"voter{n:02}@example.org"
+        )
+        person = governance_services.person_create(
+            actor=None, full_name=f"Voter {n:02}", github=f"voter-{n:02}", user=user
+        )
+        governance_services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
+        users.append(user)
+    return users
+
+
+def busy_nomination(build, size: int):
+    """A nomination in voting with `size` evidence entries and `size` live ballots (each voter
+    changed their vote once, so the ledger holds twice as many casts), core1's among them."""
+    voters = add_core_maintainers(size)
+    nomination = build.voting(evidence=False)
+    for n, voter in enumerate(voters):
+        services.evidence_add(
+            actor=voter, nomination=nomination, criterion=Criterion.TRIAGE, body=f"Entry {n}."
+        )
+        services.ballot_cast(actor=voter, nomination=nomination, choice=Choice.DECLINE)
+        services.ballot_cast(
+            actor=voter, nomination=nomination, choice=Choice.APPROVE, comment=f"Comment {n}."
+        )
+    entry = nomination.evidence.first()
+    services.evidence_edit(actor=entry.author, entry=entry, criterion=Criterion.QUALITY, body="E.")
+    services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+    return nomination
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
+    build, client_for, django_assert_num_queries, size
+):
+    nomination = busy_nomination(build, size)
+    url = nomination.get_absolute_url()
+    voter, maintainer, core2 = client_for("core1"), client_for("maintainer"), client_for("core2")
+    for client in (voter, maintainer):
+        client.get(url)  # warm the process-wide caches
+
+    # To a voter who has voted:
+    # 1. the session
+    # 2. the signed-in user
+    # 3. the nomination with nominee, module, ending role, tally, decision, feedback,
+    #    announcement and request (one select_related)
+    # 4. its nominators (prefetch)
+    # 5. its evidence with authors and revision counts (prefetch, annotated)
+    # 6. its electors with their users (prefetch)
+    # 7. its live ballots with their voters (prefetch)
+    # 8. the viewer's active role kinds (once per request)
+    # 9. the viewer's object permissions on the nomination (guardian: the vote grant)
+    # 10. the viewer's group object permissions on the nomination (guardian)
+    # 11. the module's maintainers, for the invite form
+    with django_assert_num_queries(11):
+        response = voter.get(url)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count('<li id="evidence-') == size
+    assert f"{size + 1} of {size + 5} have voted" in content
+    assert f"Running tally</strong> (final only at the close): {size + 1} approve" in content
+
+    # To an invited module maintainer:
+    # 1-7. as for the voter: session, user, the nomination, nominators, evidence, electors,
+    #      live ballots
+    # 8. the viewer's active role kinds (none)
+    # 9-10. user and group object permissions on the nomination, fetched once per request
+    #       and reused for every later question (may view, may add evidence)
+    with django_assert_num_queries(10):
+        response = maintainer.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('<li id="evidence-') == size
+
+    build.close(nomination)
+    core2.get(url)
+    # Closed, to a core maintainer:
+    # 1-8. as for the voter: session, user, the nomination (with its tally), nominators,
+    #      evidence, electors, live ballots, the viewer's role kinds
+    # 9. the module's maintainers, for the invite form (a closed nomination is still live)
+    # No object permission is asked: the vote is closed, and the rest is a role check.
+    with django_assert_num_queries(9):
+        response = core2.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Comment ") == size  # comments, without names
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
+    build, client_for, django_assert_num_queries, size
+):
+    # Decided first: closing it moves the clock past the deadline of every vote then open.
+    build.decided(outcome=Outcome.DECLINED, kind=NominationKind.CORE_REVIEWER)
+    for n in range(size):
+        person = build.person(f"Nominee {n:02}", f"nominee-{n:02}")
+        build.draft(nominee=person)
+        build.voting(nominee=person, evidence=False, kind=NominationKind.MODULE_REVIEWER)
+        services.nomination_request_submit(
+            actor=build.nominator,
+            nominee_name=f"Requested {n:02}",
+            nominee_github=f"requested-{n:02}",
+            kind=NominationKind.CORE_REVIEWER,
+            module=None,
+            rationale="Reviews.",
+        )
+    url = "/nominations/"
+    core1, nominator, maintainer = (
+        client_for(name) for name in ("core1", "nominator", "maintainer")
+    )
+    for client in (core1, nominator, maintainer):
+        client.get(url)  # warm the process-wide caches
+
+    # A core maintainer's:
+    # 1. the session
+    # 2. the signed-in user
+    # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
+    # 4. nominations in voting, with "I vote" and "I voted" as EXISTS subqueries
+    # 5. drafts and nominations open for evidence
+    # 6. closed votes awaiting a decision, with their tallies
+    # 7. recently decided or withdrawn nominations
+    # 8. pending requests with their requesters and modules
+    with django_assert_num_queries(8):
+        response = core1.get(url)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    awaiting = content.split('id="awaiting-heading"', 1)[1].split("</section>", 1)[0]
+    assert awaiting.count('href="/nominations/') == size
+    assert content.count('href="/nominations/requests/') == size
+
+    # The nominator's (the nominator of every nomination the builder makes):
+    # 1. the session
+    # 2. the signed-in user
+    # 3. the viewer's active role kinds (none: not a core maintainer)
+    # 4. nominations whose evidence thread the viewer was invited into (guardian)
+    # 5. the viewer's requests with their modules
+    # 6. nominations the viewer made
+    # 7. nominations with feedback released to the viewer
+    with django_assert_num_queries(7):
+        response = nominator.get(url)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count("In progress") == min(2 * size, LIST_LIMIT)
+    assert content.count("Waiting for the core maintainers") == size
+    assert content.count("/feedback/") == 1
+
+    # An invited module maintainer's: the same seven queries.
+    with django_assert_num_queries(7):
+        response = maintainer.get(url)
+
+    assert response.status_code == 200
+    invited = response.content.decode().split('id="invited-heading"', 1)[1].split("</section>")[0]
+    assert invited.count('href="/nominations/') == size  # the maintainer is invited to each vote
