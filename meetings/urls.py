@@ -11,6 +11,11 @@ urlpatterns = [
     path("export.md", public.export_markdown, name="export"),
     path("search/", public.search, name="search"),
     path("manage/", workspace.manage, name="manage"),
+    path(
+        "manage/from-inactive/",
+        workspace.agenda_item_for_inactive,
+        name="agenda_item_for_inactive",
+    ),
     path("new/", workspace.meeting_new, name="new"),
     path("import/", workspace.import_minutes, name="import"),
     path("action-items/", workspace.my_action_items, name="action_items"),

@@ -1,7 +1,7 @@
 """The working copy: meetings, agenda items, decisions, action items and their carry-over."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from governance import permissions
+from governance.models import Role
 from governance.services import audit_record, notification_queue
 from governance.services.base import require, save_validated
 from meetings.minutes import action_item_public_text
@@ -24,10 +25,12 @@ from meetings.models import (
     DecisionOutcome,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Visibility,
 )
 from meetings.redaction import RedactionError, find_spans
 from meetings.services.common import (
+    MeetingError,
     begin_edit,
     clean_markup,
     clean_text,
@@ -425,3 +428,41 @@ def action_item_update(
             data={"fields": changed, "status": action_item.status},
         )
     return action_item
+
+
+INACTIVE_ITEM_TITLE = "Move inactive maintainers to emeritus"
+
+
+@transaction.atomic
+def agenda_item_for_inactive(*, actor, roles: Sequence[Role], reason: str) -> AgendaItem:
+    """The inactive maintainers' report as one "move to emeritus" item on the next meeting's
+    agenda: the latest meeting still in draft. The names stay in the private notes; the public
+    reads only how many were considered."""
+    require(
+        permissions.can_view_reports(actor) and permissions.can_manage_meetings(actor),
+        "Only core maintainers put the report on an agenda.",
+    )
+    if not roles:
+        raise ValidationError("Choose at least one maintainer.")
+    meeting = (
+        Meeting.objects.filter(status=MeetingStatus.DRAFT).order_by("-starts_at", "-pk").first()
+    )
+    if meeting is None:
+        raise MeetingError("There is no draft meeting to add this to; create the next meeting.")
+    lines = [
+        f"- {role.person.full_name}"
+        + (f" (@{role.person.github})" if role.person.github else "")
+        + f": {role.get_kind_display().lower()} of {role.module.name}"
+        for role in roles
+    ]
+    count = len(roles)
+    return agenda_item_add(
+        actor=actor,
+        meeting=meeting,
+        title=INACTIVE_ITEM_TITLE,
+        notes=clean_text(reason, field="reason", limit=5_000) + "\n\n" + "\n".join(lines),
+        visibility=Visibility.SUMMARY,
+        public_summary=(
+            f"Considered moving {count} inactive maintainer{'s' * (count != 1)} to emeritus."
+        ),
+    )

@@ -14,8 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import permissions
+from governance import permissions, reports
 from governance.decorators import private_page
+from governance.forms import RolesActionForm
+from governance.models import Role
 from meetings import selectors, services
 from meetings.forms import (
     ActionItemForm,
@@ -480,3 +482,30 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("meetings:action_items")
+
+
+@private_page
+@sensitive_post_parameters("reason")
+@require_POST
+def agenda_item_for_inactive(request: HttpRequest) -> HttpResponse:
+    """The inactive maintainers' report's third one-step action: an agenda item."""
+    if not (
+        permissions.can_view_reports(request.user) and permissions.can_manage_meetings(request.user)
+    ):
+        raise Http404("No page here.")
+    form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
+    if not form.is_valid():
+        messages.error(request, "Select the maintainers and give the reason.")
+        return redirect("report_inactive")
+    roles = Role.objects.filter(pk__in=form.cleaned_data["roles"]).select_related(
+        "person", "module"
+    )
+    try:
+        item = services.agenda_item_for_inactive(
+            actor=request.user, roles=list(roles), reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("report_inactive")
+    messages.success(request, f"Added to the agenda of {item.meeting.title}.")
+    return redirect("meetings:item", item.meeting.slug, item.pk)

@@ -13,6 +13,8 @@ from governance.models import (
     Role,
     RoleStatus,
 )
+from meetings import services as meeting_services
+from meetings.models import AgendaItem, Visibility
 from nominations.models import Nomination, NominationKind
 from tests.conftest import ALL_VIEWERS
 from tests.exports.conftest import add_maintainer
@@ -20,6 +22,7 @@ from tests.exports.conftest import add_maintainer
 pytestmark = pytest.mark.django_db
 
 CORE = ("lead", "core1")
+AGENDA_FROM_INACTIVE = "/meetings/manage/from-inactive/"
 REPORT_PAGES = [
     "/reports/",
     "/reports/inactive/",
@@ -193,11 +196,51 @@ def test_it_opens_removal_nominations_in_one_step_and_never_twice(roster, client
     assert Role.objects.filter(status=RoleStatus.ACTIVE, pk__in=data["roles"]).count() == 2
 
 
-def test_it_offers_both_actions_on_the_report(roster, client_for):
+def test_it_adds_a_move_to_emeritus_item_to_the_next_meeting(roster, client_for, core1):
+    meeting = meeting_services.meeting_create(
+        actor=core1, title="Core Maintainers Meeting", starts_at=timezone.now()
+    )
+    data = {"roles": [roster["stale"].pk, roster["quick"].pk], "reason": "Inactive for a year."}
+
+    response = client_for("core1").post(AGENDA_FROM_INACTIVE, data)
+
+    item = AgendaItem.objects.get(meeting=meeting, title="Move inactive maintainers to emeritus")
+    assert response.status_code == 302
+    assert response["Location"] == f"/meetings/{meeting.slug}/items/{item.pk}/"
+    assert item.visibility == Visibility.SUMMARY
+    assert item.public_summary == "Considered moving 2 inactive maintainers to emeritus."
+    for role in (roster["stale"], roster["quick"]):
+        assert f"{role.person.full_name} (@{role.person.github})" in item.notes
+    assert Role.objects.filter(status=RoleStatus.ACTIVE, pk__in=data["roles"]).count() == 2
+
+
+def test_it_asks_for_a_meeting_before_adding_the_item(roster, client_for):
+    data = {"roles": [roster["stale"].pk], "reason": "Inactive for a year."}
+
+    response = client_for("core1").post(AGENDA_FROM_INACTIVE, data, follow=True)
+
+    assert "create the next meeting" in response.content.decode()
+    assert not AgendaItem.objects.exists()
+
+
+@pytest.mark.parametrize("viewer", [v for v in ALL_VIEWERS if v not in CORE])
+def test_it_refuses_the_agenda_item_to_everyone_else(roster, client_for, core1, viewer):
+    meeting_services.meeting_create(actor=core1, title="Next", starts_at=timezone.now())
+
+    response = client_for(viewer).post(
+        AGENDA_FROM_INACTIVE, {"roles": [roster["stale"].pk], "reason": "Inactive."}
+    )
+
+    assert response.status_code == (302 if viewer == "anonymous" else 404)
+    assert not AgendaItem.objects.exists()
+
+
+def test_it_offers_the_three_actions_on_the_report(roster, client_for):
     content = client_for("core1").get("/reports/inactive/").content.decode()
 
     assert 'action="/reports/inactive/emeritus/"' in content
     assert 'formaction="/nominations/from-inactive/"' in content
+    assert f'formaction="{AGENDA_FROM_INACTIVE}"' in content
     assert content.count('type="checkbox" name="roles"') == 2
 
 
