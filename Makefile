@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 run migrate demo test: export DEBUG ?= true
 
 # SQLite and the filesystem:// broker (used when REDIS_URL is unset) live in var/.
-RUNTIME_DIRS := var
+RUNTIME_DIRS := var var/static
 
 .PHONY: run install test lint format migrate demo
 
