@@ -17,13 +17,15 @@ class Policy:
     title: str
     summary: str
     criteria: tuple[str, ...]
-    quorum: Fraction
-    threshold: Fraction
-    voting_days: int
-    secret: bool
-    early_close: bool
-    lead_confirms: bool
-    conflicts_excluded: bool
+    # The defaults are DESIGN.md's: quorum half the electorate, a simple majority of the
+    # non-abstaining votes, a week, secret ballots, conflicts of interest recused.
+    quorum: Fraction = Fraction(1, 2)
+    threshold: Fraction = Fraction(1, 2)
+    voting_days: int = 7
+    secret: bool = True
+    early_close: bool = True
+    lead_confirms: bool = False
+    conflicts_excluded: bool = True
 
     @property
     def quorum_text(self) -> str:
@@ -81,13 +83,6 @@ POLICIES = {
             "and held the quality bar of the module."
         ),
         criteria=MAINTAINER_CRITERIA,
-        quorum=Fraction(1, 2),
-        threshold=Fraction(1, 2),
-        voting_days=7,
-        secret=True,
-        early_close=True,
-        lead_confirms=False,
-        conflicts_excluded=True,
     ),
     NominationKind.MODULE_REVIEWER: Policy(
         kind=NominationKind.MODULE_REVIEWER,
@@ -97,13 +92,6 @@ POLICIES = {
             "helps where review is short."
         ),
         criteria=REVIEWER_CRITERIA,
-        quorum=Fraction(1, 2),
-        threshold=Fraction(1, 2),
-        voting_days=7,
-        secret=True,
-        early_close=True,
-        lead_confirms=False,
-        conflicts_excluded=True,
     ),
     NominationKind.CORE_MAINTAINER: Policy(
         kind=NominationKind.CORE_MAINTAINER,
@@ -113,26 +101,15 @@ POLICIES = {
             "nominations. Letters of support are collected as evidence."
         ),
         criteria=MAINTAINER_CRITERIA,
-        quorum=Fraction(1, 2),
-        threshold=Fraction(1, 2),
         voting_days=14,
-        secret=True,
         early_close=False,
         lead_confirms=True,
-        conflicts_excluded=True,
     ),
     NominationKind.CORE_REVIEWER: Policy(
         kind=NominationKind.CORE_REVIEWER,
         title="Core reviewer",
         summary="Core reviewers may approve changes anywhere but have no vote in governance.",
         criteria=REVIEWER_CRITERIA,
-        quorum=Fraction(1, 2),
-        threshold=Fraction(1, 2),
-        voting_days=7,
-        secret=True,
-        early_close=True,
-        lead_confirms=False,
-        conflicts_excluded=True,
     ),
     NominationKind.EMERITUS: Policy(
         kind=NominationKind.EMERITUS,
@@ -142,13 +119,7 @@ POLICIES = {
             "emeritus. Emeritus is an honour, not a sanction."
         ),
         criteria=ENDING_CRITERIA,
-        quorum=Fraction(1, 2),
-        threshold=Fraction(1, 2),
-        voting_days=7,
         secret=False,
-        early_close=True,
-        lead_confirms=False,
-        conflicts_excluded=True,
     ),
     NominationKind.REMOVAL: Policy(
         kind=NominationKind.REMOVAL,
@@ -158,13 +129,9 @@ POLICIES = {
             "excluded from the vote."
         ),
         criteria=ENDING_CRITERIA,
-        quorum=Fraction(1, 2),
         threshold=Fraction(2, 3),
         voting_days=14,
-        secret=True,
         early_close=False,
-        lead_confirms=False,
-        conflicts_excluded=True,
     ),
 }
 
