@@ -471,3 +471,11 @@ def test_it_refuses_a_role_in_a_retired_module_in_the_admin_with_an_error(
     assert response.status_code == 200, "a retired module must give a form error, not a 500"
     assert "retired" in response.content.decode()
     assert not Role.objects.filter(person=nominee.person).exists()
+
+
+@pytest.mark.django_db
+def test_it_answers_400_to_a_host_it_does_not_serve(client):
+    response = client.get("/modules/", HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
