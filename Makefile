@@ -20,7 +20,7 @@ run migrate demo test: export DEBUG ?= true
 # SQLite and the filesystem:// broker (used when REDIS_URL is unset) live in var/.
 RUNTIME_DIRS := var var/static
 
-.PHONY: run install test lint format migrate demo
+.PHONY: run install test lint format migrate demo bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required; set PYTHON=python3.11 (or newer).")'
@@ -62,3 +62,8 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Load benchmark on PostgreSQL (gov_bench, seeded if empty) and Redis db 7, with wrk from Debian
+# (apt-get install wrk). Override BENCH_DATABASE_URL / BENCH_REDIS_URL / BENCH_SECONDS.
+bench: $(STAMP) | $(RUNTIME_DIRS)
+	$(BIN)/python bench/run.py

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from governance import exports, selectors
+from governance.public_cache import cached_public_page
 
 TEXT_FILES = {
     "persons_of_interest.md": (exports.persons_of_interest_markdown, "text/markdown"),
@@ -21,6 +22,7 @@ def _download(body: str | bytes, *, filename: str, content_type: str) -> HttpRes
     return response
 
 
+@cached_public_page
 @require_safe
 def export_index(request: HttpRequest) -> HttpResponse:
     roster = selectors.roster_for_export()
@@ -31,6 +33,7 @@ def export_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_safe
 def export_file(request: HttpRequest, filename: str) -> HttpResponse:
     if filename not in TEXT_FILES:
@@ -41,6 +44,7 @@ def export_file(request: HttpRequest, filename: str) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_safe
 def owners_archive(request: HttpRequest) -> HttpResponse:
     return _download(
@@ -50,6 +54,7 @@ def owners_archive(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_safe
 def owners_file(request: HttpRequest, slug: str) -> HttpResponse:
     module = exports.module_in(selectors.roster_for_export(), slug)

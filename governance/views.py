@@ -10,17 +10,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from governance import selectors, services
 from governance.decorators import private_page
 from governance.models import RoleKind
+from governance.public_cache import cached_public_page
 
 INBOX_PAGE_SIZE = 50
 MODULE_MAINTAINER = RoleKind.MODULE_MAINTAINER
 MODULE_REVIEWER = RoleKind.MODULE_REVIEWER
 
 
+@cached_public_page
 @require_GET
 def module_list(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/module_list.html", {"groups": selectors.module_listing()})
 
 
+@cached_public_page
 @require_GET
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     module = selectors.module_for_page(slug)
@@ -44,6 +47,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_GET
 def person_detail(request: HttpRequest, github: str) -> HttpResponse:
     person = selectors.person_for_page(github)

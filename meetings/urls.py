@@ -1,12 +1,13 @@
 from django.urls import path
 
+from governance.public_cache import cached_public_page
 from meetings.views import public, workspace
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", public.meeting_list, name="list"),
-    path("feed/", public.MinutesFeed(), name="feed"),
+    path("feed/", cached_public_page(public.MinutesFeed()), name="feed"),
     path("calendar.ics", public.calendar_ics, name="calendar"),
     path("export.md", public.export_markdown, name="export"),
     path("search/", public.search, name="search"),

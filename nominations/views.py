@@ -15,6 +15,7 @@ from governance import permissions, reports
 from governance.decorators import private_page
 from governance.forms import RolesActionForm
 from governance.models import Role
+from governance.public_cache import cached_public_page
 from nominations import selectors, services
 from nominations.forms import (
     BallotForm,
@@ -449,6 +450,7 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_GET
 def announcements(request: HttpRequest) -> HttpResponse:
     return render(
@@ -458,6 +460,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_GET
 def become_maintainer(request: HttpRequest) -> HttpResponse:
     return render(

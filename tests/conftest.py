@@ -24,7 +24,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
-from governance import services
+from governance import public_cache, services
 from governance.celery import app as celery_app
 from governance.models import Module, Person, RoleKind
 
@@ -73,6 +73,13 @@ def _fast_password_hasher() -> Iterator[None]:
     # The default PBKDF2 costs ~0.3 s a hash; personas and the demo hash a dozen passwords.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_page_cache() -> None:
+    """Each test starts with no cached public page: the cache (locmem, or Redis) outlives a
+    test, and a test's rolled-back writes never reach the commit that would drop its pages."""
+    public_cache.drop_all_pages()
 
 
 @pytest.fixture(scope="session", autouse=True)

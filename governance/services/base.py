@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
+from governance import public_cache
 from governance.models import (
     AuditEvent,
 )
@@ -22,6 +23,9 @@ def actor_label(actor) -> str:
 
 
 def audit_record(*, actor, verb: str, target: models.Model, data: dict | None = None) -> AuditEvent:
+    # Every state change passes here, so no service can forget to refresh the public pages.
+    if public_cache.shows_on_public_pages(verb):
+        public_cache.public_pages_changed()
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=actor_label(actor),

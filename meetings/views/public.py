@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from governance import permissions
 from governance import selectors as governance_selectors
+from governance.public_cache import cached_public_page
 from meetings import selectors
 from meetings.export import forum_post
 from meetings.ical import Event, calendar
@@ -26,6 +27,7 @@ EXPORT_LIMIT = 20
 QUERY_MAX_LENGTH = 200
 
 
+@cached_public_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -39,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -66,11 +69,13 @@ def _version_page(request: HttpRequest, slug: str, number: int | None) -> HttpRe
     )
 
 
+@cached_public_page
 @require_GET
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _version_page(request, slug, None)
 
 
+@cached_public_page
 @require_GET
 def meeting_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return _version_page(request, slug, number)
@@ -105,6 +110,7 @@ class MinutesFeed(Feed):
         return item.published_at
 
 
+@cached_public_page
 @require_GET
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     published, upcoming = selectors.calendar_meetings()
@@ -150,6 +156,7 @@ def _text_response(body: str, status: int) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
 
 
+@cached_public_page
 @require_GET
 def export_markdown(request: HttpRequest) -> HttpResponse:
     """`?m=<slug>&m=<slug>`: those published meetings as one post, ready to paste."""

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from governance import permissions, services
+from governance import permissions, public_cache, services
 from governance.models import (
     AuditEvent,
     Module,
@@ -281,7 +281,8 @@ def test_it_grants_a_role_audits_it_and_queues_one_email(
     assert rows.get(channel=NotificationChannel.EMAIL).subject == (
         f"You are now Module reviewer of {module.name}"
     )
-    assert len(callbacks) == 1  # one send task, for the one email
+    assert callbacks[0] is public_cache.drop_all_pages  # the roster pages show the new role
+    assert len(callbacks[1:]) == 1  # one send task, for the one email
 
 
 def test_it_grants_a_role_to_someone_without_an_account_without_notifying(
@@ -296,7 +297,7 @@ def test_it_grants_a_role_to_someone_without_an_account_without_notifying(
 
     assert person.roles.get() == role
     assert not Notification.objects.filter(event_key=f"role-granted:{role.pk}").exists()
-    assert callbacks == []
+    assert callbacks == [public_cache.drop_all_pages]  # no send task
 
 
 @pytest.mark.parametrize("name", REFUSED_ACTORS)

@@ -108,3 +108,55 @@ def test_it_shows_the_working_copy_in_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count("[names redacted]</mark>") == size
+
+
+def published_meetings(lead, core1, core2, size: int) -> list:
+    meetings = []
+    for number in range(size):
+        meeting = new_meeting(core1, title=f"Meeting {number:02}", days=-30 - number)
+        item = services.agenda_item_add(actor=core1, meeting=meeting, title="Backlog review")
+        services.action_item_add(actor=core1, item=item, text="Do it.", owners=[core1.person])
+        meetings.append(publish(meeting, core1, lead, core2))
+    return meetings
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_serves_the_feed_calendar_search_and_export_in_fixed_queries(
+    lead, core1, core2, django_assert_num_queries, size
+):
+    meetings = published_meetings(lead, core1, core2, size)
+    slugs = "&".join(f"m={meeting.slug}" for meeting in meetings[:20])
+    pages = [
+        # 1. the latest versions, newest publication first, with their meetings' slugs
+        ("/meetings/feed/", 1),
+        # 1. the latest version of each published meeting; 2. the upcoming meetings
+        ("/meetings/calendar.ics", 2),
+        # 1. the latest versions that match, ranked
+        ("/meetings/search/?q=backlog", 1),
+        # 1. the latest versions of the chosen meetings
+        (f"/meetings/export.md?{slugs}", 1),
+    ]
+    for url, queries in pages:
+        with django_assert_num_queries(queries):
+            response = Client().get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_my_action_items_and_inbox_in_fixed_queries(
+    lead, core1, core2, django_assert_num_queries, size
+):
+    published_meetings(lead, core1, core2, size)
+    client = Client()
+    client.force_login(core1)
+    client.get("/inbox/")
+    client.get("/meetings/action-items/")
+
+    # 1. the session; 2. the signed-in user; 3. the user's active role kinds (the navigation);
+    # 4. the latest inbox notifications
+    with django_assert_num_queries(4):
+        assert client.get("/inbox/").status_code == 200
+    # 1. the session; 2. the signed-in user; 3. the user's active role kinds;
+    # 4. the action items they own, with where they were raised; 5. the owners of those items
+    with django_assert_num_queries(5):
+        assert client.get("/meetings/action-items/").status_code == 200

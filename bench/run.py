@@ -1,0 +1,229 @@
+"""`make bench`: load-test the site on PostgreSQL and Redis with wrk, against Django's own ceiling.
+
+Starts gunicorn (2 x cores + 1 workers) on loopback with bench.settings (the site plus a constant
+view), seeds `gov_bench` if it is empty, makes sessions for the signed-in pages, runs wrk on each
+page for a bounded time, prints requests/s, p50/p95/p99 and each page's ratio to the ceiling,
+writes bench/results.json, and reports each worker's memory after the run.
+
+Numbers depend on what else runs on the machine; wrk shares its cores with the server.
+"""
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CORES = os.cpu_count() or 1
+WORKERS = 2 * CORES + 1
+READERS = 16  # concurrent clients on each page
+VOTERS = 40  # concurrent voters on the vote POST
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": os.environ.get("SECRET_KEY", secrets.token_urlsafe(50)),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SITE_URL": BASE,
+    "SECURE_SSL_REDIRECT": "false",
+    "DATABASE_URL": os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gov_bench"
+    ),
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def manage(*args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [str(PYTHON), "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+# Runs inside Django (manage.py shell): what the benchmark needs from the seeded data, and a
+# session per core maintainer, made the way the login view makes them.
+PREPARE = """
+import json
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
+from django.utils.crypto import get_random_string
+from governance.models import Module
+from meetings.models import MinutesVersion
+from nominations.models import Nomination, Status
+
+nomination = (
+    Nomination.objects.filter(status=Status.VOTING)
+    .annotate(entries=Count("evidence")).filter(entries=20).order_by("pk").first()
+)
+voters = [e.user for e in nomination.electors.filter(recused=False).select_related("user")]
+sessions, csrf = [], []
+for user in voters:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    sessions.append(store.session_key)
+    csrf.append(get_random_string(32))
+latest = MinutesVersion.objects.select_related("meeting").order_by("-starts_at").first()
+print(json.dumps({
+    "meeting": latest.meeting.slug,
+    "module": Module.objects.order_by("slug").first().slug,
+    "nomination": nomination.pk,
+    "sessions": sessions,
+    "csrf": csrf,
+}))
+"""
+
+
+def wrk(path: str, *, connections: int, cookies=(), csrf=()) -> dict:
+    env = {**os.environ, "BENCH_COOKIES": "|".join(cookies), "BENCH_CSRF": "|".join(csrf)}
+    result = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{SECONDS}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "wrk.lua"),
+            f"{BASE}{path}",
+        ],
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    )
+    line = [line for line in result.stdout.splitlines() if line.startswith("{")][-1]
+    stats = json.loads(line)
+    stats["rps"] = stats["requests"] / stats["seconds"]
+    return stats
+
+
+def worker_rss_mb(master: int) -> list[float]:
+    children = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "--ppid", str(master)], text=True, capture_output=True
+    ).stdout.split()
+    return [round(int(rss) / 1024, 1) for rss in children[1::2]]
+
+
+def wait_until_up(server: subprocess.Popen) -> None:
+    for _ in range(100):
+        if server.poll() is not None:
+            sys.exit("gunicorn exited on start")
+        try:
+            urllib.request.urlopen(f"{BASE}/bench/ceiling", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not answer")
+
+
+def main() -> None:
+    manage("migrate", "--noinput", "-v0")
+    manage("collectstatic", "--noinput", "-v0")
+    if "empty" in manage(
+        "shell",
+        "-c",
+        "from governance.models import Person; "
+        "print('seeded' if Person.objects.exists() else 'empty')",
+        capture=True,
+    ):
+        manage("seed_bench")
+    data = json.loads(manage("shell", "-c", PREPARE, capture=True).splitlines()[-1])
+    nomination = data["nomination"]
+    reader = data["sessions"][:1]
+    pages = [
+        ("ceiling (constant view)", "/bench/ceiling", READERS, {}),
+        ("public meeting page", f"/meetings/{data['meeting']}/", READERS, {}),
+        ("/modules/", "/modules/", READERS, {}),
+        ("/modules/<slug>/", f"/modules/{data['module']}/", READERS, {}),
+        ("search (anonymous)", "/meetings/search/?q=backlog", READERS, {}),
+        ("dashboard (core, signed in)", "/nominations/", READERS, {"cookies": reader}),
+        (
+            "nomination, 20 evidence (signed in)",
+            f"/nominations/{nomination}/",
+            READERS,
+            {"cookies": reader},
+        ),
+        (
+            "vote POST (40 voters)",
+            f"/nominations/{nomination}/vote/",
+            VOTERS,
+            {"cookies": data["sessions"], "csrf": data["csrf"]},
+        ),
+    ]
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "governance.wsgi:application",
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{PORT}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
+    results = []
+    try:
+        wait_until_up(server)
+        for name, path, connections, auth in pages:
+            # A short warm-up fills the page cache and each worker's connections.
+            subprocess.run(["curl", "-s", "-o", "/dev/null", f"{BASE}{path}"], check=False)
+            stats = wrk(path, connections=connections, **auth)
+            results.append({"page": name, "path": path, "connections": connections, **stats})
+        rss = worker_rss_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    ceiling = results[0]["rps"]
+    print(
+        f"\n{WORKERS} gunicorn workers on {CORES} cores, wrk on the same machine, {SECONDS} s a page"
+    )
+    print(
+        f"{'page':40} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6} {'ratio':>6}"
+    )
+    for row in results:
+        row["ratio"] = round(row["rps"] / ceiling, 3)
+        print(
+            f"{row['page']:40} {row['connections']:>5} {row['rps']:>8.1f} {row['p50']:>8.1f} "
+            f"{row['p95']:>8.1f} {row['p99']:>8.1f} {row['errors'] + row['non_2xx_3xx']:>6} "
+            f"{row['ratio']:>6.2f}"
+        )
+    print(f"worker RSS after the run (MB): {rss}")
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps(
+            {
+                "workers": WORKERS,
+                "cores": CORES,
+                "seconds": SECONDS,
+                "pages": results,
+                "worker_rss_mb": rss,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

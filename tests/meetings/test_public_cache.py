@@ -1,0 +1,137 @@
+"""The site cache of public pages: anonymous readers share cached pages, which change as soon as a
+publication or a roster change commits; signed-in users and private pages never touch it; and no
+request header can fill the cache for other readers."""
+
+import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from django.utils.cache import patch_cache_control
+
+from governance import services as governance_services
+from governance.models import Module, RoleKind
+from governance.public_cache import cached_public_page
+from tests.meetings.conftest import add_public_item, new_meeting, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def rename_behind_the_services_back(module: Module, name: str) -> None:
+    """A write no service makes, so nothing drops the cache: shows whether a page was cached."""
+    Module.objects.filter(pk=module.pk).update(name=name)
+
+
+def test_it_serves_anonymous_readers_the_cached_page(module):
+    Client().get("/modules/")
+    rename_behind_the_services_back(module, "Renamed quietly")
+
+    assert "Renamed quietly" not in Client().get("/modules/").content.decode()
+
+
+def test_it_shows_a_roster_change_right_away(module, core1, nominee):
+    assert "Ife Okonkwo" not in Client().get(f"/modules/{module.slug}/").content.decode()
+    assert "Compilers" not in Client().get("/modules/").content.decode()
+
+    governance_services.role_grant(
+        actor=core1, person=nominee.person, kind=RoleKind.MODULE_MAINTAINER, module=module
+    )
+    governance_services.module_create(actor=core1, name="Compilers", slug="compilers")
+
+    assert "Ife Okonkwo" in Client().get(f"/modules/{module.slug}/").content.decode()
+    assert "Compilers" in Client().get("/modules/").content.decode()
+
+
+def test_it_shows_published_minutes_right_away(lead, core1, core2):
+    meeting = new_meeting(core1, title="Quarterly sync June")
+    add_public_item(core1, meeting)
+    for url in ("/meetings/", "/meetings/feed/", "/"):
+        assert "Quarterly sync June" not in Client().get(url).content.decode()
+
+    publish(meeting, core1, lead, core2)
+
+    for url in ("/meetings/", "/meetings/feed/", "/", meeting.get_absolute_url()):
+        assert "Quarterly sync June" in Client().get(url).content.decode()
+
+
+def test_it_never_serves_a_signed_in_user_a_cached_page(module, client_for):
+    Client().get("/modules/")
+    rename_behind_the_services_back(module, "Renamed quietly")
+
+    assert "Renamed quietly" in client_for("core1").get("/modules/").content.decode()
+
+
+def test_it_never_fills_the_cache_from_a_signed_in_users_page(module, client_for):
+    client_for("core1").get("/modules/")
+    rename_behind_the_services_back(module, "Renamed quietly")
+
+    assert "Renamed quietly" in Client().get("/modules/").content.decode()
+
+
+def counting_view(respond):
+    calls = []
+
+    @cached_public_page
+    def view(request):
+        calls.append(request)
+        return respond(request)
+
+    return view, calls
+
+
+def private_response(request) -> HttpResponse:
+    response = HttpResponse("private")
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def response_with_csrf_token(request) -> HttpResponse:
+    return HttpResponse(f"form with {get_token(request)}")
+
+
+def response_setting_a_cookie(request) -> HttpResponse:
+    response = HttpResponse("hello")
+    response.set_cookie("seen", "1")
+    return response
+
+
+@pytest.mark.parametrize(
+    "respond", [private_response, response_with_csrf_token, response_setting_a_cookie]
+)
+def test_it_never_caches_a_private_or_personal_response(respond):
+    view, calls = counting_view(respond)
+
+    view(RequestFactory().get("/page/"))
+    view(RequestFactory().get("/page/"))
+
+    assert len(calls) == 2
+
+
+def test_it_caches_a_plain_public_response():
+    view, calls = counting_view(lambda request: HttpResponse("public"))
+
+    view(RequestFactory().get("/page/"))
+    view(RequestFactory().get("/page/"))
+
+    assert len(calls) == 1
+
+
+def test_it_sends_private_pages_uncached(client_for):
+    response = client_for("core1").get("/inbox/")
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_it_keeps_one_host_from_filling_the_page_another_host_reads(lead, core1, core2):
+    meeting = new_meeting(core1)
+    add_public_item(core1, meeting)
+    publish(meeting, core1, lead, core2)
+    refused = Client(raise_request_exception=False).get("/meetings/feed/", HTTP_HOST="evil.example")
+
+    assert refused.status_code >= 400  # refused before any view runs
+    assert "localhost" in Client().get("/meetings/feed/", HTTP_HOST="localhost").content.decode()
+    feed = Client().get("/meetings/feed/").content.decode()
+
+    assert "localhost" not in feed
+    assert "evil.example" not in feed
