@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from governance import export_views, report_views, views
+from governance.decorators import private_page
 
 urlpatterns = [
     path("", include("meetings.public_urls")),
@@ -57,6 +58,17 @@ urlpatterns = [
             subject_template_name="registration/password_reset_subject.txt",
         ),
         name="password_reset",
+    ),
+    # Django's own pages, marked private: they show the signed-in user's account.
+    path(
+        "accounts/password_change/",
+        private_page(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        private_page(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,264 @@
+"""The world the access matrix walks: one object of every kind the URLconf names, each built
+through the services as the personas would, with a canary planted in every private text.
+
+| object                   | what it is                                                      |
+|--------------------------|-----------------------------------------------------------------|
+| nominations[state]       | draft, open, voting, closed, declined, announced, withdrawn     |
+| evidence                 | core1's entry on the open nomination                            |
+| pending/rejected_request | two nomination requests by the nominator                        |
+| published_meeting        | `canary_meeting` of the meetings tests (published, redactions)  |
+| draft_meeting            | draft minutes with a private agenda item                        |
+| proposal                 | a draft taxonomy proposal                                       |
+
+Which canary each persona may read is `READABLE`; the public and staff may read none of them
+outside the admin, which only staff reach.
+"""
+
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+import pytest
+from django.test import Client
+from django.test.client import ClientHandler
+
+from governance import services as governance_services
+from governance.models import Module, Notification, NotificationChannel, TaxonomyProposal
+from meetings import services as meeting_services
+from meetings.models import ActionItem, AgendaItem, Decision, DecisionOutcome, Meeting, Visibility
+from nominations import services as nomination_services
+from nominations.models import (
+    Choice,
+    Criterion,
+    EvidenceEntry,
+    Nomination,
+    NominationKind,
+    NominationRequest,
+    Outcome,
+)
+from tests.meetings.conftest import CANARIES as MEETING_CANARIES
+from tests.meetings.conftest import canary_meeting, new_meeting  # noqa: F401  (fixture)
+from tests.nominations.conftest import Build, build, clock, fresh  # noqa: F401  (fixtures)
+
+PERSONAS = (
+    "anonymous",
+    "outsider",
+    "nominee",
+    "nominator",
+    "maintainer",
+    "core1",
+    "lead",
+    "staff",
+)
+CORE_PERSONAS = frozenset({"core1", "lead"})
+
+
+def canary(label: str) -> str:
+    # Upper-case letters only, so no template filter, slug or escaping can disguise it.
+    return f"QZLEAK{label.upper()}ZQ"
+
+
+RATIONALE = canary("rationale")
+EVIDENCE = canary("evidence")
+BALLOT = canary("ballot")
+REASONS = canary("reasons")
+TO_NOMINEE = canary("tonominee")
+TO_NOMINATORS = canary("tonominators")
+WITHDRAWN = canary("withdrawn")
+REQUEST = canary("request")
+TRIAGE = canary("triage")
+PROPOSAL = canary("proposal")
+DRAFT_MINUTES = canary("draftminutes")
+DRAFT_PRIVATE_ITEM = canary("draftprivateitem")
+NOMINATION_CANARIES = frozenset(
+    {RATIONALE, EVIDENCE, BALLOT, REASONS, TO_NOMINEE, TO_NOMINATORS, WITHDRAWN, REQUEST, TRIAGE}
+)
+ALL_CANARIES = frozenset(
+    {*NOMINATION_CANARIES, PROPOSAL, DRAFT_MINUTES, DRAFT_PRIVATE_ITEM, *MEETING_CANARIES}
+)
+# What the policy lets each persona read (DESIGN.md, "The permission policy").
+READABLE = {
+    "anonymous": frozenset(),
+    "outsider": frozenset(),
+    "staff": frozenset(),
+    "nominee": frozenset({TO_NOMINEE}),
+    "nominator": frozenset({TO_NOMINATORS, TRIAGE}),
+    # Invited into the evidence threads of the module's nominations: the thread only.
+    "maintainer": frozenset({RATIONALE, EVIDENCE}),
+    "core1": ALL_CANARIES,
+    "lead": ALL_CANARIES,
+}
+
+
+def leaked_canaries(persona: str, text: str) -> set[str]:
+    return {found for found in ALL_CANARIES - READABLE[persona] if found in text}
+
+
+@dataclass
+class World:
+    module: Module
+    nominations: dict[str, Nomination]
+    evidence: EvidenceEntry
+    pending_request: NominationRequest
+    rejected_request: NominationRequest
+    published_meeting: Meeting
+    draft_meeting: Meeting
+    proposal: TaxonomyProposal
+    users: dict = field(default_factory=dict)
+
+    def user(self, persona: str):
+        return self.users.get(persona)
+
+    @property
+    def meetings(self) -> list[Meeting]:
+        return [self.published_meeting, self.draft_meeting]
+
+    def items(self, meeting: Meeting) -> list[AgendaItem]:
+        return list(AgendaItem.objects.filter(meeting=meeting).order_by("pk"))
+
+    def decisions(self, meeting: Meeting) -> list[Decision]:
+        return list(Decision.objects.filter(agenda_item__meeting=meeting).order_by("pk"))
+
+    def action_items(self) -> list[ActionItem]:
+        return list(ActionItem.objects.order_by("pk"))
+
+
+def _nominations(builder: Build) -> dict[str, Nomination]:
+    def with_evidence(nomination: Nomination) -> Nomination:
+        nomination_services.evidence_add(
+            actor=builder.core1, nomination=nomination, criterion=Criterion.QUALITY, body=EVIDENCE
+        )
+        return fresh(nomination)
+
+    draft = builder.draft(nominee=builder.person("Kwame Asante", "kasante"), rationale=RATIONALE)
+    opened = with_evidence(
+        builder.opened(nominee=builder.person("Lin Chen", "lchen"), rationale=RATIONALE)
+    )
+    voting = with_evidence(builder.voting(kind=NominationKind.MODULE_REVIEWER, rationale=RATIONALE))
+    builder.vote(voting, {builder.core2: Choice.APPROVE}, comment=BALLOT)
+    closed = builder.voting(nominee=builder.person("Daniel Park", "dpark"), rationale=RATIONALE)
+    builder.vote(closed, dict(zip(builder.electorate, [Choice.APPROVE] * 5, strict=True)), BALLOT)
+    closed = builder.close(closed)
+    declined = builder.decided(
+        outcome=Outcome.DECLINED,
+        rationale=RATIONALE,
+        reasons=REASONS,
+        to_nominee=TO_NOMINEE,
+        to_nominators=TO_NOMINATORS,
+    )
+    announced = builder.decided(
+        outcome=Outcome.ACCEPTED,
+        nominee=builder.person("Mei Tanaka", "mtanaka"),
+        rationale=RATIONALE,
+        reasons=REASONS,
+        to_nominee=TO_NOMINEE,
+        to_nominators=TO_NOMINATORS,
+    )
+    withdrawn = builder.voting(nominee=builder.person("Sofia Rossi", "srossi"), rationale=RATIONALE)
+    nomination_services.nomination_withdraw(
+        actor=builder.core2, nomination=withdrawn, reason=WITHDRAWN
+    )
+    return {
+        "draft": draft,
+        "open": opened,
+        "voting": voting,
+        "closed": closed,
+        "declined": declined,
+        "announced": announced,
+        "withdrawn": fresh(withdrawn),
+    }
+
+
+def _draft_meeting(builder: Build) -> Meeting:
+    meeting = new_meeting(builder.core1, title="Draft meeting", days=-3)
+    item = meeting_services.agenda_item_add(
+        actor=builder.core1, meeting=meeting, title="Roadmap", notes=f"- {DRAFT_MINUTES}"
+    )
+    meeting_services.decision_add(
+        actor=builder.core1, item=item, outcome=DecisionOutcome.ACCEPTED, text="Agreed."
+    )
+    meeting_services.agenda_item_add(
+        actor=builder.core1,
+        meeting=meeting,
+        title=f"Private {DRAFT_PRIVATE_ITEM}",
+        notes="- Discussed.",
+        visibility=Visibility.PRIVATE,
+    )
+    return meeting
+
+
+@pytest.fixture
+def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixtures above)
+    nominations = _nominations(build)
+    pending = nomination_services.nomination_request_submit(
+        actor=build.nominator,
+        nominee_name="Ada Obi",
+        nominee_github="aobi",
+        kind=NominationKind.CORE_REVIEWER,
+        module=None,
+        rationale=REQUEST,
+    )
+    rejected = nomination_services.nomination_request_submit(
+        actor=build.nominator,
+        nominee_name="Bo Lind",
+        nominee_github="blind",
+        kind=NominationKind.CORE_REVIEWER,
+        module=None,
+        rationale=REQUEST,
+    )
+    nomination_services.nomination_request_reject(
+        actor=build.core1, request=rejected, reason=TRIAGE
+    )
+    proposal = governance_services.taxonomy_proposal_create(
+        actor=build.core1, title="Split compilers", reason=PROPOSAL
+    )
+    world = World(
+        module=build.module,
+        nominations=nominations,
+        evidence=EvidenceEntry.objects.get(nomination=nominations["open"], body=EVIDENCE),
+        pending_request=pending,
+        rejected_request=rejected,
+        published_meeting=canary_meeting,
+        draft_meeting=_draft_meeting(build),
+        proposal=proposal,
+        users={
+            "outsider": outsider,
+            "nominee": build.nominee,
+            "nominator": build.nominator,
+            "maintainer": build.maintainer,
+            "core1": build.core1,
+            "lead": build.lead,
+            "staff": staff,
+        },
+    )
+    # Hand every queued email to the mail backend, as the worker would.
+    for pk in Notification.objects.filter(channel=NotificationChannel.EMAIL).values_list(
+        "pk", flat=True
+    ):
+        governance_services.notification_send(notification_id=pk)
+    return world
+
+
+# Loading the middleware makes WhiteNoise scan the static files (about 0.1 s); the matrix makes
+# thousands of requests, so its clients share one handler per CSRF mode.
+HANDLERS = {enforce: ClientHandler(enforce_csrf_checks=enforce) for enforce in (False, True)}
+
+
+def client_with_cookies(cookies, *, enforce_csrf_checks: bool = False) -> Client:
+    client = Client()
+    client.handler = HANDLERS[enforce_csrf_checks]
+    client.cookies = SimpleCookie(cookies)
+    return client
+
+
+@pytest.fixture
+def signed_in(world):
+    """`signed_in("core1")`: a client signed in as that persona of the world ("anonymous":
+    signed out)."""
+
+    def make(persona: str, *, enforce_csrf_checks: bool = False) -> Client:
+        client = client_with_cookies(SimpleCookie(), enforce_csrf_checks=enforce_csrf_checks)
+        if persona != "anonymous":
+            client.force_login(world.user(persona))
+        return client
+
+    return make

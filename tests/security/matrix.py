@@ -1,0 +1,452 @@
+"""The access matrix: every route of the URLconf, filled with real objects of the world, crossed
+with every persona and every method the route accepts, each cell checked against the policy.
+
+Routes come from walking `get_resolver()`, so a route added later is in the matrix at once, and
+fails it until `RULES` says who may use it. A rule names the objects that fill the route and the
+policy's answer for each persona, asked of `governance.permissions` itself:
+
+- a public route answers 200 where its object is public and 404 where it is not, to everyone;
+- a private route sends the signed-out to sign in (whatever the id, so the redirect tells
+  nothing), answers 404 to whoever may not know the object exists, 403 to whoever may see it
+  but not act on it, and serves whoever may.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from governance import permissions
+from governance.forms import STEP_FORMS
+from meetings.models import MeetingStatus
+from nominations.models import Feedback, Nomination
+from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
+from tests.security.conftest import World
+
+METHODS = ("GET", "HEAD", "POST")
+LOGIN = "login"
+ADMIN_LOGIN = "admin login"
+OK_AFTER_POST = frozenset({200, 302, 303, 400, 403, 409})
+NOT_FOUND = "non-existent"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One pattern of the URLconf. `pattern` is its full text, the key of `RULES`."""
+
+    pattern: str
+    levels: tuple  # the pattern objects from the root down to this one
+    in_admin: bool
+    admin_model: type | None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A route filled with one object."""
+
+    label: str
+    kwargs: dict
+    subject: object = None
+    query: dict = field(default_factory=dict)
+
+
+Policy = Callable[[object, object], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`cases` fills the route from the world. A public rule has `public`: which subjects the
+    public may see. A private rule has `may_see` (may know the subject exists) and `may_do`
+    (may use the page; defaults to `may_see`)."""
+
+    cases: Callable[[World], list[Case]]
+    public: Callable[[object], bool] | None = None
+    may_see: Policy | None = None
+    may_do: Policy | None = None
+    # Pages whose answer depends on who asks but never on an object (the admin's sign-in
+    # form, say, sends staff who are signed in on to the admin): any answer but 404 and 5xx.
+    any_answer: bool = False
+
+    @property
+    def is_private(self) -> bool:
+        return self.may_see is not None
+
+
+# Walking the URLconf --------------------------------------------------------------------------
+
+
+def routes() -> list[Route]:
+    """Every reachable pattern once (a pattern shadowed by an earlier identical one is not)."""
+    found: dict[str, Route] = {}
+
+    def walk(resolver: URLResolver, levels: tuple, in_admin: bool, model) -> None:
+        for entry in resolver.url_patterns:
+            chain = (*levels, entry)
+            if isinstance(entry, URLResolver):
+                entry_in_admin = in_admin or entry.app_name == "admin"
+                walk(entry, chain, entry_in_admin, model or _admin_model(entry, entry_in_admin))
+            elif isinstance(entry, URLPattern):
+                text = "".join(str(level.pattern) for level in chain)
+                found.setdefault(text, Route(text, chain, in_admin, model))
+
+    walk(get_resolver(), (), False, None)
+    return list(found.values())
+
+
+def _admin_model(resolver: URLResolver, in_admin: bool):
+    if not in_admin:
+        return None
+    for model in admin.site._registry:
+        if str(resolver.pattern) == f"{model._meta.app_label}/{model._meta.model_name}/":
+            return model
+    return None
+
+
+REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def path_of(route: Route, kwargs: dict) -> str:
+    """The URL of `route` with `kwargs` in its parameters; resolving it must give the route back."""
+    parts = []
+    for level in route.levels:
+        text = str(level.pattern)
+        if level.pattern.__class__.__name__ == "RegexPattern":
+            text = REGEX_GROUP.sub(lambda match: str(kwargs[match.group(1)]), text)
+            text = text.lstrip("^").rstrip("$").replace("\\Z", "")
+        else:
+            text = ROUTE_PARAMETER.sub(lambda match: str(kwargs[match.group(1)]), text)
+        parts.append(text)
+    path = "/" + "".join(parts)
+    match = resolve(path)
+    assert match.route == route.pattern.replace("^", "").replace("$", "").replace("\\Z", "") or (
+        match.func == route.levels[-1].callback
+    ), f"{path} resolves to {match.route}, not {route.pattern}"
+    return path
+
+
+# Filling routes with objects --------------------------------------------------------------------
+
+
+def one(**kwargs) -> Callable[[World], list[Case]]:
+    return lambda world: [Case("", kwargs)]
+
+
+def nominations(world: World) -> list[Case]:
+    cases = [Case(state, {"pk": n.pk}, n) for state, n in world.nominations.items()]
+    return [*cases, Case(NOT_FOUND, {"pk": max(case.kwargs["pk"] for case in cases) + 1})]
+
+
+def evidence(world: World) -> list[Case]:
+    return [Case("core1's entry", {"pk": world.evidence.pk}, world.evidence)]
+
+
+def requests(world: World) -> list[Case]:
+    return [
+        Case("pending", {"pk": world.pending_request.pk}, world.pending_request),
+        Case("rejected", {"pk": world.rejected_request.pk}, world.rejected_request),
+    ]
+
+
+def proposal(world: World, **extra) -> list[Case]:
+    return [Case("draft", {"pk": world.proposal.pk, **extra}, world.proposal)]
+
+
+def meetings(world: World) -> list[Case]:
+    return [Case(m.status, {"slug": m.slug}, m) for m in world.meetings] + [
+        Case(NOT_FOUND, {"slug": "no-such-meeting"})
+    ]
+
+
+def versions(world: World) -> list[Case]:
+    return [Case(m.status, {"slug": m.slug, "number": 1}, m) for m in world.meetings]
+
+
+def items(world: World) -> list[Case]:
+    return [
+        Case(f"{m.status} item {item.pk}", {"slug": m.slug, "pk": item.pk}, m)
+        for m in world.meetings
+        for item in world.items(m)
+    ]
+
+
+def decisions(world: World) -> list[Case]:
+    return [
+        Case(f"{m.status} decision", {"slug": m.slug, "pk": d.pk}, m)
+        for m in world.meetings
+        for d in world.decisions(m)[:1]
+    ]
+
+
+def action_items(world: World) -> list[Case]:
+    return [Case(f"action item {a.pk}", {"pk": a.pk}, a) for a in world.action_items()]
+
+
+def admin_cases(route: Route, world: World) -> list[Case]:
+    model = route.admin_model
+    row = model.objects.order_by("pk").first() if model else None
+    kwargs = {
+        "app_label": "nominations",
+        "object_id": row.pk if row else 1,
+        "id": row.pk if row else 1,
+        "object_pk": row.pk if row else 1,
+        "user_id": world.user("core1").pk,
+        "group_id": 1,
+        "content_type_id": ContentType.objects.get_for_model(Nomination).pk,
+        "url": "no-such-page/",
+    }
+    return [Case(model._meta.label if model else "", kwargs)]
+
+
+# The policy for each route --------------------------------------------------------------------
+
+
+def signed_in(user, subject=None) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def core(user, subject=None) -> bool:
+    return permissions.can_manage_meetings(user) if user.is_authenticated else False
+
+
+def view_nomination(user, nomination) -> bool:
+    return nomination is not None and permissions.can_view_nomination(user, nomination)
+
+
+def read_feedback(user, nomination) -> bool:
+    if nomination is None:
+        return False
+    feedback = Feedback.objects.filter(nomination=nomination).first()
+    return permissions.can_read_feedback(user, nomination, feedback)
+
+
+def meeting_draft(user, meeting) -> bool:
+    return (
+        meeting is not None
+        and user.is_authenticated
+        and (permissions.can_view_meeting_draft(user, meeting))
+    )
+
+
+def published(meeting) -> bool:
+    return meeting is not None and meeting.status == MeetingStatus.PUBLISHED
+
+
+def everyone(subject) -> bool:
+    return True
+
+
+def public_export(subject) -> bool:
+    return subject != NOT_FOUND
+
+
+RULES: dict[str, Rule] = {
+    # The public site: roster, exports, announcements, published minutes.
+    "": Rule(one(), public=everyone),
+    "modules/": Rule(one(), public=everyone),
+    "modules/<slug:slug>/": Rule(
+        lambda w: [Case("", {"slug": w.module.slug}, True), Case(NOT_FOUND, {"slug": "nope"})],
+        public=bool,
+    ),
+    "people/<str:github>/": Rule(
+        lambda w: [
+            Case("maintainer", {"github": "hsato"}, True),
+            # A nominee never announced holds no role and has no page.
+            Case("declined nominee", {"github": "srossi"}),
+        ],
+        public=bool,
+    ),
+    "exports/": Rule(one(), public=everyone),
+    "exports/OWNERS.zip": Rule(one(), public=everyone),
+    "exports/owners/<slug:slug>/OWNERS": Rule(
+        lambda w: [Case("", {"slug": w.module.slug}, True)], public=bool
+    ),
+    "exports/<str:filename>": Rule(
+        lambda w: [
+            Case("", {"filename": "CODEOWNERS"}, True),
+            Case("", {"filename": "persons_of_interest.md"}, True),
+            Case(NOT_FOUND, {"filename": "secrets.txt"}),
+        ],
+        public=bool,
+    ),
+    "announcements/": Rule(one(), public=everyone),
+    "become-a-maintainer/": Rule(one(), public=everyone),
+    "meetings/": Rule(one(), public=everyone),
+    "meetings/feed/": Rule(one(), public=everyone),
+    "meetings/calendar.ics": Rule(one(), public=everyone),
+    "meetings/export.md": Rule(
+        lambda w: [
+            Case("published", {}, w.published_meeting, {"m": w.published_meeting.slug}),
+            Case("draft", {}, w.draft_meeting, {"m": w.draft_meeting.slug}),
+        ],
+        public=published,
+    ),
+    "meetings/search/": Rule(
+        lambda w: [
+            Case(f"q={query}", {}, True, {"q": query})
+            for query in (PUBLIC_WORD, CANARY_PRIVATE_ITEM_NOTE, "redacted")
+        ],
+        public=bool,
+    ),
+    "meetings/<slug:slug>/": Rule(meetings, public=published),
+    "meetings/<slug:slug>/v/<int:number>/": Rule(versions, public=published),
+    "healthz": Rule(one(), public=everyone),
+    # Signing in and out, and resetting a password, are for everyone.
+    "accounts/login/": Rule(one(), public=everyone),
+    "accounts/logout/": Rule(one(), public=everyone),
+    "accounts/password_reset/": Rule(one(), public=everyone),
+    "accounts/password_reset/done/": Rule(one(), public=everyone),
+    "accounts/reset/<uidb64>/<token>/": Rule(
+        one(uidb64="MQ", token="set-password"), public=everyone
+    ),
+    "accounts/reset/done/": Rule(one(), public=everyone),
+    "admin/login/": Rule(one(), public=everyone, any_answer=True),
+    "admin/logout/": Rule(one(), public=everyone, any_answer=True),
+    "accounts/password_change/": Rule(one(), may_see=signed_in),
+    "accounts/password_change/done/": Rule(one(), may_see=signed_in),
+    # Anyone signed in: their own inbox, action items, dashboard and requests.
+    "inbox/": Rule(one(), may_see=signed_in),
+    "nominations/": Rule(one(), may_see=signed_in),
+    "nominations/request/": Rule(one(), may_see=signed_in),
+    "meetings/action-items/": Rule(
+        one(), may_see=lambda u, s: permissions.can_see_own_action_items(u)
+    ),
+    "meetings/action-items/<int:pk>/": Rule(
+        action_items, may_see=lambda u, a: permissions.can_update_action_item_status(u, a)
+    ),
+    # Reports and taxonomy proposals: core maintainers.
+    "reports/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
+    "reports/inactive/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
+    "reports/inactive/emeritus/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
+    "reports/understaffed/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
+    "reports/affiliations/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
+    "reports/taxonomy/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
+    "reports/taxonomy/<int:pk>/": Rule(
+        proposal, may_see=lambda u, s: permissions.can_view_reports(u)
+    ),
+    "reports/taxonomy/<int:pk>/steps/<str:operation>/": Rule(
+        lambda w: proposal(w, operation=next(iter(STEP_FORMS))),
+        may_see=lambda u, s: permissions.can_view_reports(u),
+    ),
+    "reports/taxonomy/<int:pk>/steps/<int:position>/remove/": Rule(
+        lambda w: proposal(w, position=1), may_see=lambda u, s: permissions.can_view_reports(u)
+    ),
+    "reports/taxonomy/<int:pk>/apply/": Rule(
+        proposal, may_see=lambda u, s: permissions.can_view_reports(u)
+    ),
+    "reports/taxonomy/<int:pk>/withdraw/": Rule(
+        proposal, may_see=lambda u, s: permissions.can_view_reports(u)
+    ),
+    # Nominations: the thread for core maintainers and invited module maintainers, never the
+    # nominee; the feedback for the nominee and the nominators once released.
+    "nominations/requests/<int:pk>/": Rule(
+        requests,
+        may_see=lambda u, r: permissions.can_manage_nominations(u) and r.status == "pending",
+    ),
+    "nominations/new/": Rule(one(), may_see=lambda u, s: permissions.can_manage_nominations(u)),
+    "nominations/from-inactive/": Rule(
+        one(), may_see=lambda u, s: permissions.can_open_removal_nominations(u)
+    ),
+    "nominations/<int:pk>/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/open/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/invite/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/evidence/": Rule(nominations, may_see=view_nomination),
+    "nominations/evidence/<int:pk>/edit/": Rule(
+        evidence,
+        may_see=lambda u, e: view_nomination(u, e.nomination),
+        may_do=lambda u, e: permissions.can_edit_evidence(u, e),
+    ),
+    "nominations/<int:pk>/voting/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/vote/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/close/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/decide/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/feedback/draft/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/feedback/release/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/feedback/": Rule(nominations, may_see=read_feedback),
+    "nominations/<int:pk>/announce/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/withdraw/": Rule(nominations, may_see=view_nomination),
+    # Meetings' private working copy: core maintainers.
+    "meetings/manage/": Rule(one(), may_see=core),
+    "meetings/manage/from-inactive/": Rule(one(), may_see=core),
+    "meetings/new/": Rule(one(), may_see=core),
+    "meetings/import/": Rule(one(), may_see=core),
+    "meetings/<slug:slug>/edit/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/carry-over/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/submit/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/review/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/publish/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/items/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/items/<int:pk>/": Rule(items, may_see=meeting_draft),
+    "meetings/<slug:slug>/items/<int:pk>/move/": Rule(items, may_see=meeting_draft),
+    "meetings/<slug:slug>/items/<int:pk>/remove/": Rule(items, may_see=meeting_draft),
+    "meetings/<slug:slug>/items/<int:pk>/decisions/": Rule(items, may_see=meeting_draft),
+    "meetings/<slug:slug>/items/<int:pk>/action-items/": Rule(items, may_see=meeting_draft),
+    "meetings/<slug:slug>/decisions/<int:pk>/remove/": Rule(decisions, may_see=meeting_draft),
+}
+
+
+def rule_for(route: Route) -> Rule | None:
+    if route.pattern in RULES:
+        return RULES[route.pattern]
+    if route.in_admin:
+        # The admin site is staff's: every page of it, for every model registered now or later.
+        return ADMIN_RULE
+    return None
+
+
+ADMIN_RULE = Rule(cases=lambda world: [])
+ANSWERS_EVERYONE = frozenset(range(200, 500)) - {404}
+
+
+# Expectations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expectation:
+    statuses: frozenset[int]
+    redirect_to: str = ""  # LOGIN or ADMIN_LOGIN when the cell must send the user to sign in
+    private: bool = False  # the response must not be stored by any cache
+
+
+def expect(route: Route, rule: Rule, case: Case, user, method: str) -> Expectation:
+    if rule.any_answer:
+        return Expectation(ANSWERS_EVERYONE)
+    if rule is ADMIN_RULE:
+        if permissions.is_operator(user):
+            return Expectation(frozenset(range(200, 500)), private=True)
+        return Expectation(frozenset({302}), redirect_to=ADMIN_LOGIN)
+    if not rule.is_private:
+        if method == "POST":
+            return Expectation(ANSWERS_EVERYONE)
+        return Expectation(frozenset({200 if rule.public(case.subject) else 404}))
+    if not user.is_authenticated:
+        return Expectation(frozenset({302}), redirect_to=LOGIN)
+    if not rule.may_see(user, case.subject):
+        return Expectation(frozenset({404}))
+    may_do = (rule.may_do or rule.may_see)(user, case.subject)
+    if method == "POST":
+        return Expectation(OK_AFTER_POST if may_do else frozenset({400, 403}), private=True)
+    return Expectation(frozenset({200 if may_do else 403}), private=True)
+
+
+def users(world: World, persona: str):
+    """The persona's user, read afresh so no cached role or grant of the fixtures carries over."""
+    user = world.user(persona)
+    if user is None:
+        return AnonymousUser()
+    return type(user).objects.get(pk=user.pk)
+
+
+def cells(world: World) -> Iterator[tuple[Route, Rule, Case, str]]:
+    for route in routes():
+        rule = rule_for(route)
+        assert rule is not None, (
+            f"{route.pattern!r} has no entry in RULES: say who may use it before it ships"
+        )
+        cases = admin_cases(route, world) if route.in_admin else rule.cases(world)
+        for case in cases:
+            yield route, rule, case, path_of(route, case.kwargs)

@@ -1,0 +1,98 @@
+"""Every route x every persona x every method the route accepts, checked against the policy;
+canaries checked in every body and header; private answers never cacheable. See `matrix.py`."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+
+from governance import permissions
+from tests.security.conftest import PERSONAS, client_with_cookies, leaked_canaries
+from tests.security.matrix import ADMIN_LOGIN, LOGIN, METHODS, cells, expect, users
+
+pytestmark = pytest.mark.django_db
+
+REDIRECT_PREFIX = {LOGIN: "/accounts/login/?next=", ADMIN_LOGIN: "/admin/login/?next="}
+
+
+def send(client: Client, method: str, path: str, query: dict):
+    """One request with an empty body, rolled back afterwards, so every cell meets the same
+    world (and a sign-out in one cell signs no later cell out)."""
+    with transaction.atomic():
+        response = client.generic(method, path, QUERY_STRING=urlencode(query))
+        transaction.set_rollback(True)
+    return response
+
+
+def accepted_methods(probe: Client, path: str, query: dict) -> list[str]:
+    """The methods the route's view accepts: a signed-in user meets the method check before any
+    permission check, so a 405 for them means the view refuses the method."""
+    return [
+        method
+        for method in METHODS
+        if send(client_with_cookies(probe.cookies), method, path, query).status_code != 405
+    ]
+
+
+def database_writes() -> int:
+    """Rows written on this connection so far, rolled back or not (one cheap query)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                " FROM pg_stat_xact_user_tables WHERE relname <> 'django_session'"
+            )
+            return cursor.fetchone()[0]
+    connection.ensure_connection()
+    return connection.connection.total_changes
+
+
+def private_headers_missing(response) -> list[str]:
+    cache_control = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",")}
+    missing = [d for d in ("private", "no-store") if d not in cache_control]
+    if "cookie" not in vary:
+        missing.append("Vary: Cookie")
+    return missing
+
+
+def everything_sent(response) -> str:
+    headers = "\n".join(f"{name}: {value}" for name, value in response.items())
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return headers + "\n" + body.decode(errors="replace")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_answers_every_cell_of_the_matrix_as_the_policy_says(world, signed_in, persona):
+    template = signed_in(persona)
+    probe = signed_in("outsider")
+    user = users(world, persona)
+    failures: list[str] = []
+    for route, rule, case, path in cells(world):
+        for method in accepted_methods(probe, path, case.query):
+            where = f"{persona} {method} {path} ({case.label or route.pattern})"
+            writes = database_writes()
+            response = send(client_with_cookies(template.cookies), method, path, case.query)
+            if method != "POST" and database_writes() != writes:
+                failures.append(f"{where}: a {method} wrote to the database")
+            permissions.forget_cached_access(user)
+            expected = expect(route, rule, case, user, method)
+            if response.status_code not in expected.statuses:
+                failures.append(f"{where}: {response.status_code}, expected {expected.statuses}")
+                continue
+            if expected.redirect_to and not response["Location"].startswith(
+                REDIRECT_PREFIX[expected.redirect_to]
+            ):
+                failures.append(f"{where}: redirects to {response['Location']}")
+            # A page may repeat what the user typed (the search box does); that is no leak.
+            typed = leaked_canaries("anonymous", path + urlencode(case.query))
+            text = everything_sent(response)
+            staff_in_admin = route.in_admin and permissions.is_operator(user)
+            if not staff_in_admin and (leaks := leaked_canaries(persona, text) - typed):
+                failures.append(f"{where}: leaks {sorted(leaks)}")
+            carries_private_data = bool(leaked_canaries("anonymous", text) - typed)
+            must_be_private = user.is_authenticated or expected.private or carries_private_data
+            if must_be_private and (missing := private_headers_missing(response)):
+                failures.append(f"{where}: private response without {missing}")
+    assert not failures, f"{len(failures)} cells break the policy:\n" + "\n".join(failures)

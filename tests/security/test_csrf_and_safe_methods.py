@@ -1,0 +1,34 @@
+"""Over the whole matrix: a state-changing request without a CSRF token is refused. The check
+runs before any view, so three personas stand for all: the signed-out, a core maintainer (who
+could act) and staff (who reach the admin). That GET and HEAD change nothing is checked in
+every cell of the access matrix itself."""
+
+import pytest
+
+from tests.security.conftest import client_with_cookies
+from tests.security.matrix import cells
+from tests.security.test_access_matrix import accepted_methods, database_writes, send
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "core1", "staff"])
+def test_it_refuses_every_post_without_a_csrf_token(world, signed_in, persona):
+    template = signed_in(persona)
+    probe = signed_in("outsider")
+    accepted = []
+    for _route, _rule, case, path in cells(world):
+        if "POST" not in accepted_methods(probe, path, case.query):
+            continue
+        client = client_with_cookies(template.cookies, enforce_csrf_checks=True)
+        response = send(client, "POST", path, case.query)
+        if response.status_code != 403 or b"This form has expired" not in response.content:
+            accepted.append(f"POST {path}: {response.status_code}")
+    assert not accepted, "accepted without a CSRF token:\n" + "\n".join(accepted)
+
+
+def test_it_counts_writes_so_the_get_check_can_fail(world, signed_in):
+    writes = database_writes()
+    signed_in("nominee").post("/inbox/")  # marks the nominee's inbox read
+
+    assert database_writes() > writes
