@@ -34,19 +34,28 @@ def person_of(user: User) -> Person | None:
         return None
 
 
-def active_role_kinds(user: User) -> frozenset[str]:
-    """The kinds of the user's active roles, read once per user object (so once per request)."""
+def active_roles(user: User) -> frozenset[tuple[str, int | None]]:
+    """(kind, module id) of the user's active roles, read once per user object (so once per
+    request)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is None:
         cached = frozenset(
             Role.objects.filter(person__user=user, status=RoleStatus.ACTIVE).values_list(
-                "kind", flat=True
+                "kind", "module_id"
             )
         )
         setattr(user, CACHE_ATTRIBUTE, cached)
     return cached
+
+
+def active_role_kinds(user: User) -> frozenset[str]:
+    return frozenset(kind for kind, _ in active_roles(user))
+
+
+def is_module_maintainer(user: User, module_id: int | None) -> bool:
+    return (RoleKind.MODULE_MAINTAINER, module_id) in active_roles(user)
 
 
 def forget_cached_access(user: User) -> None:
@@ -160,22 +169,34 @@ def can_manage_nomination(user: User, nomination) -> bool:
     return can_manage_nominations(user) and not is_nominee(user, nomination)
 
 
+def _is_invited(user: User, perm: str, nomination) -> bool:
+    """Invited into the thread, and still a maintainer of the module: retiring the role ends
+    the invitation on the very next request."""
+    return is_module_maintainer(user, nomination.module_id) and has_object_permission(
+        user, perm, nomination
+    )
+
+
 def can_view_nomination(user: User, nomination) -> bool:
     """The nomination page with its evidence thread: core maintainers, and module maintainers
     invited into the thread. Never its nominee, who reads only the feedback meant for them."""
     if is_nominee(user, nomination):
         return False
-    return is_core_maintainer(user) or has_object_permission(
-        user, "nominations.view_evidence", nomination
+    return is_core_maintainer(user) or _is_invited(user, "nominations.view_evidence", nomination)
+
+
+def nominations_invited_to(user: User, queryset):
+    """The nominations of `queryset` whose evidence thread `user` may read by invitation."""
+    modules = [module for kind, module in active_roles(user) if kind == RoleKind.MODULE_MAINTAINER]
+    return objects_granted(user, "nominations.view_evidence", queryset).filter(
+        module_id__in=modules
     )
 
 
 def can_add_evidence(user: User, nomination) -> bool:
     if not nomination.is_live or is_nominee(user, nomination):
         return False
-    return is_core_maintainer(user) or has_object_permission(
-        user, "nominations.add_evidence", nomination
-    )
+    return is_core_maintainer(user) or _is_invited(user, "nominations.add_evidence", nomination)
 
 
 def can_edit_evidence(user: User, entry) -> bool:

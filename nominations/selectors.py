@@ -87,10 +87,8 @@ def dashboard_for(user) -> Dashboard:
         return board
     board.invited = list(
         _with_people(
-            permissions.objects_granted(
-                user,
-                "nominations.view_evidence",
-                Nomination.objects.exclude(status=Status.WITHDRAWN),
+            permissions.nominations_invited_to(
+                user, Nomination.objects.exclude(status=Status.WITHDRAWN)
             )
         ).order_by("-updated_at", "-pk")[:LIST_LIMIT]
     )

@@ -915,3 +915,16 @@ def test_it_states_the_frozen_policy_on_the_nomination_page(build, client_for):
     assert f"Accepted when {policy.threshold_text}." in content
     assert policy.decider_text in content
     assert_private(client_for, "get", nomination.get_absolute_url())
+
+
+def test_it_ends_an_invitation_when_the_maintainer_retires(build, client_for):
+    nomination = build.opened()
+    url = nomination.get_absolute_url()
+    assert client_for("maintainer").get(url).status_code == 200
+
+    role = Role.objects.get(person=build.maintainer.person, module=nomination.module)
+    governance_services.role_make_emeritus(actor=None, role=role, reason="Stepped back.")
+
+    assert client_for("maintainer").get(url).status_code == 404
+    dashboard = client_for("maintainer").get("/nominations/").content.decode()
+    assert url not in dashboard
