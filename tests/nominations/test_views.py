@@ -928,3 +928,15 @@ def test_it_ends_an_invitation_when_the_maintainer_retires(build, client_for):
     assert client_for("maintainer").get(url).status_code == 404
     dashboard = client_for("maintainer").get("/nominations/").content.decode()
     assert url not in dashboard
+
+
+def test_it_shows_core_maintainers_why_a_nomination_was_withdrawn(build, client_for):
+    nomination = build.opened()
+    services.nomination_withdraw(actor=build.lead, nomination=nomination, reason="Moved teams.")
+
+    page = client_for("core2").get(nomination.get_absolute_url()).content.decode()
+
+    invited = client_for("maintainer").get(nomination.get_absolute_url()).content.decode()
+
+    assert "Withdrawn: Moved teams." in page
+    assert "Moved teams." not in invited
