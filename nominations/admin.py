@@ -2,24 +2,13 @@
 feedback are read on the nomination pages, under the permission policy."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from governance.admin import ReadOnlyAdmin
 from nominations.models import Nomination, NominationRequest
 
 
-class StateOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(Nomination)
-class NominationAdmin(StateOnlyAdmin):
+class NominationAdmin(ReadOnlyAdmin):
     list_display = ("pk", "kind", "module", "status", "outcome", "voting_deadline", "updated_at")
     list_filter = ("status", "kind")
     readonly_fields = list_display[1:]
@@ -27,7 +16,7 @@ class NominationAdmin(StateOnlyAdmin):
 
 
 @admin.register(NominationRequest)
-class NominationRequestAdmin(StateOnlyAdmin):
+class NominationRequestAdmin(ReadOnlyAdmin):
     list_display = ("pk", "kind", "module", "status", "created_at", "triaged_at")
     list_filter = ("status", "kind")
     readonly_fields = list_display[1:]

@@ -235,11 +235,20 @@ def roles_make_emeritus(
     require(permissions.can_manage_roster(actor), "You may not retire roles.")
     if not reason.strip():
         raise ValidationError("Give the reason for moving these roles to emeritus.")
+    return [
+        role_make_emeritus(actor=actor, role=role, reason=reason, ended_on=ended_on)
+        for role in roles_locked_active(roles)
+    ]
+
+
+def roles_locked_active(roles: Sequence[Role], *, limit: int = MAX_BULK_ROLES) -> list[Role]:
+    """Lock `roles` for a bulk change, in a fixed order, or refuse if any has ended: a bulk
+    decision applies to all of them or to none."""
     ids = sorted({role.pk for role in roles})
     if not ids:
-        raise ValidationError("Choose at least one role to move to emeritus.")
-    if len(ids) > MAX_BULK_ROLES:
-        raise ValidationError(f"Move at most {MAX_BULK_ROLES} roles at once.")
+        raise ValidationError("Choose at least one role.")
+    if len(ids) > limit:
+        raise ValidationError(f"Choose at most {limit} roles at once.")
     locked = list(
         Role.objects.select_for_update(of=("self",))
         .select_related("person", "module")
@@ -250,7 +259,4 @@ def roles_make_emeritus(
     if len(locked) != len(ids) or ended:
         names = ", ".join(str(role) for role in ended) or "a role that no longer exists"
         raise ValidationError(f"These roles have already ended: {names}.")
-    return [
-        role_make_emeritus(actor=actor, role=role, reason=reason, ended_on=ended_on)
-        for role in locked
-    ]
+    return locked

@@ -3,13 +3,13 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from governance import permissions
-from governance.models import Role, RoleStatus
+from governance.models import Role
 from governance.services import audit_record
 from governance.services.base import require
+from governance.services.roster import roles_locked_active
 from nominations.models import LIVE_STATUSES, Nomination, NominationKind
 from nominations.services.common import (
     clean_text,
@@ -34,21 +34,7 @@ def nominations_for_inactive(*, actor, roles: Sequence[Role], rationale: str) ->
         "Only core maintainers open removal nominations.",
     )
     rationale = clean_text(rationale, field="rationale")
-    ids = sorted({role.pk for role in roles})
-    if not ids:
-        raise ValidationError("Choose at least one role.")
-    if len(ids) > MAX_ROLES:
-        raise ValidationError(f"Nominate at most {MAX_ROLES} roles at once.")
-    locked = list(
-        Role.objects.select_for_update(of=("self",))
-        .select_related("person", "module")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    ended = [role for role in locked if role.status != RoleStatus.ACTIVE]
-    if len(locked) != len(ids) or ended:
-        names = ", ".join(str(role) for role in ended) or "a role that no longer exists"
-        raise ValidationError(f"These roles have already ended: {names}.")
+    locked = roles_locked_active(roles, limit=MAX_ROLES)
     live = Nomination.objects.filter(
         nominee__in={role.person_id for role in locked},
         kind__in=[NominationKind.REMOVAL, NominationKind.EMERITUS],
