@@ -12,11 +12,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
+from django.test.client import ClientHandler
+from django.urls import reverse
 
 from governance import services as governance_services
 from governance.models import AuditEvent, RoleKind
 from nominations import services
 from nominations.models import Ballot, Choice, Nomination, NominationKind, Status, Tally
+from tests.conftest import login
 from tests.nominations.conftest import fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,6 +75,33 @@ def ledger(nomination: Nomination) -> list[Ballot]:
 
 def assert_recount_passes() -> None:
     call_command("recount")  # raises CommandError on any mismatch
+
+
+def signed_in_clients(users: list) -> dict:
+    """One client per user, signed in the way the test suite signs in (so whatever sign-in
+    needs, such as a second factor, comes along). The clients share one request handler,
+    loaded here: loading it in fifty threads at once would stagger the requests it races."""
+    handler = ClientHandler(enforce_csrf_checks=False)
+    handler.load_middleware()
+    clients = {}
+    for user in users:
+        client = Client()
+        client.handler = handler
+        clients[user.pk] = login(client, user)
+    return clients
+
+
+def assert_tally_matches_ledger(nomination: Nomination) -> Tally:
+    tally = fresh(nomination).tally
+    count, head = services.count_ledger(nomination)  # raises if the chain is broken
+    assert (count.approve, count.decline, count.abstain, head) == (
+        tally.approve,
+        tally.decline,
+        tally.abstain,
+        tally.ledger_head,
+    )
+    assert_recount_passes()
+    return tally
 
 
 def test_it_records_one_live_ballot_per_voter_when_all_vote_at_once(postgres, build):
@@ -180,3 +211,91 @@ def test_it_stores_no_ballot_after_a_concurrent_close(postgres, build, clock):
         tally.ledger_head,
     )
     assert_recount_passes()
+
+
+# Through the vote page: the view path (sessions, forms, messages) must hold the same guarantees.
+
+# Fifty threads and so fifty database connections: PostgreSQL's default limit is 100.
+VIEW_THREADS = 50
+DOUBLE_POSTERS = 5
+
+
+def test_it_keeps_one_live_ballot_per_voter_when_fifty_post_the_vote_page_at_once(postgres, build):
+    voters = [*build.electorate, *add_core_maintainers(VIEW_THREADS - len(build.electorate))]
+    nomination = build.voting(kind=NominationKind.CORE_MAINTAINER)  # runs to its deadline
+    url = reverse("nominations:vote", args=[nomination.pk])
+    clients = signed_in_clients(voters)
+    # Fifty posts: the first five voters post twice at once with different choices, the next
+    # forty post once, the last five not at all.
+    double, single = voters[:DOUBLE_POSTERS], voters[DOUBLE_POSTERS : VIEW_THREADS - DOUBLE_POSTERS]
+    posts = [(voter, choice) for voter in double for choice in (Choice.APPROVE, Choice.DECLINE)]
+    posts += [(voter, random.choice(list(Choice))) for voter in single]
+    assert len(posts) == VIEW_THREADS
+
+    outcomes = run_together(
+        [
+            lambda voter=voter, choice=choice: clients[voter.pk].post(url, {"choice": choice})
+            for voter, choice in posts
+        ]
+    )
+
+    assert [kind for kind, _ in outcomes] == ["ok"] * len(posts), outcomes
+    codes = [response.status_code for _, response in outcomes]
+    assert all(200 <= code < 400 or code == 409 for code in codes), codes
+    assert codes == [302] * len(posts)  # the vote runs to its deadline, so every post counts
+    ballots = ledger(nomination)
+    assert [ballot.sequence for ballot in ballots] == list(range(1, len(posts) + 1))
+    live = {}
+    for ballot in ballots:
+        if ballot.superseded_at is None:
+            assert ballot.voter_id not in live, f"voter {ballot.voter_id} has two live ballots"
+            live[ballot.voter_id] = ballot
+    assert sorted(live) == sorted(voter.pk for voter in [*double, *single])
+    for voter in double:  # of two racing posts, the one appended last is the live one
+        last = max((b for b in ballots if b.voter_id == voter.pk), key=lambda b: b.sequence)
+        assert live[voter.pk] == last
+    for voter, choice in posts[2 * DOUBLE_POSTERS :]:
+        assert live[voter.pk].choice == choice
+
+    build.close(nomination)
+
+    tally = assert_tally_matches_ledger(nomination)
+    choices = [ballot.choice for ballot in live.values()]
+    assert (tally.electorate, tally.approve, tally.decline, tally.abstain) == (
+        VIEW_THREADS,
+        choices.count(Choice.APPROVE),
+        choices.count(Choice.DECLINE),
+        choices.count(Choice.ABSTAIN),
+    )
+
+
+def test_it_stores_no_ballot_after_a_close_posted_through_the_page(postgres, build, clock):
+    voters = [*build.electorate, *add_core_maintainers(VIEW_THREADS - 1 - len(build.electorate))]
+    nomination = build.voting(kind=NominationKind.CORE_MAINTAINER)
+    vote_url = reverse("nominations:vote", args=[nomination.pk])
+    close_url = reverse("nominations:close", args=[nomination.pk])
+    clients = signed_in_clients(voters)
+    closer = signed_in_clients([build.lead])[build.lead.pk]
+
+    def close():
+        time.sleep(random.uniform(0, 0.05))  # let some votes land first
+        clock.pass_deadline(nomination)  # a core maintainer may close once the deadline passed
+        return closer.post(close_url)
+
+    def vote(voter):
+        return clients[voter.pk].post(vote_url, {"choice": Choice.APPROVE})
+
+    outcomes = run_together([close, *[lambda voter=voter: vote(voter) for voter in voters]])
+
+    assert [kind for kind, _ in outcomes] == ["ok"] * len(outcomes), outcomes
+    assert outcomes[0][1].status_code == 302, "the close was refused"
+    codes = [response.status_code for _, response in outcomes[1:]]
+    assert set(codes) <= {302, 409}, codes  # recorded, or refused as too late; never a 500
+    nomination = fresh(nomination)
+    assert nomination.status == Status.CLOSED
+    ballots = ledger(nomination)
+    assert len(ballots) == codes.count(302)  # a refused vote stored nothing
+    tally = assert_tally_matches_ledger(nomination)
+    assert all(ballot.cast_at <= tally.closed_at for ballot in ballots)
+    assert tally.approve == len(ballots)
+    assert not Ballot.objects.filter(nomination=nomination, cast_at__gt=tally.closed_at).exists()
