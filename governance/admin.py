@@ -80,6 +80,20 @@ class PersonAdmin(ServiceBackedAdmin):
     search_fields = ("full_name", "github", "email", "affiliation")
     raw_id_fields = ("user",)
     service_fields = ("full_name", "github", "email", "affiliation", "user")
+    actions = ["anonymise"]
+
+    @admin.action(description="Anonymise (privacy request)")
+    def anonymise(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset:
+            try:
+                done = services.person_anonymise(actor=request.user, person=person)
+            except (PermissionDenied, ValidationError) as error:
+                text = (
+                    "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
+                self.message_user(request, f"{person}: {text}", level=messages.ERROR)
+            else:
+                self.message_user(request, f"Anonymised as {done.person.full_name}.")
 
     def create(self, *, actor, data: dict) -> Person:
         return services.person_create(actor=actor, **data)

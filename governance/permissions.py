@@ -91,6 +91,14 @@ def can_manage_roster(actor: User | None) -> bool:
     )
 
 
+def can_anonymise_person(actor: User | None) -> bool:
+    """Carry out a privacy request: an operator's duty to the person, not a governance decision,
+    so no maintainer role (not even the lead's) grants it. `None` is a management command."""
+    if actor is None:
+        return True
+    return is_operator(actor) and actor.has_perm("governance.change_person")
+
+
 def can_change_module(actor: User | None, module: Module) -> bool:
     """Edit a module's description and path patterns: whoever manages the roster, or a user
     granted `change_module` on that one module."""

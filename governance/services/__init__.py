@@ -15,6 +15,7 @@ from governance.services.notifications import (
     notification_send,
     notifications_stuck,
 )
+from governance.services.privacy import Anonymisation, person_anonymise
 from governance.services.roster import (
     module_create,
     module_update,
@@ -56,6 +57,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "MERGE_RULE_FIELDS",
     "STUCK_AFTER",
+    "Anonymisation",
     "ModuleAdd",
     "ModuleMerge",
     "ModuleRename",
@@ -73,6 +75,7 @@ __all__ = [
     "notification_queue",
     "notification_send",
     "notifications_stuck",
+    "person_anonymise",
     "person_create",
     "person_update",
     "persons_import",
