@@ -280,3 +280,18 @@ def test_it_anonymises_from_the_admin(history, build, staff):
     assert response.status_code == 200
     assert f"Anonymised as Former maintainer #{person.pk}" in response.content.decode()
     assert Person.objects.get(pk=person.pk).github == ""
+
+
+def test_it_anonymises_someone_listed_without_an_account(build, staff):
+    nomination = build.opened(nominee=build.person("Lin Chen", "lchen"))
+    nominated = nomination.nominee
+
+    done = governance_services.person_anonymise(actor=staff, person=nominated)
+
+    assert (done.person.full_name, done.person.github, done.person.user) == (
+        f"Former maintainer #{nominated.pk}",
+        "",
+        None,
+    )
+    assert (done.grants_removed, done.notifications_removed, done.sessions_ended) == (0, 0, 0)
+    assert str(fresh(nomination)).startswith(f"Former maintainer #{nominated.pk}:")
