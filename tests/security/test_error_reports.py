@@ -66,7 +66,11 @@ def full_html_report_in_debug(record: logging.LogRecord) -> str:
 
 
 CASES = {
-    "evidence": ("nominations:evidence_add", intake, {"criterion": Criterion.QUALITY, "body": SECRET}),
+    "evidence": (
+        "nominations:evidence_add",
+        intake,
+        {"criterion": Criterion.QUALITY, "body": SECRET},
+    ),
     "ballot": ("nominations:vote", voting, {"choice": Choice.APPROVE, "comment": SECRET}),
     "feedback": (
         "nominations:feedback_save",
@@ -117,3 +121,4 @@ def test_it_keeps_the_password_typed_at_sign_in_out_of_error_reports(core1, monk
     assert FORCED in reported
     assert PASSWORD_TYPED in full_html_report_in_debug(record)
     assert PASSWORD_TYPED not in reported
+    assert PASSWORD_TYPED not in response.content.decode()
