@@ -1,5 +1,6 @@
 """A server error while handling private text sends the admins a report, and logs one, without
-that text: evidence, ballot comments, feedback, withdrawal reasons, the password at sign-in.
+that text: evidence, ballot comments, feedback, withdrawal reasons, meeting notes, the password
+at sign-in.
 
 The error is forced inside the real service, after it holds the text (its audit write fails), so
 the report walks every real frame: the view, its form's cleaned data, the service's locals."""
@@ -13,8 +14,11 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
+from meetings.models import Visibility
+from meetings.services import agenda
 from nominations.models import Choice, Criterion, Outcome
 from nominations.services import intake, outcome, voting
+from tests.meetings.conftest import add_public_item, new_meeting
 from tests.security.conftest import canary
 
 pytestmark = pytest.mark.django_db
@@ -66,42 +70,45 @@ def full_html_report_in_debug(record: logging.LogRecord) -> str:
 
 
 CASES = {
-    "evidence": (
-        "nominations:evidence_add",
-        intake,
-        {"criterion": Criterion.QUALITY, "body": SECRET},
+    "evidence": (intake, {"criterion": Criterion.QUALITY, "body": SECRET}),
+    "ballot": (voting, {"choice": Choice.APPROVE, "comment": SECRET}),
+    "feedback": (outcome, {"to_nominee": SECRET, "to_nominators": SECRET}),
+    "withdrawal": (outcome, {"reason": SECRET}),
+    "meeting notes": (
+        agenda,
+        {"title": "Roadmap", "visibility": Visibility.PUBLIC, "notes": SECRET},
     ),
-    "ballot": ("nominations:vote", voting, {"choice": Choice.APPROVE, "comment": SECRET}),
-    "feedback": (
-        "nominations:feedback_save",
-        outcome,
-        {"to_nominee": SECRET, "to_nominators": SECRET},
-    ),
-    "withdrawal": ("nominations:withdraw", outcome, {"reason": SECRET}),
 }
 
 
 @pytest.fixture
-def nomination_for(build):
-    def make(case: str):
+def address_for(build):
+    """The page that takes the case's private text, on an object in the state it needs."""
+
+    def make(case: str) -> str:
+        if case == "meeting notes":
+            item = add_public_item(build.core1, new_meeting(build.core1))
+            return reverse("meetings:item", args=[item.meeting.slug, item.pk])
         if case == "evidence":
-            return build.opened(nominee=build.person("Lin Chen", "lchen"))
+            nomination = build.opened(nominee=build.person("Lin Chen", "lchen"))
+            return reverse("nominations:evidence_add", args=[nomination.pk])
         if case == "feedback":
-            return build.decided(outcome=Outcome.DECLINED, release=False)
-        return build.voting(nominee=build.person("Sofia Rossi", "srossi"))
+            nomination = build.decided(outcome=Outcome.DECLINED, release=False)
+            return reverse("nominations:feedback_save", args=[nomination.pk])
+        nomination = build.voting(nominee=build.person("Sofia Rossi", "srossi"))
+        url_name = {"ballot": "nominations:vote", "withdrawal": "nominations:withdraw"}[case]
+        return reverse(url_name, args=[nomination.pk])
 
     return make
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_it_keeps_private_text_out_of_error_reports_and_logs(
-    build, nomination_for, monkeypatch, case
-):
-    url_name, service_module, data = CASES[case]
-    nomination = nomination_for(case)
+def test_it_keeps_private_text_out_of_error_reports_and_logs(build, address_for, monkeypatch, case):
+    service_module, data = CASES[case]
+    path = address_for(case)
     monkeypatch.setattr(service_module, "audit_record", fail)
 
-    response, record = failing_post(build.core1, reverse(url_name, args=[nomination.pk]), data)
+    response, record = failing_post(build.core1, path, data)
 
     reported = everything_reported(record)
     assert FORCED in reported
