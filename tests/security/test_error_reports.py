@@ -5,6 +5,7 @@ at sign-in.
 The error is forced inside the real service, after it holds the text (its audit write fails), so
 the report walks every real frame: the view, its form's cleaned data, the service's locals."""
 
+import inspect
 import logging
 
 import pytest
@@ -14,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
+from governance.error_reports import PrivateTextReporterFilter
 from meetings.models import Visibility
 from meetings.services import agenda
 from nominations.models import Choice, Criterion, Outcome
@@ -129,3 +131,35 @@ def test_it_keeps_the_password_typed_at_sign_in_out_of_error_reports(core1, monk
     assert PASSWORD_TYPED in full_html_report_in_debug(record)
     assert PASSWORD_TYPED not in reported
     assert PASSWORD_TYPED not in response.content.decode()
+
+
+def test_it_hides_private_fields_where_a_view_forgot_its_decorator(rf):
+    request = rf.post("/anywhere/", {"criterion": "quality", "body": SECRET, "new_password1": "x"})
+    reporter_filter = PrivateTextReporterFilter()
+
+    post = reporter_filter.get_post_parameters(request)
+
+    assert post["criterion"] == "quality"
+    assert post["body"] == reporter_filter.cleansed_substitute
+    assert post["new_password1"] == reporter_filter.cleansed_substitute
+
+
+def a_frame_holding_cleaned_data():
+    data = {"criterion": "quality", "body": SECRET, "comments": [{"comment": SECRET}]}
+    attempts = 3
+    return inspect.currentframe(), data, attempts
+
+
+def test_it_hides_private_variables_and_dictionary_entries_but_keeps_the_rest(rf):
+    frame, *_ = a_frame_holding_cleaned_data()
+    reporter_filter = PrivateTextReporterFilter()
+
+    shown = dict(reporter_filter.get_traceback_frame_variables(rf.get("/"), frame))
+
+    hidden = reporter_filter.cleansed_substitute
+    assert shown["attempts"] == 3
+    assert shown["data"] == {
+        "criterion": "quality",
+        "body": hidden,
+        "comments": [{"comment": hidden}],
+    }
