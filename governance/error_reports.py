@@ -39,6 +39,8 @@ PRIVATE_TEXT_NAMES = frozenset(
     }
 )
 SECRET_WORDS = re.compile(r"pass|secret|token|credential|signature", re.IGNORECASE)
+# Deeper than this (or a structure that contains itself), a value is hidden whole.
+MAX_DEPTH = 8
 
 
 def is_private_name(name: object) -> bool:
@@ -70,13 +72,15 @@ class PrivateTextReporterFilter(SafeExceptionReporterFilter):
             cleansed[name] = self.cleansed_substitute
         return cleansed
 
-    def _cleansed(self, request: HttpRequest, name: object, value: Any) -> Any:
-        if is_private_name(name):
+    def _cleansed(self, request: HttpRequest, name: object, value: Any, depth: int = 0) -> Any:
+        if is_private_name(name) or depth > MAX_DEPTH:
             return self.cleansed_substitute
         if isinstance(value, MultiValueDict):
             return self._without_private_fields(request, value)
         if type(value) is dict:
-            return {key: self._cleansed(request, key, item) for key, item in value.items()}
+            return {
+                key: self._cleansed(request, key, item, depth + 1) for key, item in value.items()
+            }
         if type(value) in (list, tuple):
-            return type(value)(self._cleansed(request, None, item) for item in value)
+            return type(value)(self._cleansed(request, None, item, depth + 1) for item in value)
         return value

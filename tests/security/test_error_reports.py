@@ -163,3 +163,14 @@ def test_it_hides_private_variables_and_dictionary_entries_but_keeps_the_rest(rf
         "body": hidden,
         "comments": [{"comment": hidden}],
     }
+
+
+def test_it_reports_a_structure_that_contains_itself(rf):
+    looped: dict = {"criterion": "quality"}
+    looped["self"] = looped
+    reporter_filter = PrivateTextReporterFilter()
+
+    shown = dict(reporter_filter.get_traceback_frame_variables(rf.get("/"), inspect.currentframe()))
+
+    assert shown["looped"]["criterion"] == "quality"
+    assert shown["looped"]["self"]["self"]["criterion"] == "quality"
