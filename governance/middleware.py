@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -19,4 +20,18 @@ class PrivateWhenSignedInMiddleware:
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
             patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends `settings.CONTENT_SECURITY_POLICY` with every answer (pages, error pages, the admin,
+    static files): no inline script or style may run, so markup that ever slipped past escaping
+    and sanitising still could not act. A view that sets its own policy keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions, proposals, reports, services
@@ -64,6 +65,7 @@ def inactive_report(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
+@sensitive_post_parameters("reason")
 @require_POST
 def inactive_make_emeritus(request: HttpRequest) -> HttpResponse:
     _require_reports(request)
@@ -112,6 +114,7 @@ def affiliation_report(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
+@sensitive_post_parameters("title", "reason")
 @require_http_methods(["GET", "POST"])
 def taxonomy_proposals(request: HttpRequest) -> HttpResponse:
     _require_reports(request)
@@ -226,6 +229,7 @@ def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpRe
 
 
 @private_page
+@sensitive_post_parameters("reason")
 @require_POST
 def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)

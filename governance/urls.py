@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views import defaults
+from django.views.decorators.cache import never_cache
 
 from governance import export_views, report_views, views
 from governance.decorators import private_page
@@ -73,3 +75,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Django's own 500 page (a plain template, no context processors that could fail in turn), which
+# no cache may keep: the failure it reports is meant to pass.
+handler500 = never_cache(defaults.server_error)

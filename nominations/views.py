@@ -61,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
-@sensitive_post_parameters("rationale")
+@sensitive_post_parameters("nominee_name", "nominee_github", "rationale")
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     form = NominationRequestForm(request.POST or None)
@@ -332,6 +332,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @private_page
+@sensitive_post_parameters("recusal_reason")
 @require_POST
 def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
@@ -350,7 +351,7 @@ def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @private_page
-@sensitive_post_parameters("comment")
+@sensitive_post_parameters("choice", "comment")
 @require_POST
 def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
@@ -413,6 +414,7 @@ def announcement_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @private_page
+@sensitive_post_parameters("reason")
 @require_POST
 def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.models import (
@@ -226,6 +227,7 @@ def role_make_emeritus(
 MAX_BULK_ROLES = 500
 
 
+@sensitive_variables()
 @transaction.atomic
 def roles_make_emeritus(
     *, actor, roles: Sequence[Role], reason: str, ended_on: datetime.date | None = None

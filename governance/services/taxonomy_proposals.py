@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions, proposals, reports
 from governance.models import (
@@ -43,6 +44,7 @@ def _touch(proposal: TaxonomyProposal) -> None:
     proposal.save(update_fields=["updated_at"])
 
 
+@sensitive_variables()
 @transaction.atomic
 def taxonomy_proposal_create(*, actor, title: str, reason: str = "") -> TaxonomyProposal:
     require(permissions.can_propose_taxonomy(actor), "Only core maintainers propose taxonomies.")
@@ -112,6 +114,7 @@ def taxonomy_proposal_withdraw(*, actor, proposal: TaxonomyProposal) -> Taxonomy
     return proposal
 
 
+@sensitive_variables()
 @transaction.atomic
 def taxonomy_proposal_apply(
     *, actor, proposal: TaxonomyProposal, decided_on: datetime.date, reason: str = ""

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.models import Role
@@ -195,6 +196,7 @@ def _check_summary(item: AgendaItem) -> None:
         )
 
 
+@sensitive_variables()
 @transaction.atomic
 def agenda_item_add(
     *,
@@ -233,6 +235,7 @@ def agenda_item_add(
     return item
 
 
+@sensitive_variables()
 @transaction.atomic
 def agenda_item_update(*, actor, item: AgendaItem, data: dict) -> AgendaItem:
     require(permissions.can_edit_minutes(actor, item.meeting), "Only core maintainers edit.")
@@ -295,6 +298,7 @@ def agenda_item_remove(*, actor, item: AgendaItem) -> None:
 # Decisions ------------------------------------------------------------------------------------
 
 
+@sensitive_variables()
 @transaction.atomic
 def decision_add(*, actor, item: AgendaItem, outcome: str, text: str = "") -> Decision:
     require(permissions.can_edit_minutes(actor, item.meeting), "Only core maintainers edit.")
@@ -345,6 +349,7 @@ def _notify_owners(action_item: ActionItem, owners: Iterable) -> None:
     )
 
 
+@sensitive_variables()
 @transaction.atomic
 def action_item_add(
     *,
@@ -374,6 +379,7 @@ def action_item_add(
     return action_item
 
 
+@sensitive_variables()
 @transaction.atomic
 def action_item_update(
     *, actor, action_item: ActionItem, status: str | None = None, data: dict | None = None
@@ -433,6 +439,7 @@ def action_item_update(
 INACTIVE_ITEM_TITLE = "Move inactive maintainers to emeritus"
 
 
+@sensitive_variables()
 @transaction.atomic
 def agenda_item_for_inactive(*, actor, roles: Sequence[Role], reason: str) -> AgendaItem:
     """The inactive maintainers' report as one "move to emeritus" item on the next meeting's

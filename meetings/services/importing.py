@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.services import audit_record
@@ -27,6 +28,7 @@ def _starts_at(parsed: ParsedMeeting) -> datetime.datetime:
     return datetime.datetime.combine(day, IMPORTED_START)
 
 
+@sensitive_variables()
 @transaction.atomic
 def minutes_import(*, actor, text: str, source: str = "") -> list[Meeting]:
     """One draft meeting per meeting in `text`, oldest first, so that open action items carry

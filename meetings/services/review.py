@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.markdown import render_markdown
@@ -53,6 +54,7 @@ def _state(review_round: ReviewRound):
     )
 
 
+@sensitive_variables()
 @transaction.atomic
 def minutes_submit(
     *, actor, meeting: Meeting, window_days: int | None = None, change_note: str = ""
@@ -106,6 +108,7 @@ def minutes_submit(
     return review_round
 
 
+@sensitive_variables()
 @transaction.atomic
 def minutes_review(*, actor, meeting: Meeting, verdict: str, comment: str = "") -> Review:
     """Record (or change) a core maintainer's verdict; a majority of approvals publishes."""
@@ -190,6 +193,7 @@ def _publish(*, actor, meeting: Meeting, review_round: ReviewRound) -> MinutesVe
     return version
 
 
+@sensitive_variables()
 @transaction.atomic
 def minutes_publish(*, actor, meeting: Meeting) -> MinutesVersion:
     """Publish now, if the review policy allows it: a majority approves, or the window ended

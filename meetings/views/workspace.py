@@ -215,6 +215,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
+@sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
 def import_minutes(request: HttpRequest) -> HttpResponse:
     _require_core(request)
@@ -268,6 +269,7 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
+@sensitive_post_parameters("change_note")
 @require_POST
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
@@ -278,7 +280,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
-@sensitive_post_parameters("comment")
+@sensitive_post_parameters("verdict", "comment")
 @require_POST
 def review(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
@@ -305,6 +307,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
+@sensitive_post_parameters("title")
 @require_POST
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _visible_meeting(request, slug)

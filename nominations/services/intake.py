@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance import services as governance_services
@@ -45,6 +46,7 @@ from nominations.services.common import (
 # Intake ---------------------------------------------------------------------------------------
 
 
+@sensitive_variables()
 @transaction.atomic
 def nomination_request_submit(
     *,
@@ -99,6 +101,7 @@ def _pending_request(request: NominationRequest) -> NominationRequest:
     return request
 
 
+@sensitive_variables()
 @transaction.atomic
 def nomination_request_take_up(*, actor, request: NominationRequest) -> Nomination:
     require(permissions.can_manage_nominations(actor), "Only core maintainers triage requests.")
@@ -132,6 +135,7 @@ def nomination_request_take_up(*, actor, request: NominationRequest) -> Nominati
     return nomination
 
 
+@sensitive_variables()
 @transaction.atomic
 def nomination_request_reject(
     *, actor, request: NominationRequest, reason: str = "", spam: bool = False
@@ -158,6 +162,7 @@ def nomination_request_reject(
 # Drafting and evidence ------------------------------------------------------------------------
 
 
+@sensitive_variables()
 @transaction.atomic
 def nomination_create(
     *,
@@ -274,6 +279,7 @@ def evidence_invite(*, actor, nomination: Nomination, users: Iterable) -> list:
     return invited
 
 
+@sensitive_variables()
 @transaction.atomic
 def evidence_add(*, actor, nomination: Nomination, criterion: str, body: str) -> EvidenceEntry:
     nomination = locked(nomination)
@@ -292,6 +298,7 @@ def evidence_add(*, actor, nomination: Nomination, criterion: str, body: str) ->
     return entry
 
 
+@sensitive_variables()
 @transaction.atomic
 def evidence_edit(*, actor, entry: EvidenceEntry, criterion: str, body: str) -> EvidenceEntry:
     entry = EvidenceEntry.objects.select_for_update().select_related("nomination").get(pk=entry.pk)

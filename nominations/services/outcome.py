@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance import services as governance_services
@@ -41,6 +42,7 @@ def _announcement_text(nomination: Nomination) -> str:
     return f"Please welcome {name} as {nomination.role_title.lower()}."
 
 
+@sensitive_variables()
 @transaction.atomic
 def nomination_decide(*, actor, nomination: Nomination, outcome: str, reasons: str) -> Decision:
     nomination = locked(nomination)
@@ -81,6 +83,7 @@ def nomination_decide(*, actor, nomination: Nomination, outcome: str, reasons: s
     return decision
 
 
+@sensitive_variables()
 @transaction.atomic
 def feedback_save(
     *, actor, nomination: Nomination, to_nominee: str, to_nominators: str
@@ -106,6 +109,7 @@ def feedback_save(
     return feedback
 
 
+@sensitive_variables()
 @transaction.atomic
 def feedback_release(*, actor, nomination: Nomination) -> Feedback:
     require(
@@ -189,6 +193,7 @@ def announcement_release(*, actor, nomination: Nomination) -> Announcement:
     return announcement
 
 
+@sensitive_variables()
 @transaction.atomic
 def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
     nomination = locked(nomination)

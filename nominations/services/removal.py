@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.models import Role
@@ -25,6 +26,7 @@ class RemovalBatch:
     already_nominated: list[Role] = field(default_factory=list)
 
 
+@sensitive_variables()
 @transaction.atomic
 def nominations_for_inactive(*, actor, roles: Sequence[Role], rationale: str) -> RemovalBatch:
     """Draft one removal nomination for each role, with the same rationale. A role that already

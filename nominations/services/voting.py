@@ -8,6 +8,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.services import audit_record
@@ -41,6 +42,7 @@ logger = logging.getLogger(__name__)
 # Voting ---------------------------------------------------------------------------------------
 
 
+@sensitive_variables()
 @transaction.atomic
 def voting_open(
     *,
@@ -117,6 +119,7 @@ def _voters(nomination: Nomination) -> set[int]:
     )
 
 
+@sensitive_variables()
 @transaction.atomic
 def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = "") -> Ballot:
     nomination = locked(nomination)

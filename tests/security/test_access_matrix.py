@@ -1,5 +1,6 @@
 """Every route x every persona x every method the route accepts, checked against the policy;
-canaries checked in every body and header; private answers never cacheable. See `matrix.py`."""
+canaries checked in every body and header; private answers never cacheable; every answer under a
+Content-Security-Policy that runs no inline script. See `matrix.py`."""
 
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ from django.test import Client
 
 from governance import permissions
 from tests.security.conftest import PERSONAS, client_with_cookies, leaked_canaries
+from tests.security.csp import runs_only_our_own_scripts
 from tests.security.matrix import ADMIN_LOGIN, LOGIN, METHODS, cells, expect, users
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,8 @@ def test_it_answers_every_cell_of_the_matrix_as_the_policy_says(world, signed_in
             if response.status_code not in expected.statuses:
                 failures.append(f"{where}: {response.status_code}, expected {expected.statuses}")
                 continue
+            if not runs_only_our_own_scripts(response):
+                failures.append(f"{where}: no Content-Security-Policy keeping out inline script")
             if expected.redirect_to and not response["Location"].startswith(
                 REDIRECT_PREFIX[expected.redirect_to]
             ):
