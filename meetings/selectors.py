@@ -4,9 +4,15 @@ Public reads go to `MinutesVersion` only (plus the public schedule of upcoming m
 working copy is read for core maintainers' pages and for composing a version.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from meetings.models import (
@@ -100,17 +106,24 @@ def excerpt(text: str, query: str) -> str:
     )
 
 
+def stored_search_document(model) -> RawSQL:
+    """The `search_document` column that migration 0002 adds on PostgreSQL only: a tsvector the
+    database generates from the row, with a GIN index. The model does not declare it, so SQLite
+    (which searches by substring) has no such column and inserts never name it."""
+    return RawSQL(
+        f'"{model._meta.db_table}"."search_document"', (), output_field=SearchVectorField()
+    )
+
+
 def search_published(query: str) -> list[MinutesVersion]:
     """Latest published versions matching `query`: PostgreSQL full-text search (ranked), or
     every term as a case-insensitive substring elsewhere. One query."""
     versions = latest_versions().defer("html")
     if connection.vendor == "postgresql":
         search = SearchQuery(query, search_type="websearch", config="english")
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "markdown", weight="B", config="english"
-        )
+        document = stored_search_document(MinutesVersion)
         versions = (
-            versions.annotate(document=vector, rank=SearchRank(vector, search))
+            versions.annotate(document=document, rank=SearchRank(document, search))
             .filter(document=search)
             .order_by("-rank", "-starts_at")
         )
