@@ -146,7 +146,7 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
     # 4. nominations in voting, with "I vote" and "I voted" as EXISTS subqueries
     # 5. drafts and nominations open for evidence
-    # 6. closed votes awaiting a decision, with their tallies
+    # 6. closed votes awaiting a decision
     # 7. recently decided or withdrawn nominations
     # 8. pending requests with their requesters and modules
     with django_assert_num_queries(8):
