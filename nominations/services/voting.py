@@ -132,7 +132,8 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
         raise NominationError("The deadline has passed; your vote was not recorded.")
     # Read the roles again under the lock: a role revoked a moment ago ends the right to vote.
     permissions.forget_cached_access(actor)
-    if not permissions.can_vote(actor, nomination) or actor.pk not in _voters(nomination):
+    voters = _voters(nomination)
+    if not permissions.can_vote(actor, nomination) or actor.pk not in voters:
         raise PermissionDenied("You are not in the electorate of this nomination.")
     if choice not in Choice.values:
         raise ValidationError({"choice": "Choose approve, decline or abstain."})
@@ -156,10 +157,11 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
     audit_record(
         actor=actor, verb="ballot.cast", target=nomination, data={"sequence": ballot.sequence}
     )
-    everyone_voted = _voters(nomination) <= set(
+    # Every cast waits on the nomination's lock, so the check costs a query only where the
+    # policy closes early.
+    if nomination.policy.get("early_close") and voters <= set(
         _live_ballots(nomination).values_list("voter", flat=True)
-    )
-    if everyone_voted and nomination.policy.get("early_close"):
+    ):
         _close(actor=None, nomination=nomination, now=now)
     return ballot
 
