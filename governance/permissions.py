@@ -150,6 +150,20 @@ def revoke_object_permission(perm: str, user: AbstractBaseUser, obj: Model) -> N
     forget_cached_access(user)
 
 
+def grant_object_permission_to_users(perm: str, users: list, obj: Model) -> None:
+    """`grant_object_permission` for many users, in one insert."""
+    assign_perm(perm, users, obj)
+    for user in users:
+        forget_cached_access(user)
+
+
+def revoke_object_permission_from_users(perm: str, users: list, obj: Model) -> None:
+    """`revoke_object_permission` for many users, in one delete."""
+    remove_perm(perm, users, obj)
+    for user in users:
+        forget_cached_access(user)
+
+
 def users_granted(perm: str, obj: Model) -> list:
     """Active users holding the object-level grant `perm` on `obj` directly."""
     codename = perm.split(".", 1)[-1]

@@ -2,8 +2,9 @@
 (Redis in production).
 
 Public pages show the roster and published snapshots only, so a URL shows every anonymous
-reader the same bytes until a service changes what public pages show. Every key carries a
-generation token; such a change replaces the token, and every cached page goes at once. Those
+reader the same bytes until a service changes what public pages show. Every page is stored with
+the generation token current when it was rendered; such a change replaces the token, and every
+cached page goes at once (a page stored under another token is a miss, and is overwritten). Those
 changes are rare (a publication, a roster change), so dropping everything is cheaper than
 tracking which page shows what, and it cannot miss a page.
 
@@ -55,21 +56,28 @@ def public_pages_changed() -> None:
     transaction.on_commit(drop_all_pages)
 
 
-def _generation() -> str:
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        # A fresh token, never an old one: a lost key must not bring back pages cached before.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        token = cache.get(GENERATION_KEY)
-    return token
+def _new_generation() -> str:
+    # A fresh token, never an old one: a lost key must not bring back pages cached before.
+    cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    return cache.get(GENERATION_KEY)
 
 
-def _page_key(request: HttpRequest, generation: str) -> str:
+def _page_key(request: HttpRequest) -> str:
     # get_host() is the validated Host (ALLOWED_HOSTS); pages that build absolute links from it
     # (the feed) are cached per allowed host, so a request can only fill its own host's entry.
     # Nothing else from the request's headers is read by these pages.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"public-pages:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"public-pages:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _entry(generation: str, response: HttpResponse) -> tuple:
+    """What is stored: plain values, cheaper to unpickle than a response object."""
+    return (generation, response.status_code, response.content, list(response.items()))
+
+
+def _response(entry: tuple) -> HttpResponse:
+    _, status, content, headers = entry
+    return HttpResponse(content, status=status, headers=dict(headers))
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -101,12 +109,17 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _page_key(request, _generation())
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if _cacheable_response(request, response):
-                cache.set(key, response, PAGE_TIMEOUT)
+        key = _page_key(request)
+        # One round trip on a hit: the current generation and the page, which is served only if
+        # it was stored under that generation.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation, entry = found.get(GENERATION_KEY), found.get(key)
+        if generation is not None and entry is not None and entry[0] == generation:
+            return _response(entry)
+        generation = generation or _new_generation()
+        response = view(request, *args, **kwargs)
+        if _cacheable_response(request, response):
+            cache.set(key, _entry(generation, response), PAGE_TIMEOUT)
         return response
 
     return wrapper

@@ -98,7 +98,9 @@ def person_for_page(github: str) -> Person | None:
         Coalesce("ended_on", "started_on").desc(), "-started_on", "pk"
     )
     return (
-        Person.objects.filter(github__iexact=github, roles__isnull=False)
+        # lower(github), the expression of the unique index; `github__iexact` compares upper().
+        Person.objects.alias(github_lower=Lower("github"))
+        .filter(github_lower=github.lower(), roles__isnull=False)
         .exclude(github="")
         .distinct()
         .prefetch_related(Prefetch("roles", queryset=roles))

@@ -81,7 +81,7 @@ if REDIS_URL:
     env_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "governance.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "governance",
         }

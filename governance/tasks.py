@@ -11,10 +11,17 @@ def notification_send(notification_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def notifications_send(notification_ids: list[int]) -> int:
+    """Send a batch of the outbox; each email is locked and marked on its own, so a rerun of a
+    half-sent batch sends only the rest."""
+    return sum(services.notification_send(notification_id=pk) for pk in notification_ids)
+
+
+@shared_task(acks_late=True)
 def notifications_sweep() -> int:
     """Resend emails that are stuck: queued but never delivered (a lost message, a dead worker,
     a broker that was down at commit time)."""
     stuck = services.notifications_stuck()
-    for notification_id in stuck:
-        notification_send.delay(notification_id)
+    for start in range(0, len(stuck), services.SEND_BATCH):
+        notifications_send.delay(stuck[start : start + services.SEND_BATCH])
     return len(stuck)

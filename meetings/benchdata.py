@@ -70,6 +70,40 @@ BATCH_SIZE = 2_000
 # Nominations are written this many at a time with their evidence, electors and ballots, so the
 # generator never holds the whole ledger in memory.
 NOMINATION_CHUNK = 500
+# Each meeting's agenda is about one theme, so a search for a theme finds a few dozen meetings,
+# as a real search would, and not every meeting in the archive.
+MEETING_THEMES = (
+    "compilers",
+    "distributed",
+    "quantization",
+    "sparsity",
+    "autograd",
+    "profiling",
+    "mobile",
+    "serialization",
+    "dataloading",
+    "tensorboard",
+    "onnx",
+    "vulkan",
+    "metal",
+    "rocm",
+    "xla",
+    "jit",
+    "fx",
+    "dynamo",
+    "inductor",
+    "export",
+    "nested",
+    "complex",
+    "linalg",
+    "fft",
+    "benchmarks",
+    "docs",
+    "releases",
+    "infra",
+    "security",
+    "community",
+)
 BENCH_PASSWORD_HASH = "!bench-unusable"  # starts with "!": Django treats it as no password
 
 
@@ -500,14 +534,15 @@ class Generator:
         )
         item_counts = _spread(sizes.agenda_items, sizes.meetings, rng, low_share=0.5)
         items = []
-        for meeting, count in zip(meetings, item_counts, strict=True):
+        for n, (meeting, count) in enumerate(zip(meetings, item_counts, strict=True)):
+            theme = MEETING_THEMES[n % len(MEETING_THEMES)]
             for order in range(1, count + 1):
                 private = order % 9 == 0
                 items.append(
                     AgendaItem(
                         meeting=meeting,
                         order=order,
-                        title=f"Topic {order}: module health",
+                        title=f"Topic {order}: {theme} module health",
                         notes=f"- Discussed the backlog of area {order}.\n"
                         f"- Feedback from [redact: names]Someone Private[/redact].",
                         visibility=Visibility.PRIVATE if private else Visibility.PUBLIC,

@@ -9,10 +9,13 @@ names below; the modules split them by subject.
 from governance.services.base import audit_record
 from governance.services.notifications import (
     MAX_ATTEMPTS,
+    SEND_BATCH,
     STUCK_AFTER,
+    Message,
     inbox_mark_all_read,
     notification_queue,
     notification_send,
+    notifications_queue,
     notifications_stuck,
 )
 from governance.services.privacy import Anonymisation, person_anonymise
@@ -56,8 +59,10 @@ __all__ = [
     "EXPORT_SETTINGS_FIELDS",
     "MAX_ATTEMPTS",
     "MERGE_RULE_FIELDS",
+    "SEND_BATCH",
     "STUCK_AFTER",
     "Anonymisation",
+    "Message",
     "ModuleAdd",
     "ModuleMerge",
     "ModuleRename",
@@ -74,6 +79,7 @@ __all__ = [
     "module_update",
     "notification_queue",
     "notification_send",
+    "notifications_queue",
     "notifications_stuck",
     "person_anonymise",
     "person_create",

@@ -181,6 +181,10 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Anonymous readers search published snapshots only, so a query's page is the same for all of
+# them until the next publication: cached per query string, each entry expiring on its own.
+# Core maintainers' pages hold private notes and are marked private, so they are never stored.
+@cached_public_page
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:QUERY_MAX_LENGTH]

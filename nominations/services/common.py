@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.models import RoleKind, RoleStatus
-from governance.services import base, notification_queue
+from governance.services import Message, base, notifications_queue
 from nominations.models import (
     EVIDENCE_MAX_LENGTH,
     Elector,
@@ -60,17 +60,29 @@ def invited_users(nomination: Nomination) -> list:
 
 
 def revoke_votes(nomination: Nomination) -> None:
-    for elector in Elector.objects.filter(nomination=nomination).select_related("user"):
-        permissions.revoke_object_permission(VOTE_PERMISSION, elector.user, nomination)
+    electors = Elector.objects.filter(nomination=nomination).select_related("user")
+    permissions.revoke_object_permission_from_users(
+        VOTE_PERMISSION, [elector.user for elector in electors], nomination
+    )
 
 
 def notify(nomination: Nomination, event: str, recipients: Iterable, subject: str, body: str):
     """Tell the people who work on a nomination; never its nominee, who hears only through the
     feedback and the announcement."""
-    notification_queue(
-        event_key=f"nomination-{event}:{nomination.pk}",
-        recipients=[user for user in recipients if user.pk != nomination.nominee.user_id],
-        subject=subject,
-        body=body,
-        url=nomination.get_absolute_url(),
+    notify_many([(nomination, event, recipients, subject, body)])
+
+
+def notify_many(notices: Iterable[tuple[Nomination, str, Iterable, str, str]]) -> None:
+    """`notify` for many nominations at once: one insert into the outbox."""
+    notifications_queue(
+        messages=[
+            Message(
+                event_key=f"nomination-{event}:{nomination.pk}",
+                recipients=[user for user in recipients if user.pk != nomination.nominee.user_id],
+                subject=subject,
+                body=body,
+                url=nomination.get_absolute_url(),
+            )
+            for nomination, event, recipients, subject, body in notices
+        ]
     )

@@ -57,7 +57,7 @@ def test_it_queues_one_inbox_entry_and_one_email_per_recipient(
     # The inbox is delivered by being written; emails wait for a worker.
     assert not rows().filter(channel=NotificationChannel.INBOX, sent_at__isnull=True).exists()
     assert not rows().filter(channel=NotificationChannel.EMAIL, sent_at__isnull=False).exists()
-    assert len(callbacks) == 2  # one send task per email
+    assert len(callbacks) == 1  # one send task for the batch of both emails
 
 
 def test_it_writes_no_email_for_a_user_without_an_address(django_user_model):

@@ -160,3 +160,29 @@ def test_it_shows_my_action_items_and_inbox_in_fixed_queries(
     # 4. the action items they own, with where they were raised; 5. the owners of those items
     with django_assert_num_queries(5):
         assert client.get("/meetings/action-items/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_serves_search_and_export_to_core_maintainers_in_fixed_queries(
+    lead, core1, core2, django_assert_num_queries, size
+):
+    meetings = published_meetings(lead, core1, core2, size)
+    slugs = "&".join(f"m={meeting.slug}" for meeting in meetings[:20])
+    client = Client()
+    client.force_login(core1)
+    client.get("/meetings/search/?q=backlog")  # warm the process-wide caches
+
+    # 1. the session; 2. the signed-in user; 3. the user's active role kinds (may they search
+    # the private notes?); 4. the latest published versions that match, ranked; 5. the agenda
+    # items whose notes, decisions or action items match, with their meetings
+    with django_assert_num_queries(5):
+        response = client.get("/meetings/search/?q=backlog")
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Backlog review") >= size
+    # 1. the session; 2. the signed-in user; 3. the latest versions of the chosen meetings
+    with django_assert_num_queries(3):
+        response = client.get(f"/meetings/export.md?{slugs}")
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Backlog review") == min(size, 20)

@@ -11,6 +11,7 @@ caches, then measured.
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from governance import services as governance_services
 from governance.models import RoleKind
@@ -145,7 +146,7 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
     # 4. nominations in voting, with "I vote" and "I voted" as EXISTS subqueries
     # 5. drafts and nominations open for evidence
-    # 6. closed votes awaiting a decision, with their tallies
+    # 6. closed votes awaiting a decision
     # 7. recently decided or withdrawn nominations
     # 8. pending requests with their requesters and modules
     with django_assert_num_queries(8):
@@ -173,11 +174,48 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     assert content.count("Waiting for the core maintainers") == size
     assert content.count("/feedback/") == 1
 
-    # An invited module maintainer's: as the nominator's, plus the nominations whose evidence
-    # thread the viewer was invited into, among their own modules' (guardian): seven.
+    # An invited module maintainer's (not a core maintainer):
+    # 1. the session
+    # 2. the signed-in user
+    # 3. the viewer's active roles (module maintainer of one module)
+    # 4. nominations whose evidence thread the viewer was invited into, among their own
+    #    modules' (guardian's object permissions, as one subquery)
+    # 5. the viewer's requests with their modules
+    # 6. nominations the viewer made
+    # 7. nominations with feedback released to the viewer (nominee or nominator, a union)
     with django_assert_num_queries(7):
         response = maintainer.get(url)
 
     assert response.status_code == 200
     invited = response.content.decode().split('id="invited-heading"', 1)[1].split("</section>")[0]
     assert invited.count('href="/nominations/') == size  # the maintainer is invited to each vote
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_the_announcements_in_one_query(build, django_assert_num_queries, size):
+    for n in range(size):
+        build.decided(
+            outcome=Outcome.ACCEPTED, nominee=build.person(f"Accepted {n:02}", f"accepted-{n:02}")
+        )
+    build.decided(outcome=Outcome.DECLINED)  # never announced, so never listed
+    client = Client()
+
+    # 1. released announcements with their nominees and modules (anonymous: no session)
+    with django_assert_num_queries(1):
+        response = client.get("/announcements/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/people/accepted-') == size
+
+
+def test_it_shows_how_to_become_a_maintainer_without_a_query(client_for, django_assert_num_queries):
+    signed_in = client_for("maintainer")
+    signed_in.get("/become-a-maintainer/")  # warm the process-wide caches
+
+    # The policies are code, not rows: no query at all for an anonymous reader.
+    with django_assert_num_queries(0):
+        assert Client().get("/become-a-maintainer/").status_code == 200
+    # Signed in: 1. the session; 2. the signed-in user; 3. the viewer's active role kinds
+    # (the navigation)
+    with django_assert_num_queries(3):
+        assert signed_in.get("/become-a-maintainer/").status_code == 200

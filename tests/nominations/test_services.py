@@ -42,6 +42,7 @@ from nominations.models import (
     Tally,
 )
 from nominations.policy import POLICIES, Count, quorum_met, threshold_met
+from nominations.services import voting as voting_services
 from tests.nominations.conftest import TO_NOMINATORS, TO_NOMINEE, fresh
 
 pytestmark = pytest.mark.django_db
@@ -1156,7 +1157,7 @@ def test_it_queues_the_voting_emails_only_after_the_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         services.voting_open(actor=build.core1, nomination=nomination)
 
-    assert len(callbacks) == len(build.electorate)
+    assert len(callbacks) == 1  # one send task for the batch of emails
     assert recipients(f"nomination-voting:{nomination.pk}", NotificationChannel.EMAIL) == (
         usernames(build.electorate)
     )
@@ -1169,3 +1170,24 @@ def test_it_queues_nothing_when_a_vote_is_refused(build, django_capture_on_commi
         services.ballot_cast(actor=build.maintainer, nomination=nomination, choice="approve")
 
     assert callbacks == []
+
+
+def test_it_reminds_a_tick_s_worth_of_votes_at_a_time_each_once(build, clock, monkeypatch):
+    monkeypatch.setattr(voting_services, "REMINDERS_PER_TICK", 2)
+    people = [build.person(f"Voter Nominee {n}", f"nominee-{n}") for n in range(3)]
+    votes = [build.voting(nominee=person, days=1 + n / 10) for n, person in enumerate(people)]
+    build.vote(votes[0], {build.core1: Choice.APPROVE})
+    clock.advance(hours=12)  # every deadline is now less than a day away
+
+    assert services.voting_remind_due() == 2  # the two nearest deadlines first
+    assert services.voting_remind_due() == 1
+    assert services.voting_remind_due() == 0
+
+    for vote in votes:
+        assert fresh(vote).reminded_at is not None
+    reminded = Notification.objects.filter(
+        event_key=f"nomination-reminder:{votes[0].pk}", channel=NotificationChannel.INBOX
+    )
+    assert set(reminded.values_list("recipient", flat=True)) == {
+        user.pk for user in build.electorate if user != build.core1
+    }

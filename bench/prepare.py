@@ -1,0 +1,92 @@
+"""What `make bench` needs from the seeded database, printed as one JSON line.
+
+Runs inside Django (`manage.py shell`). The pages read seeded rows; the vote POST gets a fresh
+nomination each run, opened through the services like any other, so the run measures real casts:
+
+- Its kind is core maintainer, whose policy runs every vote to its deadline (no early close).
+  Seeded module nominations close early once every elector has voted, so 40 voters would close
+  them in the first second and every later POST would be refused.
+- Its electorate is every active core maintainer (the nominee is not one), and each voter gets a
+  session made the way the login view makes it.
+- The previous run's vote is withdrawn first (through the service too), so repeated runs leave one
+  bench vote open, not one more each time.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
+from django.utils.crypto import get_random_string
+
+from governance.models import Module, Person, RoleKind, RoleStatus
+from meetings.models import MinutesVersion
+from nominations import services
+from nominations.models import LIVE_STATUSES, Nomination, NominationKind, Status
+
+BENCH_RATIONALE = "Benchmark vote: opened by make bench for its vote POST load."
+# Matches a few dozen meetings' minutes, not all of them (see MEETING_THEMES in the generator).
+SEARCH_TERM = "quantization"
+
+
+def session_for(user) -> tuple[str, str]:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key, get_random_string(32)
+
+
+def open_bench_vote() -> Nomination:
+    lead = services.core_maintainer_users()[0]
+    for old in Nomination.objects.filter(rationale=BENCH_RATIONALE, status__in=LIVE_STATUSES):
+        services.nomination_withdraw(actor=lead, nomination=old, reason="A newer bench run.")
+    nominee = (
+        Person.objects.exclude(
+            roles__kind__in=[RoleKind.CORE_MAINTAINER, RoleKind.LEAD_CORE_MAINTAINER],
+            roles__status=RoleStatus.ACTIVE,
+        )
+        .exclude(
+            nominations__kind=NominationKind.CORE_MAINTAINER,
+            nominations__status__in=LIVE_STATUSES,
+        )
+        .order_by("pk")
+        .first()
+    )
+    nomination = services.nomination_create(
+        actor=lead, nominee=nominee, kind=NominationKind.CORE_MAINTAINER, rationale=BENCH_RATIONALE
+    )
+    services.nomination_open(actor=lead, nomination=nomination)
+    return services.voting_open(actor=lead, nomination=nomination)
+
+
+def main() -> None:
+    read_nomination = (
+        Nomination.objects.filter(status=Status.VOTING)
+        .annotate(entries=Count("evidence"))
+        .filter(entries=20)
+        .order_by("pk")
+        .first()
+    )
+    reader = read_nomination.electors.filter(recused=False).select_related("user").first().user
+    vote = open_bench_vote()
+    voters = [e.user for e in vote.electors.filter(recused=False).select_related("user")]
+    sessions = [session_for(user) for user in voters]
+    latest = MinutesVersion.objects.select_related("meeting").order_by("-starts_at").first()
+    print(
+        json.dumps(
+            {
+                "meeting": latest.meeting.slug,
+                "module": Module.objects.order_by("slug").first().slug,
+                "search": SEARCH_TERM,
+                "nomination": read_nomination.pk,
+                "reader": session_for(reader)[0],
+                "vote": vote.pk,
+                "voters": len(voters),
+                "sessions": [key for key, _ in sessions],
+                "csrf": [secret for _, secret in sessions],
+            }
+        )
+    )
