@@ -2,6 +2,7 @@
 
 from django import forms
 
+from governance.forms import RowsField
 from governance.models import Person
 from meetings.importer import MAX_IMPORT_BYTES, ImportRejected, decode_upload
 from meetings.models import (
@@ -21,8 +22,8 @@ from nominations.models import Nomination
 PEOPLE_SIZE = 8
 
 
-def _people_field(label: str) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def _people_field(label: str) -> RowsField:
+    return RowsField(
         queryset=Person.objects.order_by("full_name", "pk"),
         required=False,
         label=label,
@@ -46,7 +47,7 @@ class MarkupField(forms.CharField):
             raise forms.ValidationError(str(error), code="redaction") from None
 
 
-class NominationChoiceField(forms.ModelMultipleChoiceField):
+class NominationChoiceField(RowsField):
     def label_from_instance(self, obj: Nomination) -> str:
         return f"{obj.nominee.full_name}: {obj.role_title} ({obj.get_status_display().lower()})"
 
