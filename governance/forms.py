@@ -33,6 +33,17 @@ class RowsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def refusal_message(form: forms.Form) -> str:
+    """What an invalid form refused, as one message for the top of the page: the form itself
+    may not be on the page shown again (a ballot posted after the close, say)."""
+    problems = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label or name.replace('_', ' ').capitalize()}: " if field else ""
+        problems.append(label + " ".join(errors))
+    return "Nothing was saved. " + " ".join(problems)
+
+
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
     """Show a service's refusal on the form: under the field it names where the form has that
     field, above the form otherwise (a service may name a field this form does not show)."""

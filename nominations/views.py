@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance import permissions, reports
 from governance.decorators import private_page
-from governance.forms import RolesActionForm, add_service_error
+from governance.forms import RolesActionForm, add_service_error, refusal_message
 from governance.models import Role
 from governance.public_cache import cached_public_page
 from nominations import selectors, services
@@ -245,6 +245,7 @@ def _act(
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
+            messages.error(request, refusal_message(form))
             context = _page_context(request, nomination, {form_name: form})
             return render(request, "nominations/nomination_detail.html", context, status=400)
         data = form.cleaned_data

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance import permissions, reports
 from governance.decorators import private_page
-from governance.forms import RolesActionForm, add_service_error
+from governance.forms import RolesActionForm, add_service_error, refusal_message
 from governance.models import Role
 from meetings import selectors, services
 from meetings.forms import (
@@ -161,6 +161,7 @@ def _act(
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
+            messages.error(request, refusal_message(form))
             return _workspace(request, meeting, {form_name: form}, status=400)
         data = form.cleaned_data
     try:

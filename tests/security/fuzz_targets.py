@@ -44,23 +44,34 @@ class Target:
 
 
 def nomination(state: str) -> Callable[[World], list[Case]]:
-    return lambda world: [Case(state, {"pk": world.nominations[state].pk})]
-
-
-def draft_meeting(world: World) -> list[Case]:
-    return [Case("draft", {"slug": world.draft_meeting.slug})]
-
-
-def draft_items(world: World) -> list[Case]:
-    meeting = world.draft_meeting
-    return [
-        Case(item.title, {"slug": meeting.slug, "pk": item.pk}) for item in world.items(meeting)
+    """The nomination in `state` (where the action is offered), and one in every other state,
+    where the page must still say why nothing happened."""
+    return lambda world: [
+        Case(label, {"pk": n.pk})
+        for label, n in sorted(world.nominations.items(), key=lambda item: item[0] != state)
     ]
 
 
-def draft_decision(world: World) -> list[Case]:
-    decision = world.decisions(world.draft_meeting)[0]
-    return [Case("decision", {"slug": world.draft_meeting.slug, "pk": decision.pk})]
+def meetings(world: World) -> list[Case]:
+    """The draft meeting, and the published one, where most actions are refused."""
+    return [
+        Case(m.status, {"slug": m.slug}) for m in (world.draft_meeting, world.published_meeting)
+    ]
+
+
+def items(world: World) -> list[Case]:
+    return [
+        Case(item.title, {"slug": m.slug, "pk": item.pk})
+        for m in (world.draft_meeting, world.published_meeting)
+        for item in world.items(m)
+    ]
+
+
+def decisions(world: World) -> list[Case]:
+    return [
+        Case(f"{m.status} decision", {"slug": m.slug, "pk": world.decisions(m)[0].pk})
+        for m in (world.draft_meeting, world.published_meeting)
+    ]
 
 
 def proposal(world: World, **extra) -> list[Case]:
@@ -164,26 +175,24 @@ TARGETS: dict[str, Target] = {
         lambda w: [Case("owned", {"pk": a.pk}) for a in w.action_items()[:1]],
         form(meeting_forms.ActionItemStatusForm),
     ),
-    "meetings/<slug:slug>/edit/": Target("core1", draft_meeting, form(meeting_forms.MeetingForm)),
-    "meetings/<slug:slug>/carry-over/": Target("core1", draft_meeting),
-    "meetings/<slug:slug>/submit/": Target("core1", draft_meeting, form(meeting_forms.SubmitForm)),
-    "meetings/<slug:slug>/review/": Target("core1", draft_meeting, form(meeting_forms.ReviewForm)),
-    "meetings/<slug:slug>/publish/": Target("core1", draft_meeting),
-    "meetings/<slug:slug>/items/": Target(
-        "core1", draft_meeting, form(meeting_forms.NewAgendaItemForm)
-    ),
+    "meetings/<slug:slug>/edit/": Target("core1", meetings, form(meeting_forms.MeetingForm)),
+    "meetings/<slug:slug>/carry-over/": Target("core1", meetings),
+    "meetings/<slug:slug>/submit/": Target("core1", meetings, form(meeting_forms.SubmitForm)),
+    "meetings/<slug:slug>/review/": Target("core1", meetings, form(meeting_forms.ReviewForm)),
+    "meetings/<slug:slug>/publish/": Target("core1", meetings),
+    "meetings/<slug:slug>/items/": Target("core1", meetings, form(meeting_forms.NewAgendaItemForm)),
     "meetings/<slug:slug>/items/<int:pk>/": Target(
-        "core1", draft_items, form(meeting_forms.AgendaItemForm)
+        "core1", items, form(meeting_forms.AgendaItemForm)
     ),
-    "meetings/<slug:slug>/items/<int:pk>/move/": Target("core1", draft_items),
-    "meetings/<slug:slug>/items/<int:pk>/remove/": Target("core1", draft_items),
+    "meetings/<slug:slug>/items/<int:pk>/move/": Target("core1", items),
+    "meetings/<slug:slug>/items/<int:pk>/remove/": Target("core1", items),
     "meetings/<slug:slug>/items/<int:pk>/decisions/": Target(
-        "core1", draft_items, form(meeting_forms.DecisionForm)
+        "core1", items, form(meeting_forms.DecisionForm)
     ),
     "meetings/<slug:slug>/items/<int:pk>/action-items/": Target(
-        "core1", draft_items, form(meeting_forms.ActionItemForm)
+        "core1", items, form(meeting_forms.ActionItemForm)
     ),
-    "meetings/<slug:slug>/decisions/<int:pk>/remove/": Target("core1", draft_decision),
+    "meetings/<slug:slug>/decisions/<int:pk>/remove/": Target("core1", decisions),
     # Reports and taxonomy proposals.
     "reports/inactive/emeritus/": Target("core1", one(), roles_form),
     "reports/taxonomy/": Target("core1", one(), form(ProposalForm)),

@@ -116,7 +116,8 @@ def problems_with(
         return [f"answered {status}"]
     text = body_text(response)
     found = []
-    if raws := [marker for marker in RAW_INJECTION_MARKERS if marker in text]:
+    html = response.get("Content-Type", "").startswith("text/html")
+    if html and (raws := [marker for marker in RAW_INJECTION_MARKERS if marker in text]):
         found.append(f"renders our markup raw: {raws}")
     refused = status >= 400 or 'class="errorlist' in text
     if status >= 400:
@@ -205,9 +206,11 @@ def fuzz_all(runs: dict[str, Callable[[], None]]) -> list[str]:
     failures = []
     for label, run in runs.items():
         try:
-            import time; t=time.monotonic()
+            import time
+
+            t = time.monotonic()
             run()
-            print("TIMING", label, round(time.monotonic()-t, 2))
+            print("TIMING", label, round(time.monotonic() - t, 2))
         except Exception as error:
             where = "".join(traceback.format_exception(error, limit=-3))
             failures.append(f"{label}:\n{where}")
