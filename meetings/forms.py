@@ -20,6 +20,7 @@ from meetings.redaction import SYNTAX_HELP, RedactionError, find_spans
 from nominations.models import Nomination
 
 PEOPLE_SIZE = 8
+QUERY_MAX_LENGTH = 200
 
 
 def _people_field(label: str) -> RowsField:
@@ -180,3 +181,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Choose a file or paste the minutes, not both.")
         cleaned["minutes"] = text
         return cleaned
+
+
+class SearchForm(forms.Form):
+    """The search box. Its field refuses NUL, which PostgreSQL's full-text search cannot take."""
+
+    q = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        # Runs of whitespace are one space; beyond the box's length, nothing is searched.
+        return " ".join(self.cleaned_data["q"].split())[:QUERY_MAX_LENGTH]

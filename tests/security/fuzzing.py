@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.security.fuzz_strategies import (
     FUZZ,
-    RAW_INJECTION_MARKERS,
+    RAW_INJECTION,
     Post,
     Upload,
     bounded_text,
@@ -117,7 +117,7 @@ def problems_with(
     text = body_text(response)
     found = []
     html = response.get("Content-Type", "").startswith("text/html")
-    if html and (raws := [marker for marker in RAW_INJECTION_MARKERS if marker in text]):
+    if html and (raws := RAW_INJECTION.findall(text)):
         found.append(f"renders our markup raw: {raws}")
     refused = status >= 400 or 'class="errorlist' in text
     if status >= 400:
@@ -135,7 +135,7 @@ def problems_with(
         page = follow.get(location)
         if page.status_code >= 500:
             found.append(f"redirects to {location}, which answers {page.status_code}")
-        elif raws := [m for m in RAW_INJECTION_MARKERS if m in body_text(page)]:
+        elif raws := RAW_INJECTION.findall(body_text(page)):
             found.append(f"redirects to {location}, which renders our markup raw: {raws}")
     return found
 
