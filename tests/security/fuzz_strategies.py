@@ -22,7 +22,7 @@ from meetings.importer import MAX_IMPORT_BYTES
 
 settings.register_profile(
     "fuzz",
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "15")),
     deadline=None,
     # One world serves every example of a test; each example rolls its writes back.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -3,7 +3,7 @@ surrogates, bidirectional overrides, zero-width and combining marks, markup and 
 wrong types, missing and repeated fields. Every answer is a success or a clear 4xx, never a 5xx;
 a refused post leaves no row and queues no notification; what was typed comes back escaped.
 
-`FUZZ_EXAMPLES` sets the examples per endpoint (default 30). Run it on both databases: NUL only
+`FUZZ_EXAMPLES` sets the examples per endpoint (default 15). Run it on both databases: NUL only
 breaks PostgreSQL.
 """
 
