@@ -66,11 +66,12 @@ def test_it_answers_hostile_searches_and_exports_with_a_page(world, signed_in):
         ("/meetings/search/", "q", ("redacted", "meeting")),
         ("/meetings/export.md", "m", slugs),
     )
+    templates = {persona: signed_in(persona) for persona in ("anonymous", "core1")}
     runs = {
-        f"{persona} {path}?{name}=": lambda persona=persona, path=path, name=name, known=known: (
-            fuzz_query(lambda: signed_in(persona), path, name, known)
+        f"{persona} {path}?{name}=": lambda cookies=template.cookies, path=path, name=name, known=known: (
+            fuzz_query(lambda: client_with_cookies(cookies), path, name, known)
         )
-        for persona in ("anonymous", "core1")
+        for persona, template in templates.items()
         for path, name, known in queries
     }
     failures = fuzz_all(runs)
