@@ -3,6 +3,8 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -11,6 +13,45 @@ from governance.proposals import ProposedModule
 from governance.validators import validate_path_patterns
 
 REASON_MAX_LENGTH = 5_000
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """Rows picked from a list. An id beyond the database's integer range is refused like any
+    other unknown id: SQLite cannot even compare it (OverflowError), and Django's range check
+    covers `pk=`, not the `pk__in=` this field asks."""
+
+    def _check_values(self, value):
+        low, high = connection.ops.integer_field_range("BigIntegerField")
+        for pk in value or ():
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not low <= int(text) <= high:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text[:20] + "…"},
+                )
+        return super()._check_values(value)
+
+
+def refusal_message(form: forms.Form) -> str:
+    """What an invalid form refused, as one message for the top of the page: the form itself
+    may not be on the page shown again (a ballot posted after the close, say)."""
+    problems = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label or name.replace('_', ' ').capitalize()}: " if field else ""
+        problems.append(label + " ".join(errors))
+    return "Nothing was saved. " + " ".join(problems)
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: under the field it names where the form has that
+    field, above the form otherwise (a service may name a field this form does not show)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class RolesActionForm(forms.Form):
@@ -26,6 +67,11 @@ class RolesActionForm(forms.Form):
     def __init__(self, *args, role_ids: set[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(pk, pk) for pk in sorted(role_ids)]
+
+    def ticked_role_ids(self) -> set[int]:
+        """The offered roles the user ticked, to tick them again; anything else is dropped."""
+        offered = {str(pk) for pk, _ in self.fields["roles"].choices}
+        return {int(value) for value in self["roles"].value() or [] if str(value) in offered}
 
 
 class ProposalForm(forms.Form):

@@ -50,7 +50,7 @@ def _inactive_page(request: HttpRequest, form: RolesActionForm | None, status: i
         {
             "report": report,
             "form": form,
-            "selected": {int(pk) for pk in form["roles"].value() or []},
+            "selected": form.ticked_role_ids(),
             "can_nominate": permissions.can_open_removal_nominations(request.user),
         },
         status=status,

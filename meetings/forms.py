@@ -2,6 +2,7 @@
 
 from django import forms
 
+from governance.forms import RowsField
 from governance.models import Person
 from meetings.importer import MAX_IMPORT_BYTES, ImportRejected, decode_upload
 from meetings.models import (
@@ -19,10 +20,11 @@ from meetings.redaction import SYNTAX_HELP, RedactionError, find_spans
 from nominations.models import Nomination
 
 PEOPLE_SIZE = 8
+QUERY_MAX_LENGTH = 200
 
 
-def _people_field(label: str) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def _people_field(label: str) -> RowsField:
+    return RowsField(
         queryset=Person.objects.order_by("full_name", "pk"),
         required=False,
         label=label,
@@ -46,7 +48,7 @@ class MarkupField(forms.CharField):
             raise forms.ValidationError(str(error), code="redaction") from None
 
 
-class NominationChoiceField(forms.ModelMultipleChoiceField):
+class NominationChoiceField(RowsField):
     def label_from_instance(self, obj: Nomination) -> str:
         return f"{obj.nominee.full_name}: {obj.role_title} ({obj.get_status_display().lower()})"
 
@@ -179,3 +181,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Choose a file or paste the minutes, not both.")
         cleaned["minutes"] = text
         return cleaned
+
+
+class SearchForm(forms.Form):
+    """The search box. Its field refuses NUL, which PostgreSQL's full-text search cannot take."""
+
+    q = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        # Runs of whitespace are one space; beyond the box's length, nothing is searched.
+        return " ".join(self.cleaned_data["q"].split())[:QUERY_MAX_LENGTH]

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from governance.forms import RowsField
 from governance.models import (
     GITHUB_HANDLE_MAX_LENGTH,
     Module,
@@ -121,7 +122,7 @@ class EvidenceForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
+    users = RowsField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Maintainers of the module to invite",
@@ -148,7 +149,7 @@ class VotingOpenForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="UTC. Leave empty for the policy's default length.",
     )
-    recused = forms.ModelMultipleChoiceField(
+    recused = RowsField(
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance import permissions, reports
 from governance.decorators import private_page
-from governance.forms import RolesActionForm
+from governance.forms import RolesActionForm, add_service_error, refusal_message
 from governance.models import Role
 from governance.public_cache import cached_public_page
 from nominations import selectors, services
@@ -69,7 +69,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         try:
             services.nomination_request_submit(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Your request is with the core maintainers.")
             return redirect("nominations:dashboard")
@@ -108,7 +108,7 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
                 spam=decision == "spam",
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             if isinstance(error, services.NominationError):
                 status = 409
         else:
@@ -135,7 +135,7 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, nominators=[request.user], **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Draft nomination created.")
             return redirect(nomination)
@@ -245,6 +245,7 @@ def _act(
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
+            messages.error(request, refusal_message(form))
             context = _page_context(request, nomination, {form_name: form})
             return render(request, "nominations/nomination_detail.html", context, status=400)
         data = form.cleaned_data
@@ -319,7 +320,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.evidence_edit(actor=request.user, entry=entry, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Your entry was updated; the earlier text is kept.")
             return redirect(entry.nomination)

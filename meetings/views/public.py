@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,12 +21,12 @@ from governance import selectors as governance_selectors
 from governance.public_cache import cached_public_page
 from meetings import selectors
 from meetings.export import forum_post
+from meetings.forms import SearchForm
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
 
 HOME_MINUTES = 5
 EXPORT_LIMIT = 20
-QUERY_MAX_LENGTH = 200
 
 
 @cached_public_page
@@ -165,6 +167,11 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
         return _text_response(
             "Choose at least one published meeting: /meetings/export.md?m=<slug>\n", 400
         )
+    try:
+        for slug in slugs:
+            validate_slug(slug)
+    except ValidationError:
+        return _text_response("A meeting's address has letters, digits and hyphens only.\n", 400)
     if len(slugs) > EXPORT_LIMIT:
         return _text_response(f"Export at most {EXPORT_LIMIT} meetings at once.\n", 400)
     versions = selectors.versions_by_slugs(slugs)
@@ -187,9 +194,16 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 @cached_public_page
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:QUERY_MAX_LENGTH]
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     private = permissions.can_search_private_notes(request.user)
-    context = {"query": query, "private": private, "results": [], "private_results": []}
+    context = {
+        "form": form,
+        "query": query,
+        "private": private,
+        "results": [],
+        "private_results": [],
+    }
     if query:
         context["results"] = [
             (version, selectors.excerpt(version.markdown, query))
@@ -200,7 +214,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 (item, selectors.excerpt(item.notes, query))
                 for item in selectors.search_private(query)
             ]
-    response = render(request, "meetings/search.html", context)
+    response = render(request, "meetings/search.html", context, status=400 if form.errors else 200)
     if private:
         patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
     return response

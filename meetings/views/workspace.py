@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance import permissions, reports
 from governance.decorators import private_page
-from governance.forms import RolesActionForm
+from governance.forms import RolesActionForm, add_service_error, refusal_message
 from governance.models import Role
 from meetings import selectors, services
 from meetings.forms import (
@@ -161,6 +161,7 @@ def _act(
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
+            messages.error(request, refusal_message(form))
             return _workspace(request, meeting, {form_name: form}, status=400)
         data = form.cleaned_data
     try:
@@ -173,7 +174,7 @@ def _act(
         return _workspace(request, meeting, {}, status=409)
     except ValidationError as error:
         if form_name is not None and hasattr(error, "error_dict"):
-            form.add_error(None, error)
+            add_service_error(form, error)
             return _workspace(request, meeting, {form_name: form}, status=400)
         messages.error(request, _error_text(error))
         return _workspace(request, meeting, {}, status=400)
@@ -200,7 +201,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             carried = meeting.carried_action_items.count()
             messages.success(
@@ -219,7 +220,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_minutes(request: HttpRequest) -> HttpResponse:
     _require_core(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, an empty one included, so that it answers with what is missing.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -230,7 +232,7 @@ def import_minutes(request: HttpRequest) -> HttpResponse:
                     source=getattr(request.FILES.get("file"), "name", "") or "pasted text",
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -317,7 +319,7 @@ def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         item = services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
     except ValidationError as error:
-        form.add_error(None, error)
+        add_service_error(form, error)
         return _workspace(request, meeting, {"item": form}, status=400)
     messages.success(request, "Item added. Write its notes here.")
     return redirect("meetings:item", slug=meeting.slug, pk=item.pk)
@@ -376,7 +378,7 @@ def _item_act(
         messages.error(request, str(error) or "You may not do this.")
         return _item_page(request, item, {}, status=403)
     except ValidationError as error:
-        form.add_error(None, error)
+        add_service_error(form, error)
         return _item_page(request, item, {form_name: form}, status=400)
     messages.success(request, done)
     return redirect("meetings:item", slug=slug, pk=item.pk)

@@ -183,6 +183,18 @@ def test_it_shows_the_form_again_when_nothing_is_selected(roster, client_for):
     assert Role.objects.filter(status=RoleStatus.EMERITUS).count() == 0
 
 
+def test_it_shows_the_form_again_ticking_only_the_offered_roles(roster, client_for):
+    # A value that is not a role's id answered 500 while the form was drawn again.
+    stale = roster["stale"].pk
+    response = client_for("core1").post(
+        "/reports/inactive/emeritus/", {"roles": [str(stale), "", "x", "9" * 30], "reason": ""}
+    )
+
+    assert response.status_code == 400
+    assert f'value="{stale}" id="role-{stale}" checked' in response.content.decode()
+    assert Role.objects.filter(status=RoleStatus.EMERITUS).count() == 0
+
+
 def test_it_opens_removal_nominations_in_one_step_and_never_twice(roster, client_for):
     data = {"roles": [roster["stale"].pk, roster["quick"].pk], "reason": "Inactive for a year."}
 

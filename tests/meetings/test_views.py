@@ -324,3 +324,70 @@ def test_it_lets_an_owner_mark_their_action_item_done(client_for, core1, draft_m
     assert refused.status_code == 404
     assert done.status_code == 302
     assert action.status == "done"
+
+
+def test_it_says_what_is_missing_when_an_import_posts_nothing(core1_client):
+    response = core1_client.post("/meetings/import/", {})
+
+    assert response.status_code == 400
+    assert "Choose a file or paste the minutes." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_it_shows_a_service_refusal_about_a_field_the_form_lacks(core1_client, draft_meeting):
+    # The new-item form has no public summary; the service wants one for a summary-only item.
+    before = draft_meeting.agenda_items.count()
+
+    response = core1_client.post(
+        f"/meetings/{draft_meeting.slug}/items/", {"title": "Roadmap", "visibility": "summary"}
+    )
+
+    assert response.status_code == 400
+    assert "A summary-only item needs a public summary" in response.content.decode()
+    assert draft_meeting.agenda_items.count() == before
+
+
+def test_it_refuses_an_attendee_id_beyond_the_database_range(core1_client):
+    response = core1_client.post(
+        "/meetings/new/",
+        {
+            "title": "Triage",
+            "starts_at": "2030-01-01T12:00",
+            "duration_minutes": 60,
+            "kind": "quarterly",
+            "attendees": ["9" * 30],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "is not one of the available choices" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_it_says_why_a_review_of_minutes_not_in_review_was_not_saved(core1_client, draft_meeting):
+    response = core1_client.post(
+        f"/meetings/{draft_meeting.slug}/review/", {"verdict": "approve", "comment": "\x00"}
+    )
+
+    assert response.status_code == 400
+    assert "Nothing was saved. Comment: Null characters are not allowed." in (
+        response.content.decode()
+    )
+    assert not draft_meeting.review_rounds.exists()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "core1"])
+def test_it_refuses_a_search_with_a_nul_character(client_for, published, persona):
+    # PostgreSQL's full-text search cannot take NUL: it answered 500 there.
+    response = client_for(persona).get("/meetings/search/", {"q": "minutes\x00"})
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+
+
+def test_it_refuses_an_export_of_an_address_no_meeting_can_have(client, published):
+    # A NUL in the address answered 500 on PostgreSQL.
+    response = client.get("/meetings/export.md", {"m": [published.slug, "a\x00b"]})
+
+    assert response.status_code == 400
+    assert "letters, digits and hyphens only" in response.content.decode()
