@@ -79,6 +79,22 @@ def is_operator(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
+def requires_two_factor(user: User) -> bool:
+    """Core maintainers read private evidence and ballots, and staff run the site: for them a
+    password alone never opens a session."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or is_core_maintainer(user)
+
+
+def can_change_two_factor(actor: User | None, user: AbstractBaseUser) -> bool:
+    """Enroll an authenticator or replace recovery codes: the account holder alone, or the system
+    (the demo data, the test personas)."""
+    if actor is None:
+        return True
+    return bool(actor.is_authenticated and actor.is_active and actor.pk == user.pk)
+
+
 def can_manage_roster(actor: User | None) -> bool:
     """Grant and retire roles, add people and modules, revise the taxonomy.
 

@@ -15,6 +15,7 @@ governance rows directly, so every fixture passes the same rules and audit trail
 | anonymous    | no      | no     | none                                             |
 """
 
+from binascii import unhexlify
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,9 +23,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import default_key
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
-from governance import public_cache, services
+from governance import permissions, public_cache, selectors, services
 from governance.celery import app as celery_app
 from governance.models import Module, Person, RoleKind
 
@@ -254,9 +258,29 @@ def staff(db, django_user_model):
 # Signing in -----------------------------------------------------------------------------------
 
 
+def verified_device(user):
+    """The persona's authenticator, enrolled as a person would: through the service, with the
+    code the app would show."""
+    if device := selectors.authenticator_of(user):
+        return device
+    key = default_key()
+    code = totp(unhexlify(key))
+    device, _ = services.two_factor_enroll(actor=None, user=user, key=key, code=f"{code:06d}")
+    return device
+
+
 def login(client: Client, user) -> Client:
-    """Sign `user` in on `client` (a session, as the login form would leave) and return it."""
+    """Sign `user` in on `client` (a session, as the login form would leave) and return it.
+
+    A persona who needs two-factor sign-in also gets an authenticator and a session verified
+    with it, as `django_otp.login` leaves one after the code page."""
     client.force_login(user)
+    needs_second_factor = permissions.requires_two_factor(user)
+    permissions.forget_cached_access(user)
+    if needs_second_factor:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
     return client
 
 
