@@ -1,7 +1,6 @@
 """Response headers that hold for the whole site."""
 
 from collections.abc import Callable
-
 from urllib.parse import urlencode
 
 from django.conf import settings

@@ -70,12 +70,8 @@ urlpatterns = [
         private_page(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
-    path(
-        "accounts/two-factor/setup/", signin_views.two_factor_setup, name="two_factor_setup"
-    ),
-    path(
-        "accounts/two-factor/verify/", signin_views.two_factor_verify, name="two_factor_verify"
-    ),
+    path("accounts/two-factor/setup/", signin_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", signin_views.two_factor_verify, name="two_factor_verify"),
     path(
         "accounts/two-factor/recovery-codes/",
         signin_views.two_factor_recovery_codes,

@@ -15,7 +15,6 @@ governance rows directly, so every fixture passes the same rules and audit trail
 | anonymous    | no      | no     | none                                             |
 """
 
-from binascii import unhexlify
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -24,12 +23,12 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import default_key
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
 from governance import permissions, public_cache, selectors, services
 from governance.celery import app as celery_app
+from governance.demo import enroll_authenticator
 from governance.models import Module, Person, RoleKind
 
 PASSWORD = "correct horse battery staple"
@@ -259,14 +258,8 @@ def staff(db, django_user_model):
 
 
 def verified_device(user):
-    """The persona's authenticator, enrolled as a person would: through the service, with the
-    code the app would show."""
-    if device := selectors.authenticator_of(user):
-        return device
-    key = default_key()
-    code = totp(unhexlify(key))
-    device, _ = services.two_factor_enroll(actor=None, user=user, key=key, code=f"{code:06d}")
-    return device
+    """The persona's authenticator, enrolled through the service as a person would."""
+    return selectors.authenticator_of(user) or enroll_authenticator(user, default_key())
 
 
 def login(client: Client, user) -> Client:

@@ -81,7 +81,6 @@ def two_factor_enroll(
         tolerance=TOTP_TOLERANCE,
         confirmed=True,
         last_t=totp.t(),
-        drift=totp.drift,
     )
     codes = issue_recovery_codes(user)
     audit_record(actor=actor, verb="two_factor.enrolled", target=user, data={})
