@@ -6,6 +6,7 @@ Every page here acts on `request.user` alone; none takes a user or device id fro
 import datetime
 from base64 import b32encode
 from binascii import unhexlify
+from urllib.parse import urlencode
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -22,7 +23,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
@@ -51,10 +51,8 @@ def grouped(secret: str) -> str:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.requires_two_factor(user):
-        raise Http404("Two-factor sign-in is not required for this account.")
-    if selectors.authenticator_of(user) is not None:
-        return redirect("two_factor_recovery_codes")
+    if not permissions.may_enroll_authenticator(user):
+        raise Http404("This account has nothing to set up.")
     key = request.session.get(PENDING_KEY_SESSION) or default_key()
     request.session[PENDING_KEY_SESSION] = key
     form = TwoFactorCodeForm(request.POST or None)
@@ -107,10 +105,8 @@ def code_accepted(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.is_verified():
-        return redirect(next_url(request))
-    if not user_has_device(user, confirmed=True):
-        if permissions.requires_two_factor(user):
+    if not permissions.has_second_factor(user):
+        if permissions.may_enroll_authenticator(user):
             return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")
         raise Http404("This account has no two-factor sign-in.")
     form = TwoFactorCodeForm(request.POST or None)
@@ -144,13 +140,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if selectors.authenticator_of(user) is None:
+    if not permissions.has_second_factor(user):
         raise Http404("This account has no two-factor sign-in.")
     if not user.is_verified():
-        return redirect(f"{reverse('two_factor_verify')}?next={request.path}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
     if request.method == "POST":
-        request.session[FRESH_CODES_SESSION] = services.recovery_codes_regenerate(actor=user)
-        messages.success(request, "New recovery codes are ready. The old ones no longer work.")
+        try:
+            codes = services.recovery_codes_regenerate(actor=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            request.session[FRESH_CODES_SESSION] = codes
+            messages.success(request, "New recovery codes are ready. The old ones no longer work.")
         return redirect("two_factor_recovery_codes")
     return render(
         request,
