@@ -62,7 +62,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 actor=user, user=user, key=key, code=form.cleaned_data["code"]
             )
         except ValidationError as error:
-            form.add_error("code" if hasattr(error, "error_dict") else None, error)
+            form.add_error(None, error)
         else:
             del request.session[PENDING_KEY_SESSION]
             otp_login(request, device)
