@@ -23,12 +23,11 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import default_key
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
 from governance import permissions, public_cache, selectors, services
 from governance.celery import app as celery_app
-from governance.demo import enroll_authenticator
 from governance.models import Module, Person, RoleKind
 
 PASSWORD = "correct horse battery staple"
@@ -257,9 +256,13 @@ def staff(db, django_user_model):
 # Signing in -----------------------------------------------------------------------------------
 
 
-def verified_device(user):
-    """The persona's authenticator, enrolled through the service as a person would."""
-    return selectors.authenticator_of(user) or enroll_authenticator(user, default_key())
+def verified_device(user) -> TOTPDevice:
+    """The persona's authenticator app. Made directly rather than through `two_factor_enroll`
+    (tests/governance/test_two_factor.py covers that), so that signing a persona in mid-test
+    writes no audit event or recovery code for the test to count."""
+    return selectors.authenticator_of(user) or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
 
 
 def login(client: Client, user) -> Client:

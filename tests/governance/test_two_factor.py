@@ -10,13 +10,13 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from governance import selectors
-from governance.demo import current_code
+from governance.demo import current_code, enroll_authenticator
 from governance.models import AuditEvent
 from tests.browser.conftest import unspent_code
-from tests.conftest import PASSWORD, verified_device
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def sign_in_with_password(client: Client, user, password: str = PASSWORD, *, at:
 
 def signed_in_with_password(request, persona: str, *, enrolled: bool = True) -> Client:
     user = request.getfixturevalue(persona)
-    if enrolled:
-        verified_device(user)
+    if enrolled and not selectors.authenticator_of(user):
+        enroll_authenticator(user, default_key())
     client = Client()
     assert sign_in_with_password(client, user).status_code == 302
     return client
@@ -110,8 +110,8 @@ def test_it_refuses_to_enroll_with_a_wrong_code(request, core1):
 
 
 def test_it_never_lets_a_password_alone_replace_an_authenticator(request, core1):
-    device = verified_device(core1)
     client = signed_in_with_password(request, "core1")
+    device = selectors.authenticator_of(core1)
 
     assert client.get(SETUP).status_code == 404
     assert client.post(SETUP, {"code": "123456"}).status_code == 404
@@ -210,8 +210,8 @@ def test_it_lets_an_unverified_user_sign_out_and_reach_the_health_check(request,
     assert client.get("/inbox/")["Location"].startswith("/accounts/login/")
 
 
-def test_it_asks_for_the_code_after_the_admin_sign_in(core1, staff):
-    verified_device(staff)
+def test_it_asks_for_the_code_after_the_admin_sign_in(staff):
+    enroll_authenticator(staff, default_key())
     client = Client()
 
     response = sign_in_with_password(client, staff, at="/admin/login/")
@@ -243,8 +243,10 @@ def test_it_sends_the_anonymous_to_sign_in_for_the_two_factor_pages(anonymous_cl
 
 
 def test_it_regenerates_only_the_signed_in_users_recovery_codes(client_for, core1, core2):
+    for user in (core1, core2):
+        enroll_authenticator(user, default_key())
     client = client_for("core1")
-    other_codes = recovery_codes(core2) if selectors.authenticator_of(core2) else []
+    other_codes = recovery_codes(core2)
     old = recovery_codes(core1)
 
     response = client.post(RECOVERY_CODES, {"user": core2.pk})
