@@ -7,6 +7,7 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -17,6 +18,7 @@ from governance.demo import current_code, enroll_authenticator
 from governance.models import AuditEvent
 from tests.browser.conftest import unspent_code
 from tests.conftest import PASSWORD
+from tests.governance.test_settings_env import load_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +360,40 @@ def test_it_counts_wrong_codes_towards_the_lockout_and_signs_out(request, core1)
     assert responses[-1].status_code == 429
     assert client.get("/inbox/")["Location"].startswith("/accounts/login/")
     assert sign_in_with_password(client, core1).status_code == 429
+
+
+# Settings ---------------------------------------------------------------------------------------
+
+
+def test_it_locks_after_five_failures_for_fifteen_minutes_by_default(monkeypatch):
+    for name in ("SIGNIN_FAILURE_LIMIT", "SIGNIN_COOLOFF_MINUTES", "SIGNIN_TRUSTED_PROXY_COUNT"):
+        monkeypatch.delenv(name, raising=False)
+
+    loaded = load_settings(monkeypatch, DEBUG="true")
+
+    assert loaded["AXES_FAILURE_LIMIT"] == 5
+    assert loaded["AXES_COOLOFF_TIME"] == datetime.timedelta(minutes=15)
+    assert loaded["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+    assert "AXES_IPWARE_PROXY_COUNT" not in loaded
+    assert loaded["AUTHENTICATION_BACKENDS"][0] == "governance.auth_backends.SignInRateLimitBackend"
+
+
+def test_it_reads_the_lockout_and_the_proxies_from_the_environment(monkeypatch):
+    loaded = load_settings(
+        monkeypatch,
+        DEBUG="true",
+        SIGNIN_FAILURE_LIMIT="3",
+        SIGNIN_COOLOFF_MINUTES="60",
+        SIGNIN_TRUSTED_PROXY_COUNT="1",
+    )
+
+    assert loaded["AXES_FAILURE_LIMIT"] == 3
+    assert loaded["AXES_COOLOFF_TIME"] == datetime.timedelta(hours=1)
+    assert loaded["AXES_IPWARE_PROXY_COUNT"] == 1
+    assert loaded["AXES_IPWARE_META_PRECEDENCE_ORDER"][0] == "HTTP_X_FORWARDED_FOR"
+
+
+@pytest.mark.parametrize("name", ["SIGNIN_FAILURE_LIMIT", "SIGNIN_COOLOFF_MINUTES"])
+def test_it_refuses_a_lockout_that_never_locks_or_never_waits(monkeypatch, name):
+    with pytest.raises(ImproperlyConfigured, match=f"^{name} must be at least 1"):
+        load_settings(monkeypatch, DEBUG="true", **{name: "0"})
