@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -47,6 +48,8 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+@sensitive_post_parameters("code")
+@sensitive_variables("key", "uri", "qr_svg", "codes")
 @private_page
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
@@ -101,6 +104,7 @@ def code_accepted(request: HttpRequest) -> None:
     )
 
 
+@sensitive_post_parameters("code")
 @private_page
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
@@ -136,6 +140,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_variables("codes")
 @private_page
 @require_http_methods(["GET", "POST"])
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
