@@ -235,3 +235,12 @@ STEP_FORMS = {
     form.operation.value: form
     for form in (AddStepForm, RenameStepForm, MergeStepForm, SplitStepForm, SunsetStepForm)
 }
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )

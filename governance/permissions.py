@@ -8,6 +8,7 @@ named by codename ("nominations.vote") so this module imports none of them.
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model
+from django_otp import user_has_device
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import (
     assign_perm,
@@ -77,6 +78,34 @@ def is_lead_core_maintainer(user: User) -> bool:
 def is_operator(user: User) -> bool:
     """Staff who run the site through the admin. Running the site is not a governance role."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def requires_two_factor(user: User) -> bool:
+    """Core maintainers read private evidence and ballots, and staff run the site: for them a
+    password alone never opens a session."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or is_core_maintainer(user)
+
+
+def has_second_factor(user: User) -> bool:
+    """The code page and the recovery codes page exist for accounts with a confirmed device."""
+    return bool(user.is_authenticated and user_has_device(user, confirmed=True))
+
+
+def may_enroll_authenticator(user: User) -> bool:
+    """The setup page exists for those who need two-factor sign-in and have no authenticator
+    yet. Once there is one, replacing it takes an operator: a password alone must never swap in
+    someone else's."""
+    return requires_two_factor(user) and not has_second_factor(user)
+
+
+def can_change_two_factor(actor: User | None, user: AbstractBaseUser) -> bool:
+    """Enroll an authenticator or replace recovery codes: the account holder alone, or the system
+    (the demo data, the test personas)."""
+    if actor is None:
+        return True
+    return bool(actor.is_authenticated and actor.is_active and actor.pk == user.pk)
 
 
 def can_manage_roster(actor: User | None) -> bool:

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Lower
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance import exports
 from governance.models import (
@@ -235,3 +237,15 @@ def roster_for_export() -> exports.Roster:
         modules=tuple(module_rosters),
         catch_all_rules=rules,
     )
+
+
+def authenticator_of(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_of(user) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

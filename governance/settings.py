@@ -1,5 +1,6 @@
 """The one settings file. Every deployment difference comes from the environment (governance.env)."""
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -36,6 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "governance",
     "nominations",
     "meetings",
@@ -50,8 +55,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "governance.middleware.PrivateWhenSignedInMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "governance.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a sign-in that tripped the lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -90,6 +99,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out client is refused before any password is checked.
+    "governance.auth_backends.SignInRateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -106,6 +117,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+# Failed sign-ins (passwords, and two-factor codes after a right password) lock that username
+# from that address for a cool-off; a success clears the count.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "governance.signin_views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
+# Behind a reverse proxy every client shares its address; name how many proxies append to
+# X-Forwarded-For so the lockout sees the client's own address.
+SIGNIN_TRUSTED_PROXY_COUNT = env_int("SIGNIN_TRUSTED_PROXY_COUNT", 0)
+if SIGNIN_TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = SIGNIN_TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-factor sign-in (TOTP, with single-use recovery codes). A wrong code doubles the wait
+# before the next one is checked: 1, 2, 4, 8 ... seconds.
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from governance import export_views, report_views, views
+from governance import export_views, report_views, signin_views, views
 from governance.decorators import private_page
 
 urlpatterns = [
@@ -71,6 +71,13 @@ urlpatterns = [
         "accounts/password_change/done/",
         private_page(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
+    ),
+    path("accounts/two-factor/setup/", signin_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", signin_views.two_factor_verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        signin_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

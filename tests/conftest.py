@@ -22,9 +22,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
-from governance import public_cache, services
+from governance import permissions, public_cache, selectors, services
 from governance.celery import app as celery_app
 from governance.models import Module, Person, RoleKind
 
@@ -254,9 +256,27 @@ def staff(db, django_user_model):
 # Signing in -----------------------------------------------------------------------------------
 
 
+def verified_device(user) -> TOTPDevice:
+    """The persona's authenticator app. Made directly rather than through `two_factor_enroll`
+    (tests/governance/test_two_factor.py covers that), so that signing a persona in mid-test
+    writes no audit event or recovery code for the test to count."""
+    return selectors.authenticator_of(user) or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+
+
 def login(client: Client, user) -> Client:
-    """Sign `user` in on `client` (a session, as the login form would leave) and return it."""
+    """Sign `user` in on `client` (a session, as the login form would leave) and return it.
+
+    A persona who needs two-factor sign-in also gets an authenticator and a session verified
+    with it, as `django_otp.login` leaves one after the code page."""
     client.force_login(user)
+    needs_second_factor = permissions.requires_two_factor(user)
+    permissions.forget_cached_access(user)
+    if needs_second_factor:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
     return client
 
 

@@ -54,6 +54,11 @@ from governance.services.taxonomy_proposals import (
     taxonomy_proposal_remove_step,
     taxonomy_proposal_withdraw,
 )
+from governance.services.two_factor import (
+    recovery_codes_regenerate,
+    two_factor_enroll,
+    two_factor_verify,
+)
 
 __all__ = [
     "EXPORT_SETTINGS_FIELDS",
@@ -86,6 +91,7 @@ __all__ = [
     "person_update",
     "persons_import",
     "proposal_projection",
+    "recovery_codes_regenerate",
     "role_grant",
     "role_make_emeritus",
     "roles_make_emeritus",
@@ -95,4 +101,6 @@ __all__ = [
     "taxonomy_proposal_remove_step",
     "taxonomy_proposal_withdraw",
     "taxonomy_revise",
+    "two_factor_enroll",
+    "two_factor_verify",
 ]

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP, totp
 
-from tests.conftest import services_missing
+from governance import permissions, selectors
+from tests.conftest import PASSWORD, services_missing, verified_device
 
 CHROMIUM = Path(os.environ.get("GOVERNANCE_TEST_CHROMIUM", "/usr/bin/chromium"))
 
@@ -42,3 +44,28 @@ def browser_type_launch_args(browser_type_launch_args, _chromium_present):
             "--no-first-run",
         ],
     }
+
+
+def sign_in_through_the_form(page, user) -> None:
+    """On the sign-in page: the password, and for a persona who needs it the authenticator's
+    code on the next page, as a person types them."""
+    needs_second_factor = permissions.requires_two_factor(user)
+    permissions.forget_cached_access(user)
+    if needs_second_factor:
+        verified_device(user)
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if needs_second_factor:
+        page.get_by_label("Code").fill(unspent_code(selectors.authenticator_of(user)))
+        page.get_by_role("button", name="Verify").click()
+
+
+def unspent_code(device) -> str:
+    """The code showing now, or if a sign-in already spent it, the next step's, which the
+    device also accepts (one step of tolerance)."""
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    ahead = max(0, device.last_t + 1 - now)
+    assert ahead <= device.tolerance, "this persona signed in too often within one time step"
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
+    return f"{code:0{device.digits}d}"

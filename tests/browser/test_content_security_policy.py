@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import ConsoleMessage, Page
 
+from tests.conftest import login
+
 # pytest-base-url (a pytest-playwright dependency) defines its session fixture as a method.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
@@ -55,7 +57,7 @@ def test_it_loads_pages_with_no_policy_violation_and_blocks_inline_script(
 @pytest.mark.browser
 def test_it_runs_the_admin_with_no_policy_violation(live_server, page: Page, staff, core1):
     client = Client()
-    client.force_login(staff)
+    login(client, staff)
     session = client.cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
     paths = [

@@ -4,7 +4,7 @@ and submits; two others approve; the anonymous public reads the redacted version
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_through_the_form
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
@@ -28,9 +28,7 @@ Should we add Safe Tensor support to PyTorch?
 def signed_in(browser: Browser, base: str, user) -> Page:
     page = browser.new_context().new_page()
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_form(page, user)
     expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
     return page
 

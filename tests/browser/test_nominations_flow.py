@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from nominations import services
 from nominations.models import Criterion, Nomination, NominationKind, Outcome, Status
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_through_the_form
 from tests.nominations.conftest import Build, Clock
 
 # pytest-base-url (a pytest-playwright dependency) defines its session fixture as a method.
@@ -50,9 +50,7 @@ def signed_in(browser: Browser, live_server) -> Iterator[Callable[[object], Page
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/?next=/nominations/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_through_the_form(page, user)
         expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
         expect(page).to_have_url(f"{live_server.url}/nominations/")
         return page

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_through_the_form
 
 # pytest-base-url (a pytest-playwright dependency) defines its session fixture as a method.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
@@ -19,9 +19,7 @@ def test_it_walks_from_the_roster_to_the_inbox(live_server, page: Page, maintain
     expect(page.get_by_role("link", name=maintainer.person.full_name)).to_be_visible()
 
     page.get_by_role("link", name="Sign in").click()
-    page.get_by_label("Username").fill(core1.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_form(page, core1)
 
     expect(page.get_by_role("button", name=f"Sign out {core1.username}")).to_be_visible()
     page.get_by_role("link", name="Inbox").click()

@@ -15,11 +15,12 @@ from governance.models import Role, RoleKind
 pytestmark = pytest.mark.django_db
 
 SIZES = [1, 50]
-# Every signed-in page starts with these three:
+# Every signed-in page of a core maintainer starts with these four:
 # 1. the session
 # 2. the signed-in user
-# 3. the user's active role kinds (the permission check; the context processor reuses it)
-SIGNED_IN = 3
+# 3. the session's two-factor device (django-otp: core maintainers and staff)
+# 4. the user's active role kinds (the permission check; the context processor reuses it)
+SIGNED_IN = 4
 
 
 def build_roster(size: int) -> None:

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
-from governance import demo
+from governance import demo, selectors
 from governance.models import (
     Module,
     ModuleStatus,
@@ -95,9 +95,41 @@ def test_it_lets_a_persona_sign_in_through_the_form(loaded, settings):
     response = client.post(
         "/accounts/login/", {"username": "core1", "password": settings.DEMO_PASSWORD}
     )
+    code = StringIO()
+    settings.DEBUG = True
+    call_command("demo_totp", "core1", stdout=code)
+    verified = client.post("/accounts/two-factor/verify/", {"code": code.getvalue().strip()})
 
     assert response.status_code == 302
+    assert verified.status_code == 302
     assert client.get("/inbox/").status_code == 200
+
+
+def test_it_gives_the_core_personas_and_staff_the_documented_demo_authenticator(loaded):
+    users = get_user_model().objects.in_bulk(field_name="username")
+
+    enrolled = {
+        username
+        for username, user in users.items()
+        if (device := selectors.authenticator_of(user)) and device.key == demo.DEMO_TOTP_KEY
+    }
+
+    assert enrolled == {"lead", "core1", "core2", "core3", "core4", "staff"}
+    assert demo.DEMO_TOTP_SECRET in loaded
+
+
+def test_it_prints_no_code_for_a_persona_without_the_demo_authenticator(loaded, settings):
+    settings.DEBUG = True
+
+    with pytest.raises(CommandError, match="no demo authenticator"):
+        call_command("demo_totp", "nominee", stdout=StringIO())
+
+
+def test_it_refuses_to_print_codes_without_debug(loaded, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG=False"):
+        call_command("demo_totp", "core1", stdout=StringIO())
 
 
 def test_it_gives_the_personas_their_roles(loaded):

@@ -281,10 +281,11 @@ def test_it_needs_the_csrf_token_to_mark_read(nominee):
 # Signing in ------------------------------------------------------------------------------------
 
 
-def test_it_signs_in_with_the_form_and_returns_to_next(client, core1):
+def test_it_signs_in_with_the_form_and_returns_to_next(client, nominee):
+    # A persona without two-factor sign-in: the second step is tested in test_two_factor.py.
     response = client.post(
         "/accounts/login/?next=/inbox/",
-        {"username": core1.username, "password": PASSWORD, "next": "/inbox/"},
+        {"username": nominee.username, "password": PASSWORD, "next": "/inbox/"},
     )
 
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from django.test import Client
 
 from meetings import services
 from meetings.models import DecisionOutcome
+from tests.conftest import login
 from tests.meetings.conftest import new_meeting, publish
 
 pytestmark = pytest.mark.django_db
@@ -83,27 +84,28 @@ def test_it_shows_the_working_copy_in_a_fixed_number_of_queries(
     services.minutes_submit(actor=core1, meeting=meeting)
     services.minutes_review(actor=lead, meeting=meeting, verdict="approve")
     client = Client()
-    client.force_login(core1)
+    login(client, core1)
 
     # 1. the session
     # 2. the signed-in user
-    # 3. the user's active role kinds (the permission check, cached for the request)
-    # 4. the meeting by slug
-    # 5. its attendees
-    # 6. its review rounds with who submitted them
-    # 7. the reviews of those rounds with their reviewers
-    # 8. its published versions (numbers and dates only)
-    # 9. the action items carried into it, with where they were raised (none here, so the
-    #    query for their owners is skipped)
-    # 10. the agenda items
-    # 11. their presenters
-    # 12. their nominations with nominee, module and announcement
-    # 13. their decisions
-    # 14. their action items
-    # 15. the owners of those action items
-    # 16. the active core maintainers (the review policy's electorate)
-    # 17. the people offered as attendees in the meeting form
-    with django_assert_num_queries(17):
+    # 3. the session's two-factor device (django-otp: core maintainers and staff)
+    # 4. the user's active role kinds (the permission check, cached for the request)
+    # 5. the meeting by slug
+    # 6. its attendees
+    # 7. its review rounds with who submitted them
+    # 8. the reviews of those rounds with their reviewers
+    # 9. its published versions (numbers and dates only)
+    # 10. the action items carried into it, with where they were raised (none here, so the
+    #     query for their owners is skipped)
+    # 11. the agenda items
+    # 12. their presenters
+    # 13. their nominations with nominee, module and announcement
+    # 14. their decisions
+    # 15. their action items
+    # 16. the owners of those action items
+    # 17. the active core maintainers (the review policy's electorate)
+    # 18. the people offered as attendees in the meeting form
+    with django_assert_num_queries(18):
         response = client.get(meeting.get_edit_url())
 
     assert response.status_code == 200
@@ -148,17 +150,18 @@ def test_it_shows_my_action_items_and_inbox_in_fixed_queries(
 ):
     published_meetings(lead, core1, core2, size)
     client = Client()
-    client.force_login(core1)
+    login(client, core1)
     client.get("/inbox/")
     client.get("/meetings/action-items/")
 
-    # 1. the session; 2. the signed-in user; 3. the user's active role kinds (the navigation);
-    # 4. the latest inbox notifications
-    with django_assert_num_queries(4):
-        assert client.get("/inbox/").status_code == 200
-    # 1. the session; 2. the signed-in user; 3. the user's active role kinds;
-    # 4. the action items they own, with where they were raised; 5. the owners of those items
+    # 1. the session; 2. the signed-in user; 3. the session's two-factor device (django-otp);
+    # 4. the user's active role kinds (the navigation); 5. the latest inbox notifications
     with django_assert_num_queries(5):
+        assert client.get("/inbox/").status_code == 200
+    # 1. the session; 2. the signed-in user; 3. the session's two-factor device (django-otp);
+    # 4. the user's active role kinds; 5. the action items they own, with where they were
+    # raised; 6. the owners of those items
+    with django_assert_num_queries(6):
         assert client.get("/meetings/action-items/").status_code == 200
 
 
@@ -169,19 +172,21 @@ def test_it_serves_search_and_export_to_core_maintainers_in_fixed_queries(
     meetings = published_meetings(lead, core1, core2, size)
     slugs = "&".join(f"m={meeting.slug}" for meeting in meetings[:20])
     client = Client()
-    client.force_login(core1)
+    login(client, core1)
     client.get("/meetings/search/?q=backlog")  # warm the process-wide caches
 
-    # 1. the session; 2. the signed-in user; 3. the user's active role kinds (may they search
-    # the private notes?); 4. the latest published versions that match, ranked; 5. the agenda
-    # items whose notes, decisions or action items match, with their meetings
-    with django_assert_num_queries(5):
+    # 1. the session; 2. the signed-in user; 3. the session's two-factor device; 4. the user's
+    # active role kinds (may they search the private notes?); 5. the latest published versions
+    # that match, ranked; 6. the agenda items whose notes, decisions or action items match, with
+    # their meetings
+    with django_assert_num_queries(6):
         response = client.get("/meetings/search/?q=backlog")
 
     assert response.status_code == 200
     assert response.content.decode().count("Backlog review") >= size
-    # 1. the session; 2. the signed-in user; 3. the latest versions of the chosen meetings
-    with django_assert_num_queries(3):
+    # 1. the session; 2. the signed-in user; 3. the session's two-factor device; 4. the latest
+    # versions of the chosen meetings
+    with django_assert_num_queries(4):
         response = client.get(f"/meetings/export.md?{slugs}")
 
     assert response.status_code == 200

@@ -33,6 +33,7 @@ from governance import services as governance_services
 from governance.models import Module, Person
 from nominations import services
 from nominations.models import Choice, Criterion, Nomination, NominationKind, Outcome, Status
+from tests.conftest import login
 
 _real_now = timezone.now
 
@@ -86,7 +87,7 @@ def client_for(request):
         client = Client()
         client.handler = _HANDLER
         if persona != "anonymous":
-            client.force_login(request.getfixturevalue(persona))
+            login(client, request.getfixturevalue(persona))
         return client
 
     return make

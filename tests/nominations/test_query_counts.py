@@ -70,17 +70,18 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # To a voter who has voted:
     # 1. the session
     # 2. the signed-in user
-    # 3. the nomination with nominee, module, ending role, tally, decision, feedback,
+    # 3. the session's two-factor device (django-otp: core maintainers and staff)
+    # 4. the nomination with nominee, module, ending role, tally, decision, feedback,
     #    announcement and request (one select_related)
-    # 4. its nominators (prefetch)
-    # 5. its evidence with authors and revision counts (prefetch, annotated)
-    # 6. its electors with their users (prefetch)
-    # 7. its live ballots with their voters (prefetch)
-    # 8. the viewer's active role kinds (once per request)
-    # 9. the viewer's object permissions on the nomination (guardian: the vote grant)
-    # 10. the viewer's group object permissions on the nomination (guardian)
-    # 11. the module's maintainers, for the invite form
-    with django_assert_num_queries(11):
+    # 5. its nominators (prefetch)
+    # 6. its evidence with authors and revision counts (prefetch, annotated)
+    # 7. its electors with their users (prefetch)
+    # 8. its live ballots with their voters (prefetch)
+    # 9. the viewer's active role kinds (once per request)
+    # 10. the viewer's object permissions on the nomination (guardian: the vote grant)
+    # 11. the viewer's group object permissions on the nomination (guardian)
+    # 12. the module's maintainers, for the invite form
+    with django_assert_num_queries(12):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -104,11 +105,11 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     build.close(nomination)
     core2.get(url)
     # Closed, to a core maintainer:
-    # 1-8. as for the voter: session, user, the nomination (with its tally), nominators,
-    #      evidence, electors, live ballots, the viewer's role kinds
-    # 9. the module's maintainers, for the invite form (a closed nomination is still live)
+    # 1-9. as for the voter: session, user, two-factor device, the nomination (with its
+    #      tally), nominators, evidence, electors, live ballots, the viewer's role kinds
+    # 10. the module's maintainers, for the invite form (a closed nomination is still live)
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = core2.get(url)
 
     assert response.status_code == 200
@@ -143,13 +144,14 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     # A core maintainer's:
     # 1. the session
     # 2. the signed-in user
-    # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
-    # 4. nominations in voting, with "I vote" and "I voted" as EXISTS subqueries
-    # 5. drafts and nominations open for evidence
-    # 6. closed votes awaiting a decision
-    # 7. recently decided or withdrawn nominations
-    # 8. pending requests with their requesters and modules
-    with django_assert_num_queries(8):
+    # 3. the session's two-factor device (django-otp: core maintainers and staff)
+    # 4. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
+    # 5. nominations in voting, with "I vote" and "I voted" as EXISTS subqueries
+    # 6. drafts and nominations open for evidence
+    # 7. closed votes awaiting a decision
+    # 8. recently decided or withdrawn nominations
+    # 9. pending requests with their requesters and modules
+    with django_assert_num_queries(9):
         response = core1.get(url)
 
     assert response.status_code == 200

@@ -34,7 +34,7 @@ from nominations.models import (
     Tally,
 )
 from nominations.policy import POLICIES
-from tests.conftest import ALL_VIEWERS
+from tests.conftest import ALL_VIEWERS, login
 from tests.nominations.conftest import (
     CORE_EVIDENCE,
     MAINTAINER_EVIDENCE,
@@ -509,7 +509,7 @@ def test_it_answers_403_to_a_voter_outside_the_electorate(build, client_for, dja
     )
     governance_services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
     client = Client()
-    client.force_login(latecomer)  # a core maintainer since after voting opened
+    login(client, latecomer)  # a core maintainer since after voting opened
     url = f"/nominations/{nomination.pk}/vote/"
     before = snapshot()
 
@@ -784,7 +784,7 @@ def test_it_shows_a_hostile_ballot_comment_as_text(build, client_for):
 )
 def test_it_refuses_a_post_without_a_csrf_token(build, state, client_for, name, action, data):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(build.core1)
+    login(client, build.core1)
     url = f"/nominations/{state(name).pk}/{action}/"
     before = snapshot()
 

@@ -35,6 +35,7 @@ from nominations.models import (
     NominationRequest,
     Outcome,
 )
+from tests.conftest import login
 from tests.meetings.conftest import CANARIES as MEETING_CANARIES
 from tests.meetings.conftest import canary_meeting, new_meeting  # noqa: F401  (fixture)
 from tests.nominations.conftest import Build, build, clock, fresh  # noqa: F401  (fixtures)
@@ -258,7 +259,7 @@ def signed_in(world):
     def make(persona: str, *, enforce_csrf_checks: bool = False) -> Client:
         client = client_with_cookies(SimpleCookie(), enforce_csrf_checks=enforce_csrf_checks)
         if persona != "anonymous":
-            client.force_login(world.user(persona))
+            login(client, world.user(persona))
         return client
 
     return make

@@ -194,6 +194,8 @@ def admin_cases(route: Route, world: World) -> list[Case]:
         "object_id": row.pk if row else 1,
         "id": row.pk if row else 1,
         "object_pk": row.pk if row else 1,
+        # django-otp's device admin: the setup QR code of a device.
+        "pk": row.pk if row else 1,
         "user_id": world.user("core1").pk,
         "group_id": 1,
         "content_type_id": ContentType.objects.get_for_model(Nomination).pk,
@@ -306,6 +308,16 @@ RULES: dict[str, Rule] = {
     "accounts/reset/done/": Rule(one(), public=everyone),
     "admin/login/": Rule(one(), public=everyone, any_answer=True),
     "admin/logout/": Rule(one(), public=everyone, any_answer=True),
+    # Two-factor sign-in: each page acts on the signed-in user's own devices only.
+    "accounts/two-factor/setup/": Rule(
+        one(), may_see=lambda u, s: permissions.may_enroll_authenticator(u)
+    ),
+    "accounts/two-factor/verify/": Rule(
+        one(), may_see=lambda u, s: permissions.has_second_factor(u)
+    ),
+    "accounts/two-factor/recovery-codes/": Rule(
+        one(), may_see=lambda u, s: permissions.has_second_factor(u)
+    ),
     "accounts/password_change/": Rule(one(), may_see=signed_in),
     "accounts/password_change/done/": Rule(one(), may_see=signed_in),
     # Anyone signed in: their own inbox, action items, dashboard and requests.

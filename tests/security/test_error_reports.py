@@ -20,6 +20,7 @@ from meetings.models import Visibility
 from meetings.services import agenda
 from nominations.models import Choice, Criterion, Outcome
 from nominations.services import intake, outcome, voting
+from tests.conftest import login
 from tests.meetings.conftest import add_public_item, new_meeting
 from tests.security.conftest import canary
 
@@ -39,7 +40,7 @@ def failing_post(user, path: str, data: dict) -> tuple:
     """POST `data` as `user`, which fails with a 500; the django.request log record it leaves."""
     client = Client(raise_request_exception=False)
     if user is not None:
-        client.force_login(user)
+        login(client, user)
     records: list[logging.LogRecord] = []
     capture = logging.Handler()
     capture.emit = records.append

@@ -14,6 +14,7 @@ from django.urls import reverse
 from governance import selectors
 from nominations.models import EvidenceEntry
 from nominations.services import intake
+from tests.conftest import login
 from tests.security.conftest import canary
 from tests.security.csp import policy_directives, runs_only_our_own_scripts
 
@@ -130,7 +131,7 @@ def test_it_answers_a_failing_evidence_post_with_the_generic_500_page(build, mon
     nomination = build.opened(nominee=build.person("Lin Chen", "lchen"))
     monkeypatch.setattr(intake, "audit_record", fail)
     client = Client(raise_request_exception=False)
-    client.force_login(build.core1)
+    login(client, build.core1)
 
     response = client.post(
         reverse("nominations:evidence_add", args=[nomination.pk]),

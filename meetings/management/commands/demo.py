@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from governance.demo import DemoLoader
+from governance.demo import DEMO_TOTP_SECRET, DemoLoader
 from meetings.demo import MeetingDemoLoader
 from nominations.demo import NominationDemoLoader
 
@@ -32,4 +32,9 @@ class Command(BaseCommand):
                 "Demo data is loaded. Sign in as lead, core1..core4, maintainer, nominator, "
                 "nominee, outsider or staff."
             )
+        )
+        self.stdout.write(
+            "lead, core1..core4 and staff also need a code from an authenticator app set up "
+            f"with the demo secret {DEMO_TOTP_SECRET}, or print it with "
+            "`manage.py demo_totp <persona>`."
         )

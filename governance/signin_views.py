@@ -1,0 +1,190 @@
+"""Sign-in protection: the two-factor pages and the lockout page.
+
+Every page here acts on `request.user` alone; none takes a user or device id from the URL.
+"""
+
+import datetime
+from base64 import b32encode
+from binascii import unhexlify
+from urllib.parse import urlencode
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, user_login_failed
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from governance import permissions, selectors, services
+from governance.decorators import private_page
+from governance.forms import TwoFactorCodeForm
+
+PENDING_KEY_SESSION = "two_factor_pending_key"
+FRESH_CODES_SESSION = "two_factor_fresh_recovery_codes"
+
+
+def next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@sensitive_post_parameters("code")
+@sensitive_variables("key", "uri", "qr_svg", "codes")
+@private_page
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.may_enroll_authenticator(user):
+        raise Http404("This account has nothing to set up.")
+    key = request.session.get(PENDING_KEY_SESSION) or default_key()
+    request.session[PENDING_KEY_SESSION] = key
+    form = TwoFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            device, codes = services.two_factor_enroll(
+                actor=user, user=user, key=key, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            del request.session[PENDING_KEY_SESSION]
+            otp_login(request, device)
+            request.session[FRESH_CODES_SESSION] = codes
+            messages.success(request, "Two-factor sign-in is on for your account.")
+            return redirect("two_factor_recovery_codes")
+    uri = TOTPDevice(user=user, key=key).config_url
+    qr_svg = segno.make(uri, error="m").svg_inline(
+        scale=4, border=4, light="#fff", title="QR code for your authenticator app"
+    )
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": grouped(b32encode(unhexlify(key)).decode()),
+            "uri": uri,
+            # segno draws the code from the URI as path data: no text of ours reaches the markup.
+            "qr_svg": mark_safe(qr_svg),
+            "next": next_url(request),
+        },
+    )
+
+
+def code_refused(request: HttpRequest) -> bool:
+    """Count a wrong code as a failed sign-in for the lockout; True once it locks."""
+    credentials = {"username": request.user.get_username()}
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def code_accepted(request: HttpRequest) -> None:
+    AxesProxyHandler.update_request(request)
+    AxesProxyHandler.reset_attempts(
+        ip_address=request.axes_ip_address, username=request.user.get_username()
+    )
+
+
+@sensitive_post_parameters("code")
+@private_page
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.has_second_factor(user):
+        if permissions.may_enroll_authenticator(user):
+            return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")
+        raise Http404("This account has no two-factor sign-in.")
+    form = TwoFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            device = services.two_factor_verify(actor=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            if code_refused(request):
+                logout(request)
+                return locked_out(request)
+            form.add_error("code", error.message_dict["code"])
+        else:
+            code_accepted(request)
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = selectors.recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code, which is now used up. "
+                    f"{left} recovery codes are left.",
+                )
+            return redirect(next_url(request))
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": next_url(request)},
+    )
+
+
+@sensitive_variables("codes")
+@private_page
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.has_second_factor(user):
+        raise Http404("This account has no two-factor sign-in.")
+    if not user.is_verified():
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
+    if request.method == "POST":
+        try:
+            codes = services.recovery_codes_regenerate(actor=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            request.session[FRESH_CODES_SESSION] = codes
+            messages.success(request, "New recovery codes are ready. The old ones no longer work.")
+        return redirect("two_factor_recovery_codes")
+    return render(
+        request,
+        "registration/two_factor_recovery_codes.html",
+        {
+            "fresh_codes": request.session.pop(FRESH_CODES_SESSION, None),
+            "codes_left": selectors.recovery_codes_left(user),
+        },
+    )
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """django-axes's lockout answer (AXES_LOCKOUT_CALLABLE): when to try again, as 429."""
+    cool_off = get_cool_off(request) or datetime.timedelta(0)
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {
+            "retry_at": timezone.now() + cool_off,
+            "cool_off_minutes": max(1, round(cool_off.total_seconds() / 60)),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    response["Cache-Control"] = "private, no-store, no-cache, max-age=0"
+    return response
