@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from bench.prepare import SEARCH_TERM
+from bench.prepare import SEARCH_TERM, verify_second_factor
 from governance.models import Module, Person, RoleKind, RoleStatus
 from meetings.models import MinutesVersion
 from nominations.models import Nomination, Status
@@ -89,11 +89,19 @@ def pages() -> list[tuple[str, str, object]]:
     ]
 
 
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    verify_second_factor(session, user)
+    session.save()
+    return client
+
+
 def vote_queries() -> list[dict]:
     nomination = Nomination.objects.filter(status=Status.VOTING).order_by("pk").first()
     voter = nomination.electors.filter(recused=False).select_related("user").first().user
-    client = Client()
-    client.force_login(voter)
+    client = signed_in(voter)
     with CaptureQueriesContext(connection) as captured:
         response = client.post(f"/nominations/{nomination.pk}/vote/", {"choice": "abstain"})
     assert response.status_code == 302, response.status_code
@@ -109,9 +117,7 @@ def main() -> None:
     captured_pages = []
     with transaction.atomic():
         for name, path, user in pages():
-            client = Client()
-            if user is not None:
-                client.force_login(user)
+            client = Client() if user is None else signed_in(user)
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)

@@ -22,3 +22,14 @@ class SignInRateLimitBackend(AxesBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+# Axes keeps the username a client typed in a column of this length; the sign-in forms accept
+# any length (Django's AuthenticationForm sets no length validator), so a longer one is cut.
+ATTEMPTED_USERNAME_LENGTH = 255
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes records and locks out (`AXES_USERNAME_CALLABLE`)."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return username[:ATTEMPTED_USERNAME_LENGTH] if isinstance(username, str) else username

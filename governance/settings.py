@@ -125,6 +125,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "governance.signin_views.locked_out"
+AXES_USERNAME_CALLABLE = "governance.auth_backends.attempted_username"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
 # Behind a reverse proxy every client shares its address; name how many proxies append to
 # X-Forwarded-For so the lockout sees the client's own address.

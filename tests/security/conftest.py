@@ -229,6 +229,9 @@ def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixt
             "core1": build.core1,
             "lead": build.lead,
             "staff": staff,
+            # A core maintainer who has not set up an authenticator yet: `signed_in` gives them
+            # a password-only session, which reaches only the two-factor setup.
+            "unenrolled": build.core2,
         },
     )
     # Hand every queued email to the mail backend, as the worker would.
@@ -258,7 +261,9 @@ def signed_in(world):
 
     def make(persona: str, *, enforce_csrf_checks: bool = False) -> Client:
         client = client_with_cookies(SimpleCookie(), enforce_csrf_checks=enforce_csrf_checks)
-        if persona != "anonymous":
+        if persona == "unenrolled":
+            client.force_login(world.user(persona))
+        elif persona != "anonymous":
             login(client, world.user(persona))
         return client
 

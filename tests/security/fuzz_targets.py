@@ -16,7 +16,13 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.test import RequestFactory
 
 from governance import reports
-from governance.forms import STEP_FORMS, ApplyProposalForm, ProposalForm, RolesActionForm
+from governance.forms import (
+    STEP_FORMS,
+    ApplyProposalForm,
+    ProposalForm,
+    RolesActionForm,
+    TwoFactorCodeForm,
+)
 from meetings import forms as meeting_forms
 from nominations import forms as nomination_forms
 from nominations.services import core_maintainer_users
@@ -121,6 +127,9 @@ TARGETS: dict[str, Target] = {
     ),
     # An unknown token: the page says the link is invalid, whatever is posted.
     "accounts/reset/<uidb64>/<token>/": Target("anonymous", one(uidb64="MQ", token="set-password")),
+    "accounts/two-factor/setup/": Target("unenrolled", one(), form(TwoFactorCodeForm)),
+    "accounts/two-factor/verify/": Target("core1", one(), form(TwoFactorCodeForm)),
+    "accounts/two-factor/recovery-codes/": Target("core1", one()),
     "accounts/password_change/": Target(
         "core1", one(), password_change_form, known={"old_password": (PASSWORD,)}
     ),

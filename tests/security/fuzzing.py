@@ -206,11 +206,7 @@ def fuzz_all(runs: dict[str, Callable[[], None]]) -> list[str]:
     failures = []
     for label, run in runs.items():
         try:
-            import time
-
-            t = time.monotonic()
             run()
-            print("TIMING", label, round(time.monotonic() - t, 2))
         except Exception as error:
             where = "".join(traceback.format_exception(error, limit=-3))
             failures.append(f"{label}:\n{where}")
