@@ -3,9 +3,10 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -109,6 +110,13 @@ def notifications_queue(*, messages: Iterable[Message]) -> list[Notification]:
     return rows
 
 
+def message_id(notification: Notification) -> str:
+    """The same on every attempt at one email. A worker that dies after the mail server took the
+    mail but before the commit sends it again on redelivery; mail clients show a message with an
+    ID they already hold once."""
+    return f"<notification-{notification.pk}@{urlsplit(settings.SITE_URL).hostname}>"
+
+
 def notification_send(*, notification_id: int) -> bool:
     """Send one email of the outbox. True if this call sent it; a sent or locked row is skipped.
 
@@ -125,13 +133,15 @@ def notification_send(*, notification_id: int) -> bool:
             return False
         notification.attempts += 1
         link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+        email = EmailMessage(
+            subject=notification.subject,
+            body=notification.body + link,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.recipient.email],
+            headers={"Message-ID": message_id(notification)},
+        )
         try:
-            send_mail(
-                subject=notification.subject,
-                message=notification.body + link,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[notification.recipient.email],
-            )
+            email.send()
         except OSError as error:
             notification.last_error = str(error)[:1000]
             notification.save(update_fields=["attempts", "last_error"])

@@ -99,6 +99,21 @@ def test_it_sends_an_email_once_however_often_it_is_asked(nominee, mailoutbox, s
     assert email.attempts == 1
 
 
+def test_it_names_each_email_after_its_outbox_row(nominee, nominator, mailoutbox, settings):
+    """A resend after a crash carries the same Message-ID as the first attempt, so the
+    recipient's mail client shows it once."""
+    settings.SITE_URL = "https://governance.example.org"
+    queue([nominee, nominator])
+    emails = rows().filter(channel=NotificationChannel.EMAIL).order_by("pk")
+
+    for email in emails:
+        services.notification_send(notification_id=email.pk)
+
+    assert [sent.message()["Message-ID"] for sent in mailoutbox] == [
+        f"<notification-{email.pk}@governance.example.org>" for email in emails
+    ]
+
+
 def test_it_never_sends_an_inbox_entry_by_email(nominee, mailoutbox):
     queue([nominee])
     entry = rows().get(channel=NotificationChannel.INBOX)
