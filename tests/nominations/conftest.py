@@ -32,7 +32,15 @@ from django.utils import timezone
 from governance import services as governance_services
 from governance.models import Module, Person
 from nominations import services
-from nominations.models import Choice, Criterion, Nomination, NominationKind, Outcome, Status
+from nominations.models import (
+    Choice,
+    Criterion,
+    Nomination,
+    NominationKind,
+    NominationRequest,
+    Outcome,
+    Status,
+)
 from tests.conftest import login
 
 _real_now = timezone.now
@@ -288,3 +296,15 @@ def every_state(
         "declined": declined_nomination,
         "announced": announced_nomination,
     }
+
+
+@pytest.fixture
+def pending_request(build) -> NominationRequest:
+    return services.nomination_request_submit(
+        actor=build.nominator,
+        nominee_name="Grace Mensah",
+        nominee_github="gmensah",
+        kind=NominationKind.CORE_REVIEWER,
+        module=None,
+        rationale="Reviews everywhere.",
+    )

@@ -3,22 +3,9 @@ where the refused form is not on it, and nothing is stored. Found by tests/secur
 
 import pytest
 
-from nominations import services
-from nominations.models import Ballot, NominationKind, NominationRequest, RequestStatus
+from nominations.models import Ballot, RequestStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pending_request(build) -> NominationRequest:
-    return services.nomination_request_submit(
-        actor=build.nominator,
-        nominee_name="Grace Mensah",
-        nominee_github="gmensah",
-        kind=NominationKind.CORE_REVIEWER,
-        module=None,
-        rationale="Reviews everywhere.",
-    )
 
 
 @pytest.mark.parametrize("decision", [None, "", "approve", "take_up\x00"])

@@ -115,18 +115,6 @@ def site(build, every_state, unreleased_nomination, pending_request):
     return {**every_state, "unreleased": unreleased, "request": request, "entry": entry}
 
 
-@pytest.fixture
-def pending_request(build) -> NominationRequest:
-    return services.nomination_request_submit(
-        actor=build.nominator,
-        nominee_name="Grace Mensah",
-        nominee_github="gmensah",
-        kind=NominationKind.CORE_REVIEWER,
-        module=None,
-        rationale="Reviews everywhere.",
-    )
-
-
 def private_routes(site, build) -> list[tuple[str, str, dict]]:
     draft, opened, voting = site["draft"].pk, site["open"].pk, site["voting"].pk
     closed, decided, unreleased = site["failed"].pk, site["declined"].pk, site["unreleased"].pk
