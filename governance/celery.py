@@ -35,7 +35,7 @@ app.conf.beat_schedule = {
     },
     "nominations-remind-voters": {
         "task": "nominations.tasks.voting_remind_due",
-        "schedule": crontab(minute="*/15"),
+        "schedule": crontab(minute="*"),
     },
     "meetings-publish-due-minutes": {
         "task": "meetings.tasks.minutes_publish_due",

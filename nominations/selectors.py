@@ -189,3 +189,12 @@ def evidence_entry(pk: int) -> EvidenceEntry | None:
 
 def request_for_triage(pk: int) -> NominationRequest | None:
     return NominationRequest.objects.filter(pk=pk).select_related("requester", "module").first()
+
+
+def votes_past_deadline() -> list[int]:
+    """The votes the beat scan closes, by the status-and-deadline index."""
+    return list(
+        Nomination.objects.filter(status=Status.VOTING, voting_deadline__lte=timezone.now())
+        .order_by("voting_deadline", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -1,13 +1,24 @@
-"""Beat scans over database timestamps. Thin and idempotent: a rerun finds nothing left to do."""
+"""Beat scans over database timestamps, and the work they queue. Thin and idempotent: a rerun
+finds nothing left to do."""
 
 from celery import shared_task
 
-from nominations import services
+from nominations import selectors, services
 
 
 @shared_task(acks_late=True)
 def voting_close_due() -> int:
-    return services.voting_close_due()
+    """Queue a close for each vote past its deadline. Each close is a task of its own, so a
+    tick that finds many votes due is still one indexed query and a publish each."""
+    due = selectors.votes_past_deadline()
+    for pk in due:
+        voting_close_expired.delay(pk)
+    return len(due)
+
+
+@shared_task(acks_late=True)
+def voting_close_expired(nomination_id: int) -> bool:
+    return services.voting_close_expired(nomination_id=nomination_id)
 
 
 @shared_task(acks_late=True)

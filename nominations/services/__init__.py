@@ -26,7 +26,7 @@ from nominations.services.voting import (
     ballot_cast,
     count_ledger,
     voting_close,
-    voting_close_due,
+    voting_close_expired,
     voting_open,
     voting_remind_due,
 )
@@ -52,7 +52,7 @@ __all__ = [
     "nomination_withdraw",
     "nominations_for_inactive",
     "voting_close",
-    "voting_close_due",
+    "voting_close_expired",
     "voting_open",
     "voting_remind_due",
 ]

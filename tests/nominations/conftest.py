@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from governance import services as governance_services
 from governance.models import Module, Person
-from nominations import services
+from nominations import selectors, services
 from nominations.models import (
     Choice,
     Criterion,
@@ -99,6 +99,13 @@ def client_for(request):
         return client
 
     return make
+
+
+def close_due_votes() -> int:
+    """What the beat scan and the closes it queues do, run here one after another."""
+    return sum(
+        services.voting_close_expired(nomination_id=pk) for pk in selectors.votes_past_deadline()
+    )
 
 
 def fresh(nomination: Nomination) -> Nomination:
@@ -200,7 +207,7 @@ class Build:
         nomination = fresh(nomination)
         if nomination.status == Status.VOTING:
             self.clock.pass_deadline(nomination)
-            services.voting_close_due()
+            close_due_votes()
         return fresh(nomination)
 
     def closed(self, *, passed: bool, **kwargs) -> Nomination:

@@ -7,7 +7,7 @@ import pytest
 from governance.models import AuditEvent, Notification, NotificationChannel
 from nominations import services
 from nominations.models import Ballot, Choice, Status, Tally
-from tests.nominations.conftest import fresh
+from tests.nominations.conftest import close_due_votes, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def test_it_closes_once_with_the_votes_cast_before_the_deadline_when_the_scan_is
     with pytest.raises(services.NominationError, match="deadline has passed"):
         services.ballot_cast(actor=build.core3, nomination=nomination, choice=Choice.APPROVE)
 
-    assert services.voting_close_due() == 1
-    assert services.voting_close_due() == 0
+    assert close_due_votes() == 1
+    assert close_due_votes() == 0
 
     tally = fresh(nomination).tally
     assert (tally.approve, tally.decline, tally.abstain, tally.electorate) == (1, 1, 0, 5)

@@ -21,7 +21,7 @@ from governance.models import AuditEvent, RoleKind
 from nominations import services
 from nominations.models import Ballot, Choice, Nomination, NominationKind, Status, Tally
 from tests.conftest import login
-from tests.nominations.conftest import fresh
+from tests.nominations.conftest import close_due_votes, fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -176,7 +176,7 @@ def test_it_stores_no_ballot_after_a_concurrent_close(postgres, build, clock):
         clock.pass_deadline(nomination)
         closed = 0
         while not closed:  # the beat scan, until it finds the vote due
-            closed = services.voting_close_due()
+            closed = close_due_votes()
         return closed
 
     def vote(voter):

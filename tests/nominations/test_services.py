@@ -43,7 +43,7 @@ from nominations.models import (
 )
 from nominations.policy import POLICIES, Count, quorum_met, threshold_met
 from nominations.services import voting as voting_services
-from tests.nominations.conftest import TO_NOMINATORS, TO_NOMINEE, fresh
+from tests.nominations.conftest import TO_NOMINATORS, TO_NOMINEE, close_due_votes, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -827,8 +827,8 @@ def test_it_closes_at_the_deadline_through_the_beat_scan_once(build, clock):
     build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.APPROVE})
     clock.pass_deadline(nomination)
 
-    assert services.voting_close_due() == 1
-    assert services.voting_close_due() == 0
+    assert close_due_votes() == 1
+    assert close_due_votes() == 0
 
     nomination = fresh(nomination)
     assert nomination.status == Status.CLOSED
