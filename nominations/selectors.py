@@ -1,12 +1,14 @@
 """Reads for the nomination pages, each a fixed number of queries whatever the data size."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from governance import permissions
+from governance.models import Person
 from nominations.models import (
     Announcement,
     Ballot,
@@ -29,8 +31,8 @@ def _with_people(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
 
 def _listed(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
     """What a dashboard list shows of each nomination (nominations/_list.html): its nominee's
-    name, its role title, its status and outcome, the time left to vote. A dashboard lists a few
-    hundred; loading every column of four joined tables (JSON policies and path patterns,
+    name, its role title, its status and outcome, the time left to vote. A list page shows up
+    to fifty; loading every column of four joined tables (JSON policies and path patterns,
     rationales, descriptions) cost more than rendering them."""
     return queryset.select_related("nominee", "module", "ending_role").only(
         "nominee__full_name",
@@ -43,14 +45,127 @@ def _listed(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
     )
 
 
+# Core maintainers' dashboard: each list shows its first rows, and links to all of them, a page
+# at a time. Rendering rows is most of a page's cost, so the dashboard stays small however many
+# nominations a large project has in flight.
+DASHBOARD_ROWS = 10
+SECTION_PAGE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of the core maintainers' lists; `rows(user)` is every row, in the list's order."""
+
+    slug: str
+    title: str
+    empty: str
+    rows: Callable[..., QuerySet]
+    of_requests: bool = False
+
+
+@dataclass
+class SectionRows:
+    section: Section
+    rows: list
+    more: bool
+
+
+def _theirs(user) -> QuerySet[Nomination]:
+    # A core maintainer who is nominated (say, for a move to emeritus) does not see it here.
+    # By the nominee's id, not a join: the list is then sorted and cut before any join.
+    return Nomination.objects.exclude(nominee__in=Person.objects.filter(user=user).values("pk"))
+
+
+def _in_voting(user) -> QuerySet[Nomination]:
+    """Votes in progress, each with the viewer's part in it: `my_recusal` is their elector row's
+    recused flag (None where they are no elector), `i_voted` whether they hold a live ballot.
+    Both are probes of one unique index per row; an EXISTS would let PostgreSQL hash every
+    elector row the viewer ever had instead."""
+    my_recusal = Elector.objects.filter(nomination=OuterRef("pk"), user=user).values("recused")
+    live_ballot = Ballot.objects.filter(
+        nomination=OuterRef("pk"), voter=user, superseded_at__isnull=True
+    )
+    return (
+        _listed(_theirs(user).filter(status=Status.VOTING))
+        .annotate(my_recusal=Subquery(my_recusal[:1]), i_voted=Exists(live_ballot))
+        .order_by("voting_deadline", "pk")
+    )
+
+
+AWAITING_MY_VOTE = Q(my_recusal=False, i_voted=False)
+
+
+SECTIONS = {
+    section.slug: section
+    for section in (
+        Section(
+            "awaiting",
+            "Awaiting my vote",
+            "Nothing is waiting for your vote.",
+            lambda user: _in_voting(user).filter(AWAITING_MY_VOTE),
+        ),
+        Section(
+            "voting",
+            "Voting, already voted or recused",
+            "No other votes are open.",
+            lambda user: _in_voting(user).filter(
+                Q(my_recusal__isnull=True) | Q(my_recusal=True) | Q(i_voted=True)
+            ),
+        ),
+        Section(
+            "evidence",
+            "Open for evidence and drafts",
+            "No nominations are gathering evidence.",
+            lambda user: _listed(
+                _theirs(user).filter(status__in=[Status.DRAFT, Status.OPEN])
+            ).order_by("-updated_at", "-pk"),
+        ),
+        Section(
+            "decision",
+            "Awaiting a decision",
+            "No closed vote is waiting for a decision.",
+            lambda user: _listed(_theirs(user).filter(status=Status.CLOSED)).order_by(
+                "voting_closed_at", "pk"
+            ),
+        ),
+        Section(
+            "requests",
+            "Requests to triage",
+            "No requests are waiting.",
+            lambda user: (
+                NominationRequest.objects.filter(status=RequestStatus.PENDING)
+                .select_related("requester", "module")
+                .order_by("created_at", "pk")
+            ),
+            of_requests=True,
+        ),
+        Section(
+            "decided",
+            "Recently decided",
+            "Nothing decided recently.",
+            lambda user: _listed(
+                _theirs(user).filter(
+                    status__in=[Status.DECIDED, Status.WITHDRAWN],
+                    updated_at__gte=timezone.now() - RECENT,
+                )
+            ).order_by("-updated_at", "-pk"),
+        ),
+    )
+}
+
+
+def with_time_left(rows: list) -> list:
+    """Set how long each open vote among `rows` has left, for nominations/_list.html."""
+    now = timezone.now()
+    for row in rows:
+        if isinstance(row, Nomination) and row.status == Status.VOTING:
+            row.time_left = row.voting_deadline - now
+    return rows
+
+
 @dataclass
 class Dashboard:
-    awaiting_vote: list[Nomination] = field(default_factory=list)
-    voting: list[Nomination] = field(default_factory=list)
-    gathering_evidence: list[Nomination] = field(default_factory=list)
-    awaiting_decision: list[Nomination] = field(default_factory=list)
-    recently_decided: list[Nomination] = field(default_factory=list)
-    pending_requests: list[NominationRequest] = field(default_factory=list)
+    sections: list[SectionRows] = field(default_factory=list)
     invited: list[Nomination] = field(default_factory=list)
     my_requests: list[NominationRequest] = field(default_factory=list)
     nominated_by_me: list[Nomination] = field(default_factory=list)
@@ -58,48 +173,15 @@ class Dashboard:
 
 
 def dashboard_for(user) -> Dashboard:
-    """What a signed-in user has to do or may read. Core maintainers: 6 queries; everyone
-    else: 4 (plus the role lookup each page makes once)."""
+    """What a signed-in user has to do or may read. Core maintainers: a query per section;
+    everyone else: 4 (plus the role lookup each page makes once)."""
     board = Dashboard()
     if permissions.can_manage_nominations(user):
-        # A core maintainer who is nominated (say, for a move to emeritus) does not see it here.
-        theirs = Nomination.objects.exclude(nominee__user=user)
-        live_ballot = Ballot.objects.filter(
-            nomination=OuterRef("pk"), voter=user, superseded_at__isnull=True
-        )
-        elector = Elector.objects.filter(nomination=OuterRef("pk"), user=user, recused=False)
-        voting = _listed(theirs.filter(status=Status.VOTING)).annotate(
-            i_voted=Exists(live_ballot), i_vote=Exists(elector)
-        )
-        for nomination in voting.order_by("voting_deadline", "pk")[:LIST_LIMIT]:
-            nomination.time_left = nomination.voting_deadline - timezone.now()
-            if nomination.i_vote and not nomination.i_voted:
-                board.awaiting_vote.append(nomination)
-            else:
-                board.voting.append(nomination)
-        board.gathering_evidence = list(
-            _listed(theirs.filter(status__in=[Status.DRAFT, Status.OPEN])).order_by(
-                "-updated_at", "-pk"
-            )[:LIST_LIMIT]
-        )
-        board.awaiting_decision = list(
-            _listed(theirs.filter(status=Status.CLOSED)).order_by("voting_closed_at", "pk")[
-                :LIST_LIMIT
-            ]
-        )
-        board.recently_decided = list(
-            _listed(
-                theirs.filter(
-                    status__in=[Status.DECIDED, Status.WITHDRAWN],
-                    updated_at__gte=timezone.now() - RECENT,
-                )
-            ).order_by("-updated_at", "-pk")[:LIST_LIMIT]
-        )
-        board.pending_requests = list(
-            NominationRequest.objects.filter(status=RequestStatus.PENDING)
-            .select_related("requester", "module")
-            .order_by("created_at", "pk")[:LIST_LIMIT]
-        )
+        for section in SECTIONS.values():
+            rows = with_time_left(list(section.rows(user)[: DASHBOARD_ROWS + 1]))
+            board.sections.append(
+                SectionRows(section, rows[:DASHBOARD_ROWS], more=len(rows) > DASHBOARD_ROWS)
+            )
         return board
     board.invited = list(
         _listed(
@@ -167,6 +249,10 @@ def nomination_for_page(pk: int) -> Nomination | None:
         )
         .first()
     )
+
+
+def nomination_for_action(pk: int) -> Nomination | None:
+    return _with_people(Nomination.objects.filter(pk=pk)).first()
 
 
 def announcements_public() -> QuerySet[Announcement]:

@@ -6,6 +6,7 @@ app_name = "nominations"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("all/<slug:section>/", views.dashboard_section, name="section"),
     path("request/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_triage, name="request_triage"),
     path("new/", views.nomination_new, name="new"),

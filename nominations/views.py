@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,11 +38,20 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
-    nomination = selectors.nomination_for_page(pk)
+def _visible(request: HttpRequest, nomination: Nomination | None) -> Nomination:
     if nomination is None or not permissions.can_view_nomination(request.user, nomination):
         raise Http404("No nomination here.")
     return nomination
+
+
+def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
+    return _visible(request, selectors.nomination_for_page(pk))
+
+
+def _nomination_to_act_on(request: HttpRequest, pk: int) -> Nomination:
+    """Only what the access check and the services read: an action that succeeds redirects,
+    so the page's thread, electorate and ballots are loaded only to show an error."""
+    return _visible(request, selectors.nomination_for_action(pk))
 
 
 # Dashboard and intake -------------------------------------------------------------------------
@@ -57,6 +67,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": selectors.dashboard_for(request.user),
             "is_core": permissions.can_manage_nominations(request.user),
         },
+    )
+
+
+@private_page
+@require_GET
+def dashboard_section(request: HttpRequest, section: str) -> HttpResponse:
+    """All of one of the core maintainers' dashboard lists, fifty rows a page."""
+    if not permissions.can_manage_nominations(request.user) or section not in selectors.SECTIONS:
+        raise Http404("No list here.")
+    listed = selectors.SECTIONS[section]
+    paginator = Paginator(listed.rows(request.user), selectors.SECTION_PAGE_ROWS)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "nominations/section.html",
+        {"section": listed, "page": page, "rows": selectors.with_time_left(list(page))},
     )
 
 
@@ -210,7 +236,7 @@ def _page_with_error(
 ) -> HttpResponse:
     """The page again, unchanged, with what went wrong; nothing was stored."""
     messages.error(request, message)
-    context = _page_context(request, nomination, {})
+    context = _page_context(request, _visible_nomination(request, nomination.pk), {})
     return render(request, "nominations/nomination_detail.html", context, status=status)
 
 
@@ -240,13 +266,13 @@ def _act(
 ) -> HttpResponse:
     """Run one POST action of the nomination page: 404 for those who may not see it, the
     page again with the form's errors (400) for bad input, a message and a redirect after."""
-    nomination = _visible_nomination(request, pk)
+    nomination = _nomination_to_act_on(request, pk)
     data = {}
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
             messages.error(request, refusal_message(form))
-            context = _page_context(request, nomination, {form_name: form})
+            context = _page_context(request, _visible_nomination(request, pk), {form_name: form})
             return render(request, "nominations/nomination_detail.html", context, status=400)
         data = form.cleaned_data
     try:
@@ -274,7 +300,7 @@ def nomination_open(request: HttpRequest, pk: int) -> HttpResponse:
 @private_page
 @require_POST
 def evidence_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = _visible_nomination(request, pk)
+    nomination = _nomination_to_act_on(request, pk)
     if nomination.module_id is None:
         raise Http404("This nomination invites no module maintainers.")
 

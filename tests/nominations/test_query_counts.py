@@ -17,7 +17,7 @@ from governance import services as governance_services
 from governance.models import RoleKind
 from nominations import services
 from nominations.models import Choice, Criterion, NominationKind, Outcome
-from nominations.selectors import LIST_LIMIT
+from nominations.selectors import DASHBOARD_ROWS, LIST_LIMIT, SECTION_PAGE_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -146,19 +146,23 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     # 2. the signed-in user
     # 3. the session's two-factor device (django-otp: core maintainers and staff)
     # 4. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
-    # 5. nominations in voting, with "I vote" and "I voted" as EXISTS subqueries
-    # 6. drafts and nominations open for evidence
-    # 7. closed votes awaiting a decision
-    # 8. recently decided or withdrawn nominations
+    # 5. votes awaiting the viewer's vote ("I vote" and "I voted" as EXISTS subqueries)
+    # 6. the other votes in progress (the same subqueries, negated)
+    # 7. drafts and nominations open for evidence
+    # 8. closed votes awaiting a decision
     # 9. pending requests with their requesters and modules
-    with django_assert_num_queries(9):
+    # 10. recently decided or withdrawn nominations
+    # Each takes one row more than it shows, to know whether to link to the whole list.
+    with django_assert_num_queries(10):
         response = core1.get(url)
 
     assert response.status_code == 200
     content = response.content.decode()
+    shown = min(size, DASHBOARD_ROWS)
     awaiting = content.split('id="awaiting-heading"', 1)[1].split("</section>", 1)[0]
-    assert awaiting.count('href="/nominations/') == size
-    assert content.count('href="/nominations/requests/') == size
+    assert awaiting.count('href="/nominations/') == shown + (size > DASHBOARD_ROWS)
+    assert ('href="/nominations/all/awaiting/"' in awaiting) == (size > DASHBOARD_ROWS)
+    assert content.count('href="/nominations/requests/') == shown
 
     # The nominator's (the nominator of every nomination the builder makes):
     # 1. the session
@@ -191,6 +195,35 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     invited = response.content.decode().split('id="invited-heading"', 1)[1].split("</section>")[0]
     assert invited.count('href="/nominations/') == size  # the maintainer is invited to each vote
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_a_whole_dashboard_list_in_a_fixed_number_of_queries(
+    build, client_for, django_assert_num_queries, size
+):
+    for n in range(size):
+        build.voting(
+            nominee=build.person(f"Nominee {n:02}", f"nominee-{n:02}"),
+            evidence=False,
+            kind=NominationKind.MODULE_REVIEWER,
+        )
+    core1 = client_for("core1")
+    core1.get("/nominations/all/awaiting/")  # warm the process-wide caches
+
+    # 1. the session
+    # 2. the signed-in user
+    # 3. the session's two-factor device
+    # 4. the viewer's active role kinds
+    # 5. how many rows the list has, for the pages
+    # 6. the page's rows
+    with django_assert_num_queries(6):
+        response = core1.get("/nominations/all/awaiting/")
+
+    assert response.status_code == 200
+    listed = response.content.decode().split("<h1>", 1)[1]
+    assert listed.count('href="/nominations/') == min(size, SECTION_PAGE_ROWS)
+    assert f"{size} in all" in listed
+    assert "left</span>" in listed  # each open vote shows its time left
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from governance import services as governance_services
 from governance.models import AuditEvent, Notification, Role, RoleKind
-from nominations import services
+from nominations import selectors, services
 from nominations.models import (
     Ballot,
     Choice,
@@ -383,6 +383,36 @@ def test_it_shows_a_core_maintainer_what_awaits_their_vote(site, build, client_f
     anonymous = client_for("anonymous").get("/nominations/")
     assert anonymous["Location"] == login_url("/nominations/")
     assert "Awaiting my vote" not in client_for("outsider").get("/nominations/").content.decode()
+
+
+def test_it_pages_through_a_whole_dashboard_list(build, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "DASHBOARD_ROWS", 2)
+    monkeypatch.setattr(selectors, "SECTION_PAGE_ROWS", 2)
+    people = [build.person(f"Nominee {n}", f"nominee-{n}") for n in range(3)]
+    votes = [build.voting(nominee=person, days=2 + n) for n, person in enumerate(people)]
+    client = client_for("core1")
+    url = "/nominations/all/awaiting/"
+
+    def listed(query: dict | None = None) -> str:
+        return client.get(url, query).content.decode().split("<h1>", 1)[1]
+
+    dashboard = client.get("/nominations/").content.decode()
+    first, second = listed(), listed({"page": "2"})
+    past_the_end, not_a_number = listed({"page": "99"}), listed({"page": "two"})
+
+    # The dashboard shows the two nearest deadlines and links to the rest.
+    assert [f'href="/nominations/{vote.pk}/"' in dashboard for vote in votes] == [1, 1, 0]
+    assert f'href="{url}"' in dashboard
+    assert "3 in all; page 1 of 2." in first
+    assert [f'href="/nominations/{vote.pk}/"' in first for vote in votes] == [1, 1, 0]
+    assert 'href="?page=2" rel="next"' in first
+    assert [f'href="/nominations/{vote.pk}/"' in second for vote in votes] == [0, 0, 1]
+    assert 'href="?page=1" rel="prev"' in second
+    assert past_the_end == second  # the last page
+    assert not_a_number == first
+    assert client.get("/nominations/all/everything/").status_code == 404
+    assert client_for("maintainer").get(url).status_code == 404  # core maintainers' lists
+    assert_private(client_for, "get", url)
 
 
 # POST actions: 400, 403, 409, never 500 -------------------------------------------------------

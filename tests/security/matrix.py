@@ -24,6 +24,7 @@ from governance import permissions
 from governance.forms import STEP_FORMS
 from meetings.models import MeetingStatus
 from nominations.models import Feedback, Nomination
+from nominations.selectors import SECTIONS
 from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
 from tests.security.conftest import World
 
@@ -360,6 +361,13 @@ RULES: dict[str, Rule] = {
         may_see=lambda u, r: permissions.can_manage_nominations(u) and r.status == "pending",
     ),
     "nominations/new/": Rule(one(), may_see=lambda u, s: permissions.can_manage_nominations(u)),
+    "nominations/all/<slug:section>/": Rule(
+        lambda w: [
+            *(Case(slug, {"section": slug}, True) for slug in SECTIONS),
+            Case(NOT_FOUND, {"section": "everything"}),
+        ],
+        may_see=lambda u, listed: listed is not None and permissions.can_manage_nominations(u),
+    ),
     "nominations/from-inactive/": Rule(
         one(), may_see=lambda u, s: permissions.can_open_removal_nominations(u)
     ),
