@@ -2,8 +2,9 @@
 
 Starts gunicorn (2 x cores + 1 workers) on loopback with bench.settings (the site plus a constant
 view), seeds `gov_bench` if it is empty, makes sessions for the signed-in pages, runs wrk on each
-page for a bounded time, prints requests/s, p50/p95/p99 and each page's ratio to the ceiling,
-writes bench/results.json, and reports each worker's memory after the run.
+page for a bounded time, prints requests/s, p50/p95/p99, each page's ratio to the ceiling and the
+CPU each request costs the workers and PostgreSQL, writes bench/results.json, and reports each
+worker's memory after the run.
 
 Numbers depend on what else runs on the machine; wrk shares its cores with the server.
 """
@@ -114,6 +115,42 @@ def worker_rss_mb(master: int) -> list[float]:
     return [round(int(rss) / 1024, 1) for rss in children[1::2]]
 
 
+def cpu_seconds(command: list[str]) -> dict[int, float]:
+    """User and system CPU time so far of each process `command` lists (one pid a line)."""
+    pids = subprocess.run(command, text=True, capture_output=True).stdout.split()
+    seconds = {}
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue  # it exited meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds[int(pid)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+class CpuMeter:
+    """CPU time the gunicorn workers and the PostgreSQL backends spend on one page's run: what
+    each request costs the two cores, whatever the latency the queue in front of them adds."""
+
+    def __init__(self, master: int) -> None:
+        self.sources = {
+            "app": ["ps", "-o", "pid=", "--ppid", str(master)],
+            "db": ["pgrep", "-u", "postgres"],
+        }
+
+    def start(self) -> None:
+        self.before = {name: cpu_seconds(command) for name, command in self.sources.items()}
+
+    def per_request_ms(self, requests: int) -> dict[str, float]:
+        spent = {}
+        for name, command in self.sources.items():
+            after, before = cpu_seconds(command), self.before[name]
+            used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+            spent[f"{name}_cpu_ms"] = round(used * 1000 / max(requests, 1), 2)
+        return spent
+
+
 def wait_until_up(server: subprocess.Popen) -> None:
     for _ in range(100):
         if server.poll() is not None:
@@ -175,10 +212,13 @@ def main() -> None:
     results = []
     try:
         wait_until_up(server)
+        meter = CpuMeter(server.pid)
         for name, path, connections, auth in pages:
             # Also a warm-up: it fills the page cache.
             probe(path, **auth)
+            meter.start()
             stats = wrk(path, connections=connections, **auth)
+            stats.update(meter.per_request_ms(stats["requests"]))
             results.append({"page": name, "path": path, "connections": connections, **stats})
         rss = worker_rss_mb(server.pid)
     finally:
@@ -190,15 +230,16 @@ def main() -> None:
     )
     print(
         f"{'page':40} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'ratio':>6}"
+        f"{'errors':>6} {'ratio':>6} {'app CPU':>8} {'db CPU':>7}"
     )
     for row in results:
         row["ratio"] = round(row["rps"] / ceiling, 3)
         print(
             f"{row['page']:40} {row['connections']:>5} {row['rps']:>8.1f} {row['p50']:>8.1f} "
             f"{row['p95']:>8.1f} {row['p99']:>8.1f} {row['errors'] + row['non_2xx_3xx']:>6} "
-            f"{row['ratio']:>6.2f}"
+            f"{row['ratio']:>6.2f} {row['app_cpu_ms']:>8.2f} {row['db_cpu_ms']:>7.2f}"
         )
+    print("app CPU / db CPU: ms of CPU per request in the gunicorn workers / PostgreSQL")
     print(f"worker RSS after the run (MB): {rss}")
     (ROOT / "bench" / "results.json").write_text(
         json.dumps(

@@ -179,7 +179,8 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
 def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> dict:
     user = request.user
     my_ballot = next((b for b in nomination.live_ballots if b.voter_id == user.pk), None)
-    feedback = getattr(nomination, "feedback", None)
+    outcome = selectors.outcome_of(nomination)
+    feedback = outcome.feedback
     electors = list(nomination.electors.all())
     voted_ids = {ballot.voter_id for ballot in nomination.live_ballots}
     policy = policy_for(nomination.kind)
@@ -207,7 +208,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         and status == Status.VOTING
         and nomination.voting_deadline <= timezone.now(),
         "feedback": feedback if can_manage else None,
-        "announcement": getattr(nomination, "announcement", None),
+        "tally": outcome.tally,
+        "decision": outcome.decision,
+        "announcement": outcome.announcement,
         "running": _running_count(nomination.live_ballots),
         "forms": {
             "evidence": EvidenceForm(),

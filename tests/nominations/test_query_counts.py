@@ -71,12 +71,12 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 1. the session
     # 2. the signed-in user
     # 3. the session's two-factor device (django-otp: core maintainers and staff)
-    # 4. the nomination with nominee, module, ending role, tally, decision, feedback,
-    #    announcement and request (one select_related)
+    # 4. the nomination with nominee, module, ending role and request (one select_related;
+    #    no tally, decision, feedback or announcement can exist before the close)
     # 5. its nominators (prefetch)
     # 6. its evidence with authors and revision counts (prefetch, annotated)
     # 7. its electors with their users (prefetch)
-    # 8. its live ballots with their voters (prefetch)
+    # 8. its live ballots (prefetch; their voters are the electors already loaded)
     # 9. the viewer's active role kinds (once per request)
     # 10. the viewer's object permissions on the nomination (guardian: the vote grant)
     # 11. the viewer's group object permissions on the nomination (guardian)
@@ -105,11 +105,14 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     build.close(nomination)
     core2.get(url)
     # Closed, to a core maintainer:
-    # 1-9. as for the voter: session, user, two-factor device, the nomination (with its
-    #      tally), nominators, evidence, electors, live ballots, the viewer's role kinds
-    # 10. the module's maintainers, for the invite form (a closed nomination is still live)
+    # 1-8. as for the voter: session, user, two-factor device, the nomination, nominators,
+    #      evidence, electors, live ballots
+    # 9. the viewer's role kinds
+    # 10. what the vote left: tally, decision with its author, feedback, announcement (one
+    #     select_related, asked only once the vote has closed)
+    # 11. the module's maintainers, for the invite form (a closed nomination is still live)
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = core2.get(url)
 
     assert response.status_code == 200
