@@ -5,6 +5,10 @@ from celery import shared_task
 
 from nominations import selectors, services
 
+# Beat runs the close scan every minute. A close still queued after that is dropped: the next
+# scan queues it again, so a worker that was down for an hour meets one close per vote, not sixty.
+CLOSE_EXPIRES_SECONDS = 60
+
 
 @shared_task(acks_late=True)
 def voting_close_due() -> int:
@@ -12,7 +16,7 @@ def voting_close_due() -> int:
     tick that finds many votes due is still one indexed query and a publish each."""
     due = selectors.votes_past_deadline()
     for pk in due:
-        voting_close_expired.delay(pk)
+        voting_close_expired.apply_async((pk,), expires=CLOSE_EXPIRES_SECONDS)
     return len(due)
 
 
