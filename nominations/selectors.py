@@ -47,9 +47,9 @@ def _listed(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
     )
 
 
-# Core maintainers' dashboard: each list shows its first rows, and links to all of them, a page
-# at a time. Rendering rows is most of a page's cost, so the dashboard stays small however many
-# nominations a large project has in flight.
+# Core maintainers' dashboard: each list shows its first rows and links to all of them, a page
+# at a time, so the dashboard costs the same however many nominations a large project has in
+# flight, and no row is out of reach.
 DASHBOARD_ROWS = 10
 SECTION_PAGE_ROWS = 50
 
@@ -74,7 +74,6 @@ class SectionRows:
 
 def _theirs(user) -> QuerySet[Nomination]:
     # A core maintainer who is nominated (say, for a move to emeritus) does not see it here.
-    # By the nominee's id, not a join: the list is then sorted and cut before any join.
     return Nomination.objects.exclude(nominee__in=Person.objects.filter(user=user).values("pk"))
 
 
@@ -110,6 +109,8 @@ SECTIONS = {
             "voting",
             "Voting, already voted or recused",
             "No other votes are open.",
+            # Written out: negating AWAITING_MY_VOTE would drop the votes where my_recusal is
+            # NULL (those the viewer is no elector of).
             lambda user: _in_voting(user).filter(
                 Q(my_recusal__isnull=True) | Q(my_recusal=True) | Q(i_voted=True)
             ),

@@ -266,7 +266,7 @@ def voting_close(*, actor, nomination: Nomination) -> Tally:
 
 def voting_close_expired(*, nomination_id: int) -> bool:
     """Close one vote whose deadline has passed, in its own transaction: the beat scan queues
-    one of these per due vote. Returns whether it closed; a rerun, or a vote closed or reopened
+    one of these per due vote. Returns whether it closed; a rerun, or a vote closed or withdrawn
     meanwhile, changes nothing."""
     try:
         with transaction.atomic():
