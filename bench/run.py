@@ -180,6 +180,9 @@ def main() -> None:
     reader = [data["reader"]]
     pages = [
         ("ceiling (constant view)", "/bench/ceiling", READERS, {}),
+        # The same view for a signed-in core maintainer: what the session, the user, the second
+        # factor and the middleware cost before any page does its own work.
+        ("ceiling, signed in (core)", "/bench/ceiling", READERS, {"cookies": reader}),
         ("public meeting page", f"/meetings/{data['meeting']}/", READERS, {}),
         ("/modules/", "/modules/", READERS, {}),
         ("/modules/<slug>/", f"/modules/{data['module']}/", READERS, {}),
