@@ -3,8 +3,8 @@
 Starts gunicorn (2 x cores + 1 workers) on loopback with bench.settings (the site plus a constant
 view), seeds `gov_bench` if it is empty, makes sessions for the signed-in pages, runs wrk on each
 page for a bounded time, prints requests/s, p50/p95/p99, each page's ratio to the ceiling and the
-CPU each request costs the workers and the whole machine, writes bench/results.json, and reports each
-worker's memory after the run.
+CPU each request costs the workers and the whole machine, writes bench/results.json, and reports
+each worker's memory after the run.
 
 Numbers depend on what else runs on the machine; wrk shares its cores with the server.
 """
