@@ -265,7 +265,7 @@ OUTCOME_PARTS = ("tally", "decision", "feedback", "announcement")
 def outcome_of(nomination: Nomination) -> VoteOutcome:
     """What the vote left behind. None of it exists before the close, so an open nomination's
     page asks nothing more, and a closed one's a query. Joined into the page's main query, these
-    made PostgreSQL plan an eleven-way join on every view of every nomination."""
+    made PostgreSQL plan eleven joins on every view of every nomination."""
     if nomination.voting_closed_at is None:
         return VoteOutcome()
     parts = (
