@@ -3,8 +3,11 @@ process) and a real broker: Redis when REDIS_URL is set, else kombu's in-memory 
 eager mode, no mocks. The worker has its own database connection, so these tests commit for
 real (`transaction=True`) and on-commit callbacks publish to the broker as in production."""
 
+import time
+
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_prerun, task_revoked
 
 import nominations.tasks
 from governance import tasks as governance_tasks
@@ -85,6 +88,44 @@ def test_it_closes_a_due_vote_once_when_the_scan_runs_twice(build, start, clock,
     assert fresh(nomination).tally.approve == 2
     closed = [mail for mail in mailoutbox if mail.subject == f"Voting closed: {nomination}"]
     assert sorted(mail.to[0] for mail in closed) == sorted(u.email for u in build.electorate)
+
+
+def test_it_drops_a_queued_close_once_the_next_scan_is_due(
+    build, celery_broker, email_backend, clock, monkeypatch
+):
+    """A worker back from an outage meets each close once, from the latest scan: the closes
+    that earlier scans queued expired while they waited."""
+    monkeypatch.setattr(nominations.tasks, "CLOSE_EXPIRES_SECONDS", 1)
+    nomination = build.voting()
+    clock.pass_deadline(nomination)
+    purge_test_queue()
+    assert nominations.tasks.voting_close_due() == 1  # beat's scan; no worker is up
+    time.sleep(1.5)  # the queued close outlives its expiry
+    dropped, ran = [], []
+
+    def on_revoked(request=None, expired=False, **kwargs):
+        if expired:
+            dropped.append(request.task)
+
+    def on_prerun(task=None, **kwargs):
+        ran.append(task.name)
+
+    task_revoked.connect(on_revoked, weak=False)
+    task_prerun.connect(on_prerun, weak=False)
+    try:
+        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+            assert wait_for(lambda: dropped), "the worker did not drop the stale close"
+            assert fresh(nomination).status == Status.VOTING
+            nominations.tasks.voting_close_due.delay()  # the next scan
+            assert wait_for(lambda: fresh(nomination).status == Status.CLOSED)
+            assert wait_for(worker_idle)
+    finally:
+        task_revoked.disconnect(on_revoked)
+        task_prerun.disconnect(on_prerun)
+
+    assert dropped == ["nominations.tasks.voting_close_expired"]
+    assert ran.count("nominations.tasks.voting_close_expired") == 1
+    assert Tally.objects.filter(nomination=nomination).count() == 1
 
 
 def test_it_reminds_only_those_who_have_not_voted_once(build, start, clock, mailoutbox):
