@@ -149,8 +149,9 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     # 2. the signed-in user
     # 3. the session's two-factor device (django-otp: core maintainers and staff)
     # 4. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
-    # 5. votes awaiting the viewer's vote ("I vote" and "I voted" as EXISTS subqueries)
-    # 6. the other votes in progress (the same subqueries, negated)
+    # 5. votes awaiting the viewer's vote (their elector row's recused flag and whether they
+    #    hold a live ballot, as subqueries)
+    # 6. the other votes in progress (the same subqueries)
     # 7. drafts and nominations open for evidence
     # 8. closed votes awaiting a decision
     # 9. pending requests with their requesters and modules
