@@ -56,7 +56,7 @@ def main(*, hours_later: int = 40) -> None:
         voting_deadline=F("voting_deadline") - datetime.timedelta(hours=hours_later)
     )
     for name, scan in SCANS.items():
-        due = selectors.votes_past_deadline()
+        due = selectors.votes_past_deadline() if name == "voting_close_due" else []
         timings, results = [], []
         for run in range(2):
             started = time.perf_counter()
