@@ -5,6 +5,7 @@ the inbox and email of people who are not core maintainers."""
 import pytest
 
 from governance.models import Notification
+from meetings import services
 from meetings.models import MinutesVersion
 from tests.meetings.conftest import CANARIES, PUBLIC_WORD
 
@@ -91,3 +92,33 @@ def test_it_shows_every_canary_to_core_maintainers_so_the_checks_above_can_fail(
 
     for canary in CANARIES:
         assert canary in content
+
+
+CANARY_CHANGE_NOTE = "QXCANARYCHANGENOTE"
+
+
+def test_it_redacts_the_change_note_of_a_correction_everywhere(
+    client_for, canary_meeting, lead, core1, core2
+):
+    summary_item = canary_meeting.agenda_items.get(title="Security process")
+    services.agenda_item_update(
+        actor=core1, item=summary_item, data={"public_summary": "Reviewed again."}
+    )
+    services.minutes_submit(
+        actor=core1,
+        meeting=canary_meeting,
+        change_note=f"Withheld [redact: names]{CANARY_CHANGE_NOTE}[/redact] by request.",
+    )
+    for approver in (lead, core2):
+        services.minutes_review(actor=approver, meeting=canary_meeting, verdict="approve")
+
+    version = MinutesVersion.objects.get(meeting=canary_meeting, number=2)
+    assert version.change_note == "Withheld [names redacted] by request."
+    assert version.redaction_log["names"] == 2  # the title's span, and the note's
+    for viewer in PUBLIC_VIEWERS:
+        client = client_for(viewer)
+        for url in [*public_urls(canary_meeting), f"/meetings/{canary_meeting.slug}/v/2/"]:
+            content = client.get(url).content.decode()
+            assert CANARY_CHANGE_NOTE not in content, f"{url} for {viewer}"
+    page = client_for("anonymous").get(f"/meetings/{canary_meeting.slug}/").content.decode()
+    assert "Withheld [names redacted] by request." in page
