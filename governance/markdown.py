@@ -4,6 +4,7 @@ markdown-it-py parses CommonMark with raw HTML disabled; nh3 then keeps only the
 attributes Markdown itself produces, so nothing a writer types can run script or style the page.
 """
 
+import functools
 import html
 import re
 
@@ -69,6 +70,7 @@ def _code_span(code: str) -> str:
     return f"{fence}{padding}{code}{padding}{fence}"
 
 
+@functools.lru_cache(maxsize=1024)
 def _kept_href(href: str) -> str:
     """The address as the HTML keeps it, or "" when the sanitiser drops it."""
     cleaned = nh3.clean(
