@@ -15,6 +15,9 @@ What it recognises, line by line:
 
 Everything else is kept, verbatim, in the notes of the item it follows. Text outside any agenda
 item is kept in a private item of its meeting, so nothing is dropped and nothing leaks.
+
+The parse is linear in its input: each line is read a bounded number of times, the patterns
+use possessive quantifiers and no nested repetition, and text is collected in lists.
 """
 
 import datetime
@@ -32,29 +35,39 @@ _MONTHS = (
     "october", "november", "december",
 )  # fmt: skip
 _MONTH_PATTERN = "|".join([*_MONTHS, *(month[:3] for month in _MONTHS), "sept"])
-_MEETING = re.compile(
-    r"^\s*(?:#{1,6}\s+)?(?P<title>(?![•◦▪\-*+]\s).*\bmeeting\b.*?"
-    r"(?:(?P<month>" + _MONTH_PATTERN + r")\.?\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?"
-    r"(?P<year>\d{4})|(?P<iso>\d{4}-\d{2}-\d{2})))\s*#*\s*$",
+# The parts of a meeting heading, read on its line with each run of blanks made one space:
+# the Markdown heading mark, a list mark (which makes it no heading), the word "meeting" and
+# the date that ends the line.
+_HEADING_MARK = re.compile(r"#{1,6} ")
+_LIST_MARK = re.compile(r"[•◦▪\-*+]\s")
+_MEETING_WORD = re.compile(r"\bmeeting\b", re.IGNORECASE)
+_DATE_AT_END = re.compile(
+    r"(?:\b(?P<month>" + _MONTH_PATTERN + r")\.? (?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,? )?"
+    r"(?P<year>\d{4})|\b(?P<iso>\d{4}-\d{2}-\d{2}))\Z",
     re.IGNORECASE,
 )
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[•◦▪‣∙●○■□]|[-*+](?=\s))\s*(?P<text>.*)$")
+_LONGEST_DATE = len("september. 30th, 2023") + 1
+_MARKDOWN_HEADING = re.compile(r"\s{0,3}#{1,6}\s++(?P<text>.+)")
+_BULLET = re.compile(r"(?P<indent>[ \t]*+)(?:[•◦▪‣∙●○■□]|[-*+](?=\s))\s*+(?P<text>.*)")
 _FLAG = re.compile(
-    r"\[\s*agenda item added (?:on the )?day[- ]of[- ](?:the[- ])?meeting\s*\]", re.I
+    r"\[\s*+agenda item added (?:on the )?day[- ]of[- ](?:the[- ])?meeting\s*+\]", re.I
 )
-_DECISION = re.compile(r"^\**\s*decision\s*\**\s*:\s*\**\s*(?P<text>.*?)\s*$", re.IGNORECASE)
-_ACTION = re.compile(r"\[AI\]\s*", re.IGNORECASE)
-_ACTION_LIST = re.compile(r"^\s*(?:open\s+ai|open\s+action\s+items|action\s+items)\s*:\s*$", re.I)
+_DECISION = re.compile(r"\**+\s*+decision\s*+\**+\s*+:\s*+\**+\s*+(?P<text>.*)", re.IGNORECASE)
+_ACTION = re.compile(r"\[AI\]\s*+", re.IGNORECASE)
+_ACTION_LIST = re.compile(
+    r"\s*+(?:open\s++ai|open\s++action\s++items|action\s++items)\s*+:\s*+", re.IGNORECASE
+)
 
-# Words in a decision's text that tell its outcome, in the order they are tried.
+# Words in a decision's text that tell its outcome, in the order they are tried. Each pattern
+# is matched on lower-case text and starts with its words, so that the search can skip ahead to
+# them; `_mentions` checks that a match starts a word.
 _OUTCOME_WORDS = (
-    (re.compile(r"\bno action\b", re.I), DecisionOutcome.NO_ACTION),
-    (re.compile(r"\b(rfc|design review)\b", re.I), DecisionOutcome.REFERRED),
-    (re.compile(r"\b(defer|deferred|postpone)", re.I), DecisionOutcome.DEFERRED),
-    (re.compile(r"\b(reject|rejected|not approved|not accepted|declined?)\b", re.I),
+    (re.compile(r"no action\b"), DecisionOutcome.NO_ACTION),
+    (re.compile(r"(?:rfc|design review)\b"), DecisionOutcome.REFERRED),
+    (re.compile(r"defer|postpone"), DecisionOutcome.DEFERRED),
+    (re.compile(r"(?:reject|rejected|not approved|not accepted|declined?)\b"),
      DecisionOutcome.REJECTED),
-    (re.compile(r"\b(accept|accepted|approved?|adopt|adopted)\b", re.I), DecisionOutcome.ACCEPTED),
+    (re.compile(r"(?:accept|accepted|approved?|adopt|adopted)\b"), DecisionOutcome.ACCEPTED),
 )  # fmt: skip
 
 
@@ -65,7 +78,11 @@ class ImportRejected(ValueError):
 @dataclass
 class ParsedDecision:
     outcome: str
-    text: str
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
 @dataclass
@@ -75,11 +92,15 @@ class ParsedItem:
     private: bool = False
     notes: list[str] = field(default_factory=list)
     decisions: list[ParsedDecision] = field(default_factory=list)
-    action_items: list[str] = field(default_factory=list)
+    action_lines: list[list[str]] = field(default_factory=list)
 
     @property
     def notes_text(self) -> str:
         return "\n".join(self.notes).strip()
+
+    @property
+    def action_items(self) -> list[str]:
+        return ["\n".join(lines) for lines in self.action_lines]
 
 
 @dataclass
@@ -110,11 +131,52 @@ def decode_upload(data: bytes) -> str:
     return text
 
 
+def _mentions(pattern: re.Pattern, text: str) -> bool:
+    match = pattern.search(text)
+    while match is not None:
+        start = match.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return True
+        match = pattern.search(text, start + 1)
+    return False
+
+
 def decision_outcome(text: str) -> str:
+    lowered = text.lower()
     for pattern, outcome in _OUTCOME_WORDS:
-        if pattern.search(text):
+        if _mentions(pattern, lowered):
             return outcome
     return DecisionOutcome.FOLLOW_UP
+
+
+def _meeting_heading(raw: str) -> tuple[str, datetime.date | None] | None:
+    """(title, date) when the line names a meeting and ends in its date."""
+    title = " ".join(raw.split())
+    if mark := _HEADING_MARK.match(title):
+        title = title[mark.end() :]
+    if _LIST_MARK.match(title):
+        return None
+    title = title.rstrip("#").rstrip()
+    # A date is short: look for it at the end of the line only.
+    date = _DATE_AT_END.search(title, max(len(title) - _LONGEST_DATE, 0))
+    if date is None or _MEETING_WORD.search(title, 0, date.start()) is None:
+        return None
+    return title, _meeting_date(date)
+
+
+def _markdown_heading(raw: str) -> str | None:
+    """The text of a Markdown heading line, without its marks."""
+    if heading := _MARKDOWN_HEADING.fullmatch(raw):
+        text = heading["text"]
+        return text.rstrip().rstrip("#").rstrip() or text[:1]
+    return None
+
+
+def _decision(text: str) -> str | None:
+    """The text of a "Decision: ..." line."""
+    if decided := _DECISION.fullmatch(text):
+        return decided["text"].rstrip()
+    return None
 
 
 def _meeting_date(match: re.Match) -> datetime.date | None:
@@ -135,6 +197,7 @@ def _meeting_date(match: re.Match) -> datetime.date | None:
 class _Line:
     raw: str
     bullet: re.Match | None
+    meeting: tuple[str, datetime.date | None] | None
 
     @property
     def blank(self) -> bool:
@@ -152,16 +215,13 @@ class _Line:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.lines = [
-            _Line(raw.rstrip(), _BULLET.match(raw.rstrip()))
-            for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            _Line(raw, _BULLET.fullmatch(raw), _meeting_heading(raw))
+            for raw in map(str.rstrip, text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         ]
-        self.has_meeting_headings = any(
-            not line.bullet and _MEETING.match(line.raw) for line in self.lines
-        )
+        self.has_meeting_headings = any(not line.bullet and line.meeting for line in self.lines)
         # A file that marks items with Markdown headings uses no plain-line headings.
         self.has_markdown_headings = any(
-            _MARKDOWN_HEADING.match(line.raw) and not _MEETING.match(line.raw)
-            for line in self.lines
+            _markdown_heading(line.raw) is not None and not line.meeting for line in self.lines
         )
         self.meetings: list[ParsedMeeting] = []
         self.outside: list[str] = []  # text before the first meeting heading
@@ -174,14 +234,14 @@ class _Parser:
     # Recognising lines -------------------------------------------------------------------
 
     def next_content(self, index: int) -> _Line | None:
-        for line in self.lines[index + 1 :]:
-            if not line.blank:
-                return line
+        for position in range(index + 1, len(self.lines)):
+            if not self.lines[position].blank:
+                return self.lines[position]
         return None
 
     def is_item_heading(self, index: int) -> bool:
         line = self.lines[index]
-        if _MARKDOWN_HEADING.match(line.raw):
+        if _markdown_heading(line.raw) is not None:
             return True
         text = line.raw
         if (
@@ -192,12 +252,12 @@ class _Parser:
             or len(text) > 200
         ):
             return False
-        if _DECISION.match(text) or _ACTION.search(text) or _FLAG.fullmatch(text.strip()):
+        if _decision(text) is not None or _ACTION.search(text) or _FLAG.fullmatch(text.strip()):
             return False
         following = self.next_content(index)
         return following is not None and bool(
             following.bullet
-            or _DECISION.match(following.text)
+            or _decision(following.text) is not None
             or _FLAG.fullmatch(following.raw.strip())
         )
 
@@ -249,8 +309,8 @@ class _Parser:
 
     def add_action(self, line: _Line, text: str) -> None:
         item = self.ensure_item()
-        item.action_items.append(text)
-        self.action = (len(item.action_items) - 1, line.indent)
+        item.action_lines.append([text])
+        self.action = (len(item.action_lines) - 1, line.indent)
 
     # The pass ------------------------------------------------------------------------------
 
@@ -275,9 +335,9 @@ class _Parser:
             elif not self.meetings:
                 self.outside.append("")
             return
-        if not line.bullet and (meeting := _MEETING.match(line.raw)):
-            title = " ".join(meeting["title"].split())
-            self.meetings.append(ParsedMeeting(title=title, date=_meeting_date(meeting)))
+        if not line.bullet and line.meeting:
+            title, date = line.meeting
+            self.meetings.append(ParsedMeeting(title=title, date=date))
             self.item = None
             self.end_structures()
             return
@@ -288,8 +348,8 @@ class _Parser:
             self.outside.append(line.raw)
             return
         if heading:
-            markdown = _MARKDOWN_HEADING.match(line.raw)
-            self.start_item(markdown["text"] if markdown else line.raw)
+            markdown = _markdown_heading(line.raw)
+            self.start_item(markdown if markdown is not None else line.raw)
             return
         self.read_content(line)
 
@@ -302,20 +362,20 @@ class _Parser:
         if self.decision and line.bullet and line.indent > self.decision[1]:
             decision, _ = self.decision
             depth = "  " if line.indent - self.decision[1] > 2 else ""
-            decision.text += f"\n{depth}- {text}"
+            decision.lines.append(f"{depth}- {text}")
             return
         if self.action and line.bullet and line.indent > self.action[1]:
             position, _ = self.action
-            item.action_items[position] += f"\n- {text}"
+            item.action_lines[position].append(f"- {text}")
             return
         self.decision = None
         self.action = None
-        if decided := _DECISION.match(text):
-            decision = ParsedDecision(decision_outcome(decided["text"]), decided["text"])
+        if (decided := _decision(text)) is not None:
+            decision = ParsedDecision(decision_outcome(decided), [decided])
             item.decisions.append(decision)
             self.decision = (decision, line.indent if line.bullet else -1)
             return
-        if _ACTION_LIST.match(text):
+        if _ACTION_LIST.fullmatch(text):
             self.action_list = True
             return
         if self.action_list and line.bullet:

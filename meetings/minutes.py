@@ -3,7 +3,7 @@
 Everything here is a pure function of the objects it is given (duck-typed, already loaded), so
 publishing, the reviewers' preview and the tests all compose the same text the same way. The
 public text is redacted before it is rendered: no private character reaches the HTML, not even
-hidden in an attribute.
+hidden in an attribute, and nothing the HTML would leave out stays in the Markdown.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from governance.markdown import render_markdown
+from governance.markdown import public_markdown, render_markdown
 from meetings.redaction import (
     PRIVATE_ITEM_REASON,
     RedactionError,
@@ -210,7 +210,10 @@ def compose_public(
         sections.append("*No agenda items were recorded.*")
     if announcement_url:
         sections.append(f"The announcement and agenda of this meeting: <{announcement_url}>")
-    return PublicMinutes(markdown="\n\n".join(sections) + "\n", redaction_log=merge_logs(*logs))
+    # What the HTML would leave out (an image's text, a link's title...) is taken out of the
+    # Markdown too, so every public format shows what the reviewers' preview shows.
+    markdown = public_markdown("\n\n".join(sections) + "\n")
+    return PublicMinutes(markdown=markdown, redaction_log=merge_logs(*logs))
 
 
 PRIVATE_ACTION_TEXT = "(An action item from a part of the minutes that is not public.)"
@@ -222,7 +225,7 @@ def action_item_public_text(action_item) -> str:
     if action_item.agenda_item.visibility != "public":
         return PRIVATE_ACTION_TEXT
     try:
-        return redact(action_item.text).text
+        return public_markdown(redact(action_item.text).text)
     except RedactionError:
         return PRIVATE_ACTION_TEXT
 

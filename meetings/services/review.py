@@ -26,8 +26,10 @@ from meetings.models import (
     Verdict,
 )
 from meetings.policy import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW, review_state
+from meetings.redaction import RedactionError, merge_logs, redact
 from meetings.services.common import (
     MeetingError,
+    clean_markup,
     clean_text,
     locked,
     notify,
@@ -82,7 +84,8 @@ def minutes_submit(
         submitted_by=actor,
         submitted_at=now,
         closes_at=now + window,
-        change_note=clean_text(change_note, field="change_note", limit=300, required=False),
+        # Public once published, redacted like the minutes: it may name what a correction hid.
+        change_note=clean_markup(change_note, field="change_note", limit=300),
     )
     meeting.status = MeetingStatus.IN_REVIEW
     meeting.updated_at = now
@@ -150,8 +153,19 @@ def minutes_review(*, actor, meeting: Meeting, verdict: str, comment: str = "") 
     return review
 
 
+def _public_change_note(review_round: ReviewRound):
+    try:
+        return redact(review_round.change_note)
+    except RedactionError as error:
+        raise MeetingError(
+            f"Fix the redaction markup of the change note, then submit again: {error}"
+        ) from None
+
+
 def _publish(*, actor, meeting: Meeting, review_round: ReviewRound) -> MinutesVersion:
     minutes = _compose(meeting)
+    change_note = _public_change_note(review_round)
+    redaction_log = merge_logs(minutes.redaction_log, change_note.log)
     last = MinutesVersion.objects.filter(meeting=meeting).aggregate(last=Max("number"))["last"]
     now = timezone.now()
     version = MinutesVersion.objects.create(
@@ -161,8 +175,8 @@ def _publish(*, actor, meeting: Meeting, review_round: ReviewRound) -> MinutesVe
         starts_at=meeting.starts_at,
         markdown=minutes.markdown,
         html=str(render_markdown(minutes.markdown)),
-        redaction_log=minutes.redaction_log,
-        change_note=review_round.change_note,
+        redaction_log=redaction_log,
+        change_note=change_note.text.strip(),
         published_at=now,
         published_by=actor,
     )
@@ -176,7 +190,7 @@ def _publish(*, actor, meeting: Meeting, review_round: ReviewRound) -> MinutesVe
         actor=actor,
         verb="minutes.published",
         target=meeting,
-        data={"version": version.number, "redactions": minutes.redaction_log},
+        data={"version": version.number, "redactions": redaction_log},
     )
     attendees = [
         person.user for person in meeting.attendees.select_related("user") if person.user_id

@@ -5,8 +5,9 @@ the inbox and email of people who are not core maintainers."""
 import pytest
 
 from governance.models import Notification
+from meetings import services
 from meetings.models import MinutesVersion
-from tests.meetings.conftest import CANARIES, PUBLIC_WORD
+from tests.meetings.conftest import CANARIES, PUBLIC_WORD, add_public_item, new_meeting, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,74 @@ def test_it_shows_every_canary_to_core_maintainers_so_the_checks_above_can_fail(
 
     for canary in CANARIES:
         assert canary in content
+
+
+CANARY_CHANGE_NOTE = "QXCANARYCHANGENOTE"
+
+
+def test_it_redacts_the_change_note_of_a_correction_everywhere(
+    client_for, canary_meeting, lead, core1, core2
+):
+    summary_item = canary_meeting.agenda_items.get(title="Security process")
+    services.agenda_item_update(
+        actor=core1, item=summary_item, data={"public_summary": "Reviewed again."}
+    )
+    services.minutes_submit(
+        actor=core1,
+        meeting=canary_meeting,
+        change_note=f"Withheld [redact: names]{CANARY_CHANGE_NOTE}[/redact] by request.",
+    )
+    for approver in (lead, core2):
+        services.minutes_review(actor=approver, meeting=canary_meeting, verdict="approve")
+
+    version = MinutesVersion.objects.get(meeting=canary_meeting, number=2)
+    assert version.change_note == "Withheld [names redacted] by request."
+    assert version.redaction_log["names"] == 2  # the title's span, and the note's
+    for viewer in PUBLIC_VIEWERS:
+        client = client_for(viewer)
+        for url in [*public_urls(canary_meeting), f"/meetings/{canary_meeting.slug}/v/2/"]:
+            content = client.get(url).content.decode()
+            assert CANARY_CHANGE_NOTE not in content, f"{url} for {viewer}"
+    page = client_for("anonymous").get(f"/meetings/{canary_meeting.slug}/").content.decode()
+    assert "Withheld [names redacted] by request." in page
+
+
+HIDDEN_CANARIES = {
+    "image alt text": "QXCANARYALT",
+    "image address": "QXCANARYIMAGEURL",
+    "link title": "QXCANARYLINKTITLE",
+    "unused reference definition": "QXCANARYREFERENCE",
+    "code fence info": "QXCANARYFENCEINFO",
+    "refused address": "QXCANARYFTP",
+}
+
+
+def test_it_publishes_nothing_the_preview_leaves_out(client_for, lead, core1, core2):
+    hidden = HIDDEN_CANARIES
+    meeting = new_meeting(core1, title="Hidden text meeting")
+    add_public_item(
+        core1,
+        meeting,
+        title=f"Design ![{hidden['image alt text']}](https://example.org/a.png)",
+        notes=(
+            f"- {PUBLIC_WORD}: ![diagram](https://example.org/{hidden['image address']}.png)\n"
+            f'- See [the RFC](https://example.org/rfc "{hidden["link title"]}")\n'
+            f"- Mirror: [files](ftp://{hidden['refused address']}.example.org/)\n\n"
+            f"[spare]: https://{hidden['unused reference definition']}.example.org\n\n"
+            f"```{hidden['code fence info']}\nrun()\n```\n"
+        ),
+    )
+    publish(meeting, core1, lead, core2)
+
+    version = MinutesVersion.objects.get(meeting=meeting)
+    assert PUBLIC_WORD in version.markdown
+    assert "[the RFC](<https://example.org/rfc>)" in version.markdown
+    for viewer in PUBLIC_VIEWERS:
+        client = client_for(viewer)
+        for url in public_urls(meeting):
+            content = client.get(url).content.decode()
+            for place, canary in hidden.items():
+                assert canary not in content, f"{url} for {viewer} shows the {place}"
+        for canary in hidden.values():
+            content = client.get("/meetings/search/", {"q": canary}).content.decode()
+            assert 'class="results"' not in content, canary

@@ -1,12 +1,13 @@
 """Importing minutes: the reference file item by item, Markdown, and what is never dropped."""
 
 import datetime
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from meetings import services
-from meetings.importer import OUTSIDE_ITEMS_TITLE, parse_minutes
+from meetings.importer import MAX_IMPORT_BYTES, OUTSIDE_ITEMS_TITLE, parse_minutes
 from meetings.models import ActionItem, DecisionOutcome, Meeting, MeetingStatus, Visibility
 from tests.meetings.conftest import REFERENCE_MINUTES
 
@@ -169,6 +170,43 @@ def test_it_imports_markdown_with_headings_flags_and_nested_bullets(core1):
     assert flaky.decisions.get().outcome == DecisionOutcome.DEFERRED
     assert release.notes == "Some paragraph the parser does not know."
     assert release.action_items.get().text == "Cut the branch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("meeting " * (MAX_IMPORT_BYTES // 8), id="a line of the word meeting"),
+        pytest.param("meeting march " * (MAX_IMPORT_BYTES // 14), id="meeting and a month"),
+        pytest.param("meeting" + " " * MAX_IMPORT_BYTES + "march 2023x", id="blanks before a date"),
+        pytest.param("# a" + " " * MAX_IMPORT_BYTES + "b", id="blanks inside a heading"),
+        pytest.param("# a" + " #" * (MAX_IMPORT_BYTES // 2) + "b", id="marks inside a heading"),
+        pytest.param(
+            "Item\n- Decision: a" + " " * MAX_IMPORT_BYTES + "b", id="blanks inside a decision"
+        ),
+        pytest.param(
+            "Item\n- Decision:" + " xreject" * (MAX_IMPORT_BYTES // 8), id="outcome words"
+        ),
+        pytest.param("Item\n- decision" + " *" * (MAX_IMPORT_BYTES // 2), id="decision marks"),
+        pytest.param("Item\n- open" + " " * MAX_IMPORT_BYTES + "ai", id="an action list"),
+    ],
+)
+def test_it_parses_a_megabyte_long_line_within_a_second(text):
+    started = time.perf_counter()
+    parse_minutes(text)
+    elapsed = time.perf_counter() - started
+
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+
+
+def test_it_reads_a_meeting_heading_by_the_date_that_ends_it():
+    (meeting,) = parse_minutes("##  Core   Maintainers meeting,   March 24th,  2023  ##\nItem\n- x")
+
+    assert (meeting.title, meeting.date) == (
+        "Core Maintainers meeting, March 24th, 2023",
+        datetime.date(2023, 3, 24),
+    )
+    assert parse_minutes("- Meeting March 2023\nItem\n- x")[0].date is None
+    assert parse_minutes("Meeting in March 2023 was long\nItem\n- x")[0].date is None
 
 
 def test_it_imports_text_without_any_structure_as_a_private_item(core1):

@@ -6,6 +6,8 @@ character may reach the public text or the HTML rendered from it; and a document
 removed must be refused, never published.
 """
 
+import contextlib
+import time
 from collections import Counter
 from types import SimpleNamespace
 
@@ -85,6 +87,74 @@ def test_it_refuses_malformed_markup_with_line_and_column(text, line, column, me
     assert (raised.value.line, raised.value.column) == (line, column)
     assert message in str(raised.value)
     assert str(raised.value).startswith(f"Line {line}, column {column}: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("[redacted: names]QXSECRET", 1, 1),
+        ("[Redacted: names]QXSECRET", 1, 1),
+        ("ok\n[redaction: names]QXSECRET", 2, 1),
+        ("\uff3bredact: names\uff3dQXSECRET\uff3b/redact\uff3d", 1, 1),
+        ("a \uff3b\uff32\uff25\uff24\uff21\uff23\uff34: names] QXSECRET", 1, 3),
+        ("[\u200bredact: names]QXSECRET[/redact]", 1, 25),
+        ("x [\u200bredact: names]QXSECRET", 1, 3),
+        ("[redact: names]a[/redact] [\u2060/redact]", 1, 27),
+        ("[redact: names]QXSECRET[/ redact]", 1, 24),
+        ("[redact: names]QXSECRET[/redacted]", 1, 1),
+    ],
+)
+def test_it_refuses_text_that_looks_like_markup_but_is_not(text, line, column):
+    with pytest.raises(RedactionError) as raised:
+        redact(text)
+
+    assert (raised.value.line, raised.value.column) == (line, column)
+
+
+def test_it_reads_tags_in_any_case_as_markup():
+    result = redact("[REDACT: names]QXSECRET[/Redact] and [Redact: names]QXSECRET[/REDACT]")
+
+    assert result.text == "[names redacted] and [names redacted]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[redaction] is a word, and so is [redacted]; [specific examples redacted] stays.",
+        "A bracket \uff3b alone, a zero\u200bwidth space, and redact: as a word.",
+    ],
+)
+def test_it_leaves_brackets_and_words_that_are_no_tag_alone(text):
+    assert redact(text).text == text
+
+
+MEGABYTE = 1_000_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[redact:" + " " * MEGABYTE, id="blanks after the opener"),
+        pytest.param("[redact:" + " \t" * (MEGABYTE // 2) + "]", id="blanks, then a close"),
+        pytest.param("[" + " " * MEGABYTE + "/", id="blanks after a bracket"),
+        pytest.param("[redact: x]" * (MEGABYTE // 11), id="nested openers"),
+        pytest.param(
+            "[redact: x]" * (MEGABYTE // 20) + "[/redact]" * (MEGABYTE // 20), id="deep nesting"
+        ),
+        pytest.param("x" * MEGABYTE, id="one long line"),
+        pytest.param("[redact:" * (MEGABYTE // 8), id="many unclosed openers"),
+        pytest.param("[redact: x" * (MEGABYTE // 10), id="openers without their bracket"),
+        pytest.param("[" * MEGABYTE, id="brackets"),
+        pytest.param("\uff3b\u200b" * (MEGABYTE // 2), id="lookalike brackets"),
+    ],
+)
+def test_it_reads_a_megabyte_of_adversarial_markup_within_a_second(text):
+    started = time.perf_counter()
+    with contextlib.suppress(RedactionError):
+        redact(text)
+    elapsed = time.perf_counter() - started
+
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
 
 
 def test_it_marks_spans_in_the_private_source_with_escaped_text():

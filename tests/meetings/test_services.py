@@ -1,8 +1,10 @@
 """The meeting services: permissions, carry-over, review policy, publication and versions."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -318,6 +320,54 @@ def test_it_publishes_a_correction_as_a_new_version(lead, core1, core2, draft_me
     assert second.change_note == "Redacted a name."
     with pytest.raises(services.MeetingError, match="Nothing changed"):
         services.minutes_submit(actor=core1, meeting=draft_meeting)
+
+
+@pytest.mark.parametrize(
+    "note", ["Hid [redact: names]Jane", "Hid [redacted: names]Jane", "Hid [/redact]"]
+)
+def test_it_refuses_a_change_note_whose_markup_cannot_be_read(core1, draft_meeting, note):
+    with pytest.raises(ValidationError) as raised:
+        services.minutes_submit(actor=core1, meeting=draft_meeting, change_note=note)
+
+    assert "change_note" in raised.value.error_dict
+    draft_meeting.refresh_from_db()
+    assert draft_meeting.status == MeetingStatus.DRAFT
+
+
+def test_it_redacts_change_notes_published_before_notes_were_redacted(
+    lead, core1, core2, draft_meeting
+):
+    redact_change_notes = importlib.import_module(
+        "meetings.migrations.0003_redact_published_change_notes"
+    ).redact_change_notes
+    publish(draft_meeting, core1, lead, core2)
+    first = MinutesVersion.objects.get()
+    leaked = MinutesVersion.objects.create(
+        meeting=draft_meeting,
+        number=2,
+        title=first.title,
+        starts_at=first.starts_at,
+        markdown=first.markdown,
+        html=first.html,
+        redaction_log={"names": 1},
+        change_note="Hid [redact: names]Jane[/redact].",
+    )
+    unreadable = MinutesVersion.objects.create(
+        meeting=draft_meeting,
+        number=3,
+        title=first.title,
+        starts_at=first.starts_at,
+        markdown=first.markdown,
+        html=first.html,
+        change_note="Hid [redacted: names]Jane",
+    )
+
+    redact_change_notes(django_apps, None)
+
+    leaked.refresh_from_db()
+    unreadable.refresh_from_db()
+    assert (leaked.change_note, leaked.redaction_log) == ("Hid [names redacted].", {"names": 2})
+    assert unreadable.change_note == ""
 
 
 def test_it_keeps_published_versions_immutable(lead, core1, core2, draft_meeting):
