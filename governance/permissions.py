@@ -7,7 +7,8 @@ named by codename ("nominations.vote") so this module imports none of them.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, Model, OuterRef
 from django_otp import user_has_device
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import (
@@ -215,6 +216,46 @@ def can_manage_nominations(user: User) -> bool:
     return is_core_maintainer(user)
 
 
+def is_request_nominee(user: User, nomination_request) -> bool:
+    """Whether a nomination request names `user`. A request names its nominee by GitHub handle
+    only: it is the person whose handle matches, regardless of case (handles are, and taking a
+    request up matches them so). Once taken up, it is also the nominee of the nomination made
+    from it, which still holds if they have changed their handle since."""
+    person = person_of(user)
+    if person is None:
+        return False
+    if person.github and person.github.lower() == nomination_request.nominee_github.lower():
+        return True
+    try:
+        nomination = nomination_request.nomination
+    except ObjectDoesNotExist:
+        return False
+    return nomination.nominee_id == person.pk
+
+
+def can_view_request(user: User, nomination_request) -> bool:
+    """A nomination request and its rationale (which becomes the nomination's): the core
+    maintainers who triage, never the person it names, exactly as for the nomination. Its
+    requester follows its status on their dashboard."""
+    return can_manage_nominations(user) and not is_request_nominee(user, nomination_request)
+
+
+def can_triage_request(user: User, nomination_request) -> bool:
+    """Take up or reject a request: whoever may read it. No one triages a request about
+    themselves."""
+    return can_view_request(user, nomination_request)
+
+
+def requests_to_triage(user: User, queryset):
+    """The pending requests of `queryset` that `user` may triage (`can_triage_request` for every
+    row, in the same query). A pending request has no nomination yet, so the handle alone names
+    its nominee."""
+    if not can_manage_nominations(user):
+        return queryset.none()
+    names_user = Person.objects.filter(user=user, github__iexact=OuterRef("nominee_github"))
+    return queryset.filter(status="pending").exclude(Exists(names_user))
+
+
 def can_manage_nomination(user: User, nomination) -> bool:
     """Act on one nomination: a core maintainer who is not its nominee."""
     return can_manage_nominations(user) and not is_nominee(user, nomination)
@@ -272,17 +313,43 @@ def can_decide(user: User, nomination) -> bool:
     return is_core_maintainer(user)
 
 
+def can_see_outcome(user: User, nomination) -> bool:
+    """Where a nomination stands (its status and outcome), its vote and its decision: the core
+    maintainers who may act on it. Invited module maintainers read and add to the thread, and
+    learn nothing of the vote or the outcome there."""
+    return can_manage_nomination(user, nomination)
+
+
+def is_secret_ballot(nomination) -> bool:
+    """A nomination whose vote has not opened has no frozen policy yet; it counts as secret,
+    DESIGN.md's default, so that nothing is shown before the policy says it may be."""
+    return bool(nomination.policy.get("secret", True))
+
+
 def can_see_votes(user: User, nomination, *, has_voted: bool) -> bool:
-    """The tally, the ballot comments and the decision's reasons are the core maintainers'.
-    A voter sees the running tally once they have voted; every core maintainer after the close.
-    Invited module maintainers read and add evidence, nothing more."""
-    if not can_manage_nomination(user, nomination):
+    """The tally and the ballot comments are the core maintainers'; every core maintainer sees
+    them after the close. Before it, a voter of an open ballot sees the running tally once they
+    have voted. A secret ballot shows no count at all until the close: a voter who polls the
+    page would read each later voter's choice off the moving count. A withdrawn secret vote never
+    closes, so its count stays hidden for good."""
+    if not can_see_outcome(user, nomination):
         return False
+    if is_secret_ballot(nomination):
+        return nomination.voting_closed_at is not None
     return nomination.status in {"closed", "decided", "withdrawn"} or has_voted
 
 
+def can_see_turnout(user: User, nomination) -> bool:
+    """How many of the electorate have voted. It moves with every cast, so for a secret ballot
+    it is a count like any other: shown after the close only. Who has voted (never what) stays
+    listed beside each elector, as Helios lists it."""
+    if not can_see_outcome(user, nomination):
+        return False
+    return not is_secret_ballot(nomination) or nomination.voting_closed_at is not None
+
+
 def can_see_who_voted_what(user: User, nomination) -> bool:
-    return not nomination.policy.get("secret", True) and is_core_maintainer(user)
+    return not is_secret_ballot(nomination) and is_core_maintainer(user)
 
 
 def is_nominee(user: User, nomination) -> bool:

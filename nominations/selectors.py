@@ -18,7 +18,6 @@ from nominations.models import (
     Feedback,
     Nomination,
     NominationRequest,
-    RequestStatus,
     Status,
     Tally,
 )
@@ -136,7 +135,7 @@ SECTIONS = {
             "Requests to triage",
             "No requests are waiting.",
             lambda user: (
-                NominationRequest.objects.filter(status=RequestStatus.PENDING)
+                permissions.requests_to_triage(user, NominationRequest.objects.all())
                 .select_related("requester", "module")
                 .order_by("created_at", "pk")
             ),
@@ -299,7 +298,13 @@ def evidence_entry(pk: int) -> EvidenceEntry | None:
 
 
 def request_for_triage(pk: int) -> NominationRequest | None:
-    return NominationRequest.objects.filter(pk=pk).select_related("requester", "module").first()
+    """The request with its requester, its module, and the nomination taken up from it (which
+    `permissions.can_view_request` asks about), in one query."""
+    return (
+        NominationRequest.objects.filter(pk=pk)
+        .select_related("requester", "module", "nomination")
+        .first()
+    )
 
 
 def votes_past_deadline() -> list[int]:

@@ -111,10 +111,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("reason")
 @require_http_methods(["GET", "POST"])
 def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
-    if not permissions.can_manage_nominations(request.user):
-        raise Http404("No request here.")
     nomination_request = selectors.request_for_triage(pk)
-    if nomination_request is None:
+    if nomination_request is None or not permissions.can_view_request(
+        request.user, nomination_request
+    ):
         raise Http404("No request here.")
     form = TriageForm(request.POST or None)
     status = 400
@@ -185,6 +185,8 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
     voted_ids = {ballot.voter_id for ballot in nomination.live_ballots}
     policy = policy_for(nomination.kind)
     can_manage = permissions.can_manage_nomination(user, nomination)
+    can_see_votes = permissions.can_see_votes(user, nomination, has_voted=my_ballot is not None)
+    show_choices = permissions.can_see_who_voted_what(user, nomination)
     status = nomination.status
     context = {
         "nomination": nomination,
@@ -198,10 +200,11 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "my_ballot": my_ballot,
         "can_add_evidence": permissions.can_add_evidence(user, nomination),
         "can_vote": status == Status.VOTING and permissions.can_vote(user, nomination),
-        "can_see_votes": permissions.can_see_votes(
-            user, nomination, has_voted=my_ballot is not None
-        ),
-        "show_choices": permissions.can_see_who_voted_what(user, nomination),
+        "can_see_outcome": permissions.can_see_outcome(user, nomination),
+        "can_see_turnout": permissions.can_see_turnout(user, nomination),
+        "secret_ballot": permissions.is_secret_ballot(nomination),
+        "can_see_votes": can_see_votes,
+        "show_choices": show_choices,
         "can_manage": can_manage,
         "can_decide": status == Status.CLOSED and permissions.can_decide(user, nomination),
         "can_close": can_manage
@@ -211,7 +214,10 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "tally": outcome.tally,
         "decision": outcome.decision,
         "announcement": outcome.announcement,
-        "running": _running_count(nomination.live_ballots),
+        "running": _running_count(nomination.live_ballots) if can_see_votes else None,
+        "comments": _comments(nomination.live_ballots)
+        if can_see_votes and outcome.tally and not show_choices
+        else [],
         "forms": {
             "evidence": EvidenceForm(),
             "ballot": BallotForm(initial={"choice": my_ballot.choice} if my_ballot else None),
@@ -248,6 +254,12 @@ def _running_count(ballots) -> dict[str, int]:
     for ballot in ballots:
         counts[ballot.choice] += 1
     return counts
+
+
+def _comments(ballots) -> list[str]:
+    """The ballots' comments without their voters, sorted by text: cast order (or times) would
+    let whoever watched the "voted" markers appear tell whose comment is whose."""
+    return sorted(ballot.comment for ballot in ballots if ballot.comment)
 
 
 @private_page

@@ -104,7 +104,10 @@ def _pending_request(request: NominationRequest) -> NominationRequest:
 @sensitive_variables()
 @transaction.atomic
 def nomination_request_take_up(*, actor, request: NominationRequest) -> Nomination:
-    require(permissions.can_manage_nominations(actor), "Only core maintainers triage requests.")
+    require(
+        permissions.can_triage_request(actor, request),
+        "Only core maintainers triage requests, and none about themselves.",
+    )
     request = _pending_request(request)
     nominee = Person.objects.filter(github__iexact=request.nominee_github).first()
     if nominee is None:
@@ -140,7 +143,10 @@ def nomination_request_take_up(*, actor, request: NominationRequest) -> Nominati
 def nomination_request_reject(
     *, actor, request: NominationRequest, reason: str = "", spam: bool = False
 ) -> NominationRequest:
-    require(permissions.can_manage_nominations(actor), "Only core maintainers triage requests.")
+    require(
+        permissions.can_triage_request(actor, request),
+        "Only core maintainers triage requests, and none about themselves.",
+    )
     request = _pending_request(request)
     request.status = RequestStatus.SPAM if spam else RequestStatus.REJECTED
     request.triage_reason = "" if spam else clean_text(reason, field="reason", limit=5_000)

@@ -79,7 +79,7 @@ def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     awaiting.get_by_role("link", name=nominee.person.full_name).click()
     expect(page).to_have_url(f"{site}{url}")
     expect(page.get_by_text(TESTIMONIAL)).to_be_visible()
-    expect(page.get_by_text("The tally is shown once you have voted")).to_be_visible()
+    expect(page.get_by_text("A secret ballot: no count is shown to anyone")).to_be_visible()
     page.get_by_label("Criterion").select_option(Criterion.TRIAGE)
     page.get_by_role("textbox", name="Evidence:").fill(NEW_EVIDENCE)
     page.get_by_role("button", name="Add evidence").click()
@@ -87,7 +87,8 @@ def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     expect(page.get_by_text(NEW_EVIDENCE)).to_be_visible()
     vote(page, nomination, "Approve")
     expect(page.get_by_text("You voted approve")).to_be_visible()
-    expect(page.get_by_text("Running tally")).to_be_visible()
+    expect(page.get_by_text("A secret ballot: no count is shown to anyone")).to_be_visible()
+    expect(page.get_by_text("Running tally")).to_have_count(0)
     vote(page, nomination, "Decline", button="Change my vote")
     expect(page.get_by_text("You voted decline")).to_be_visible()
 

@@ -9,6 +9,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -418,8 +419,18 @@ def test_it_pages_through_a_whole_dashboard_list(build, client_for, monkeypatch)
 # POST actions: 400, 403, 409, never 500 -------------------------------------------------------
 
 
-def test_it_records_a_vote_and_shows_the_running_tally_only_after(voting_nomination, client_for):
-    nomination = voting_nomination
+def open_ballot(build) -> Nomination:
+    """A move to emeritus in voting: its policy's ballots are open to the core maintainers."""
+    return build.voting(
+        kind=NominationKind.EMERITUS,
+        nominee=build.maintainer.person,
+        ending_role=Role.objects.get(person=build.maintainer.person),
+    )
+
+
+def test_it_records_a_vote_and_shows_the_running_tally_only_after(build, client_for):
+    nomination = open_ballot(build)
+    assert not POLICIES[NominationKind.EMERITUS].secret
     url = f"/nominations/{nomination.pk}/vote/"
     client = client_for("core1")
     assert_private(client_for, "post", url, {"choice": Choice.APPROVE})
@@ -434,6 +445,92 @@ def test_it_records_a_vote_and_shows_the_running_tally_only_after(voting_nominat
     assert "Running tally" in after
     assert "Change my vote" in after
     assert "You voted <strong>approve</strong>" in after
+
+
+VOTED_MARKER = re.compile(r"(<li>[\w.@+-]+): voted(</li>)")
+
+
+def without_voted_markers(html: str) -> str:
+    """The page with the "voted" marker beside each elector taken out, and the masked CSRF
+    token, which differs on every render."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return VOTED_MARKER.sub(r"\1\2", html)
+
+
+def test_it_shows_a_watcher_of_a_secret_ballot_who_voted_but_never_a_count(
+    voting_nomination, build, client_for
+):
+    """core1 votes, then polls the page while core2 and core3 cast different choices: the only
+    change between the two polls is core3's "voted" marker, so the page tells the two voters'
+    choices apart by nothing."""
+    nomination = voting_nomination
+    assert nomination.policy["secret"]
+    watcher = client_for("core1")
+    build.vote(nomination, {build.core1: Choice.APPROVE})
+
+    build.vote(nomination, {build.core2: Choice.APPROVE})
+    after_a = watcher.get(nomination.get_absolute_url()).content.decode()
+    build.vote(nomination, {build.core3: Choice.DECLINE})
+    after_b = watcher.get(nomination.get_absolute_url()).content.decode()
+
+    assert "<li>core2: voted</li>" in after_a
+    assert "<li>core3: voted</li>" not in after_a
+    assert "<li>core3: voted</li>" in after_b
+    assert without_voted_markers(after_a) == without_voted_markers(after_b)
+    for page in (after_a, after_b):
+        assert "Running tally" not in page
+        assert "have voted" not in page
+        assert "no count is shown to anyone until the close" in page
+        assert "You voted <strong>approve</strong>" in page
+
+
+def test_it_lists_secret_ballot_comments_by_text_without_names_or_times(
+    voting_nomination, build, client_for
+):
+    nomination = voting_nomination
+    comments = {
+        build.core1: "Zero doubts: reviews every week.",
+        build.core2: "A steady hand on the tests.",
+        build.core3: "Mostly design reviews so far.",
+    }
+    for voter, comment in comments.items():
+        build.vote(nomination, {voter: Choice.APPROVE}, comment=comment)
+    nomination = build.close(nomination)
+
+    content = client_for("core4").get(nomination.get_absolute_url()).content.decode()
+
+    listed = re.search(r'<ul class="ballots">(.*?)</ul>', content, re.DOTALL).group(1)
+    assert listed == "".join(f"<li>{escape(text)}</li>" for text in sorted(comments.values()))
+    assert "Final tally:</strong> 3 approve" in content
+
+
+def test_it_shows_the_invited_maintainer_no_status_outcome_tally_or_decision(
+    declined_nomination, voting_nomination, build, client_for
+):
+    build.vote(voting_nomination, {build.core1: Choice.APPROVE})
+    client = client_for("maintainer")
+
+    pages = {
+        name: client.get(nomination.get_absolute_url())
+        for name, nomination in (("declined", declined_nomination), ("voting", voting_nomination))
+    }
+    dashboard = client.get("/nominations/").content.decode()
+
+    for name, response in pages.items():
+        content = response.content.decode()
+        assert response.status_code == 200, name
+        assert CORE_EVIDENCE in content, name
+        assert 'class="badge"' not in content, name
+        assert "Voting" not in content, name
+        assert "Decided" not in content, name
+        assert "tally" not in content.lower(), name
+        assert "have voted" not in content, name
+    assert "Decision" not in pages["declined"].content.decode()
+    assert f'href="/nominations/{declined_nomination.pk}/"' in dashboard
+    assert 'class="badge"' not in dashboard
+    assert "Decided" not in dashboard
+    core = client_for("core1").get(declined_nomination.get_absolute_url()).content.decode()
+    assert '<span class="badge">Decided: declined</span>' in core
 
 
 def test_it_changes_a_vote_and_ignores_a_replayed_post(voting_nomination, build, client_for):
@@ -645,6 +742,86 @@ def test_it_shows_the_requester_the_reason_for_a_rejection(pending_request, clie
     assert "Needs a quarter of reviews." in mine
     assert "Needs a quarter of reviews." not in theirs
     assert_private(client_for, "get", url)
+
+
+@pytest.fixture
+def request_naming_core2(build) -> NominationRequest:
+    """The nominator asks for core2 (@jkeller) as a maintainer of the module, writing the
+    handle in another case."""
+    return services.nomination_request_submit(
+        actor=build.nominator,
+        nominee_name="Jonas Keller",
+        nominee_github="JKeller",
+        kind=NominationKind.MODULE_MAINTAINER,
+        module=build.module,
+        rationale="Jonas reviews every nn change.",
+    )
+
+
+def test_it_hides_a_request_from_the_core_maintainer_it_names(request_naming_core2, client_for):
+    url = f"/nominations/requests/{request_naming_core2.pk}/"
+    link = f'href="{url}"'
+    nominee, triager = client_for("core2"), client_for("core1")
+    before = snapshot()
+
+    page = nominee.get(url)
+    posts = [
+        nominee.post(url, data)
+        for data in (
+            {"decision": "take_up"},
+            {"decision": "reject", "reason": "Not yet."},
+            {"decision": "spam"},
+        )
+    ]
+    lists = [
+        nominee.get(path).content.decode()
+        for path in ("/nominations/", "/nominations/all/requests/")
+    ]
+
+    assert page.status_code == 404
+    assert "Jonas reviews every nn change." not in page.content.decode()
+    assert [post.status_code for post in posts] == [404, 404, 404]
+    assert snapshot() == before
+    assert all(link not in listed and "Jonas Keller" not in listed for listed in lists)
+    assert triager.get(url).status_code == 200
+    assert link in triager.get("/nominations/").content.decode()
+    assert link in triager.get("/nominations/all/requests/").content.decode()
+    requester = client_for("nominator").get("/nominations/").content.decode()
+    assert "Jonas Keller" in requester
+    assert "Waiting for the core maintainers" in requester
+
+
+def test_it_still_hides_a_taken_up_request_from_its_nominee_after_a_rename(
+    request_naming_core2, build, client_for
+):
+    url = f"/nominations/requests/{request_naming_core2.pk}/"
+    nomination = services.nomination_request_take_up(
+        actor=build.core1, request=request_naming_core2
+    )
+    governance_services.person_update(
+        actor=None, person=build.core2.person, data={"github": "jonas-keller"}
+    )
+
+    assert nomination.nominee == build.core2.person
+    assert client_for("core2").get(url).status_code == 404
+    assert client_for("core1").get(url).status_code == 200
+
+
+def test_it_refuses_a_core_maintainer_triaging_a_request_about_themselves(
+    request_naming_core2, build
+):
+    with pytest.raises(PermissionDenied):
+        services.nomination_request_take_up(actor=build.core2, request=request_naming_core2)
+    with pytest.raises(PermissionDenied):
+        services.nomination_request_reject(
+            actor=build.core2, request=request_naming_core2, spam=True
+        )
+
+    assert fresh_request(request_naming_core2).status == RequestStatus.PENDING
+
+
+def fresh_request(nomination_request: NominationRequest) -> NominationRequest:
+    return NominationRequest.objects.get(pk=nomination_request.pk)
 
 
 def test_it_takes_a_request_from_any_signed_in_user(build, client_for):

@@ -6,6 +6,7 @@ through the services as the personas would, with a canary planted in every priva
 | nominations[state]       | draft, open, voting, closed, declined, announced, withdrawn     |
 | evidence                 | core1's entry on the open nomination                            |
 | pending/rejected_request | two nomination requests by the nominator                        |
+| named_request            | a pending request by the nominator that names core1 (@PRaman)   |
 | published_meeting        | `canary_meeting` of the meetings tests (published, redactions)  |
 | draft_meeting            | draft minutes with a private agenda item                        |
 | proposal                 | a draft taxonomy proposal                                       |
@@ -67,11 +68,23 @@ TO_NOMINATORS = canary("tonominators")
 WITHDRAWN = canary("withdrawn")
 REQUEST = canary("request")
 TRIAGE = canary("triage")
+NAMED_REQUEST = canary("namedrequest")
 PROPOSAL = canary("proposal")
 DRAFT_MINUTES = canary("draftminutes")
 DRAFT_PRIVATE_ITEM = canary("draftprivateitem")
 NOMINATION_CANARIES = frozenset(
-    {RATIONALE, EVIDENCE, BALLOT, REASONS, TO_NOMINEE, TO_NOMINATORS, WITHDRAWN, REQUEST, TRIAGE}
+    {
+        RATIONALE,
+        EVIDENCE,
+        BALLOT,
+        REASONS,
+        TO_NOMINEE,
+        TO_NOMINATORS,
+        WITHDRAWN,
+        REQUEST,
+        TRIAGE,
+        NAMED_REQUEST,
+    }
 )
 ALL_CANARIES = frozenset(
     {*NOMINATION_CANARIES, PROPOSAL, DRAFT_MINUTES, DRAFT_PRIVATE_ITEM, *MEETING_CANARIES}
@@ -82,10 +95,12 @@ READABLE = {
     "outsider": frozenset(),
     "staff": frozenset(),
     "nominee": frozenset({TO_NOMINEE}),
-    "nominator": frozenset({TO_NOMINATORS, TRIAGE}),
+    # The requester reads the name they gave in their own requests.
+    "nominator": frozenset({TO_NOMINATORS, TRIAGE, NAMED_REQUEST}),
     # Invited into the evidence threads of the module's nominations: the thread only.
     "maintainer": frozenset({RATIONALE, EVIDENCE}),
-    "core1": ALL_CANARIES,
+    # Never a word of the request that names them, as of a nomination that does.
+    "core1": ALL_CANARIES - {NAMED_REQUEST},
     "lead": ALL_CANARIES,
     # A core maintainer (core2) whose own emails and inbox may carry what core maintainers read;
     # their pages wait for the second factor (test_two_factor_gate.py).
@@ -104,6 +119,7 @@ class World:
     evidence: EvidenceEntry
     pending_request: NominationRequest
     rejected_request: NominationRequest
+    named_request: NominationRequest
     published_meeting: Meeting
     draft_meeting: Meeting
     proposal: TaxonomyProposal
@@ -212,6 +228,14 @@ def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixt
     nomination_services.nomination_request_reject(
         actor=build.core1, request=rejected, reason=TRIAGE
     )
+    named = nomination_services.nomination_request_submit(
+        actor=build.nominator,
+        nominee_name=f"Priya Raman {NAMED_REQUEST}",
+        nominee_github="PRaman",
+        kind=NominationKind.MODULE_MAINTAINER,
+        module=build.module,
+        rationale=NAMED_REQUEST,
+    )
     proposal = governance_services.taxonomy_proposal_create(
         actor=build.core1, title="Split compilers", reason=PROPOSAL
     )
@@ -221,6 +245,7 @@ def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixt
         evidence=EvidenceEntry.objects.get(nomination=nominations["open"], body=EVIDENCE),
         pending_request=pending,
         rejected_request=rejected,
+        named_request=named,
         published_meeting=canary_meeting,
         draft_meeting=_draft_meeting(build),
         proposal=proposal,

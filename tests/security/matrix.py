@@ -150,6 +150,7 @@ def requests(world: World) -> list[Case]:
     return [
         Case("pending", {"pk": world.pending_request.pk}, world.pending_request),
         Case("rejected", {"pk": world.rejected_request.pk}, world.rejected_request),
+        Case("naming core1", {"pk": world.named_request.pk}, world.named_request),
     ]
 
 
@@ -356,9 +357,9 @@ RULES: dict[str, Rule] = {
     ),
     # Nominations: the thread for core maintainers and invited module maintainers, never the
     # nominee; the feedback for the nominee and the nominators once released.
+    # A request, like a nomination, is never shown to the person it names.
     "nominations/requests/<int:pk>/": Rule(
-        requests,
-        may_see=lambda u, r: permissions.can_manage_nominations(u) and r.status == "pending",
+        requests, may_see=lambda u, r: permissions.can_view_request(u, r)
     ),
     "nominations/new/": Rule(one(), may_see=lambda u, s: permissions.can_manage_nominations(u)),
     "nominations/all/<slug:section>/": Rule(

@@ -32,6 +32,7 @@ def test_it_shows_every_canary_to_its_readers_so_the_matrix_can_fail(world, sign
             world.published_meeting.get_edit_url(),
             world.draft_meeting.get_edit_url(),
         ],
+        "lead": [f"/nominations/requests/{world.named_request.pk}/"],
         "nominee": [f"/nominations/{declined}/feedback/"],
         "nominator": [f"/nominations/{declined}/feedback/", "/nominations/"],
     }
@@ -69,6 +70,21 @@ def test_it_answers_a_hidden_id_exactly_as_an_id_that_does_not_exist(world, sign
     assert missing, "every nomination was visible; nothing to compare"
     for suffix, bodies in missing.items():
         assert len(bodies) == 1, f"/nominations/<pk>/{suffix} 404s differ: an existence oracle"
+
+
+def test_it_answers_a_request_naming_the_viewer_exactly_as_a_missing_one(world, signed_in):
+    """core1 learns nothing of the request that names them, not even that it exists."""
+    client = signed_in("core1")
+    last = max(world.pending_request.pk, world.rejected_request.pk, world.named_request.pk)
+
+    named = client.get(f"/nominations/requests/{world.named_request.pk}/")
+    missing = client.get(f"/nominations/requests/{last + 1}/")
+
+    assert named.status_code == missing.status_code == 404
+    assert same_page(named.content.decode()) == same_page(missing.content.decode())
+    assert (
+        signed_in("lead").get(f"/nominations/requests/{world.named_request.pk}/").status_code == 200
+    )
 
 
 def test_it_never_lets_one_persona_read_anothers_feedback_or_inbox(world, signed_in):
