@@ -189,6 +189,11 @@ TARGETS: dict[str, Target] = {
     "meetings/<slug:slug>/submit/": Target("core1", meetings, form(meeting_forms.SubmitForm)),
     "meetings/<slug:slug>/review/": Target("core1", meetings, form(meeting_forms.ReviewForm)),
     "meetings/<slug:slug>/publish/": Target("core1", meetings),
+    "meetings/<slug:slug>/v/<int:number>/retract/": Target(
+        "core1",
+        lambda w: [Case("published", {"slug": w.published_meeting.slug, "number": 1})],
+        form(meeting_forms.RetractForm),
+    ),
     "meetings/<slug:slug>/items/": Target("core1", meetings, form(meeting_forms.NewAgendaItemForm)),
     "meetings/<slug:slug>/items/<int:pk>/": Target(
         "core1", items, form(meeting_forms.AgendaItemForm)
