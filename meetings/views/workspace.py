@@ -337,7 +337,8 @@ def _retract_page(
         "version": version,
         "form": form,
         "after": after if after is not None and not after.is_retracted else None,
-        "is_latest": version.number == versions[0].number,
+        "becomes_draft": version.number == versions[0].number
+        and version.meeting.status == MeetingStatus.PUBLISHED,
     }
     return render(request, "meetings/version_retract.html", context, status=status)
 
