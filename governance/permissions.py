@@ -423,6 +423,14 @@ def can_publish_minutes(actor: User | None, meeting) -> bool:
     return can_manage_meetings(actor)
 
 
+def can_retract_minutes(actor: User | None, version) -> bool:
+    """Replace a published version with a notice of its retraction: any one core maintainer,
+    never the system. Unlike publishing, it needs no majority: it takes text out of public view
+    and publishes nothing, and a leak must come down at once. The other core maintainers are
+    told, and whatever is published next goes through review again."""
+    return actor is not None and is_core_maintainer(actor)
+
+
 def can_search_private_notes(user: User) -> bool:
     return is_core_maintainer(user)
 

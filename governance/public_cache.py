@@ -34,7 +34,9 @@ MESSAGES_COOKIE = "messages"
 PUBLIC_SUBJECTS = frozenset(
     {"person", "module", "role", "roster", "taxonomy", "export_settings", "merge_rule", "meeting"}
 )
-PUBLIC_VERBS = frozenset({"minutes.published", "minutes.imported", "announcement.released"})
+PUBLIC_VERBS = frozenset(
+    {"minutes.published", "minutes.retracted", "minutes.imported", "announcement.released"}
+)
 
 
 def shows_on_public_pages(verb: str) -> bool:

@@ -16,5 +16,5 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(MinutesVersion)
 class MinutesVersionAdmin(ReadOnlyAdmin):
-    list_display = ("title", "number", "published_at")
+    list_display = ("title", "number", "published_at", "retracted_at")
     search_fields = ("title",)

@@ -8,6 +8,7 @@ from meetings.importer import MAX_IMPORT_BYTES, ImportRejected, decode_upload
 from meetings.models import (
     COMMENT_MAX_LENGTH,
     NOTES_MAX_LENGTH,
+    RETRACTION_REASON_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     ActionItemStatus,
     DecisionOutcome,
@@ -142,6 +143,18 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed for an objection. Read by the core maintainers only.",
+    )
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        max_length=RETRACTION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why retract this version?",
+        help_text=(
+            "Private: kept in the audit log and told to the core maintainers in their inbox; "
+            "never shown to the public."
+        ),
     )
 
 

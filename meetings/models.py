@@ -20,6 +20,7 @@ from governance.models import Person
 NOTES_MAX_LENGTH = 50_000
 TEXT_MAX_LENGTH = 5_000
 COMMENT_MAX_LENGTH = 2_000
+RETRACTION_REASON_MAX_LENGTH = 2_000
 # Paths under /meetings/ that are pages, not meetings.
 RESERVED_SLUGS = frozenset(
     {"feed", "search", "export", "manage", "new", "import", "action-items", "calendar"}
@@ -285,7 +286,12 @@ class Review(models.Model):
 
 class MinutesVersion(models.Model):
     """A published, redacted snapshot. Immutable: public pages, feeds, search and exports read
-    these rows and nothing else of a meeting but its schedule."""
+    these rows and nothing else of a meeting but its schedule.
+
+    One change is allowed, once: a core maintainer may retract a version that should never have
+    been public (`minutes_version_retract`). Its Markdown and HTML are then replaced by a notice
+    of the retraction, in an update of the row rather than a save, and it leaves the feed, the
+    search and the exports. Its number stays taken, so the history keeps its place."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -301,6 +307,16 @@ class MinutesVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # PROTECT: a retraction always names the core maintainer who made it.
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["meeting", "-number"]
@@ -308,6 +324,11 @@ class MinutesVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_once"),
             models.CheckConstraint(condition=Q(number__gte=1), name="minutes_version_from_one"),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True, retracted_by__isnull=True)
+                | Q(retracted_at__isnull=False, retracted_by__isnull=False),
+                name="minutes_version_retracted_by_whom_and_when",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -323,3 +344,7 @@ class MinutesVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A published version is immutable; publish a new version instead.")
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None

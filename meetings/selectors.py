@@ -30,28 +30,36 @@ EXCERPT_RADIUS = 120
 
 
 def latest_versions() -> QuerySet[MinutesVersion]:
-    """The latest version of each published meeting, newest meeting first. One query.
+    """The latest version of each published meeting that is not retracted, newest meeting
+    first: what lists, the calendar, the search and the exports show. One query.
 
     "No later version exists" rather than "number equals the highest number": PostgreSQL
     plans the first as an anti-join and estimates its rows, while it guessed the second matched
     a handful of rows and joined the meetings by nested loop (100 ms at the bench scale)."""
     later = MinutesVersion.objects.filter(
-        meeting=OuterRef("meeting"), number__gt=OuterRef("number")
+        meeting=OuterRef("meeting"), number__gt=OuterRef("number"), retracted_at__isnull=True
     )
     return (
-        MinutesVersion.objects.filter(~Exists(later))
+        MinutesVersion.objects.filter(~Exists(later), retracted_at__isnull=True)
         .annotate(slug=F("meeting__slug"), meeting_kind=F("meeting__kind"))
         .order_by("-starts_at", "-pk")
     )
 
 
 def versions_of(slug: str) -> list[MinutesVersion]:
-    """Every version of one meeting, latest first; empty if it has none. One query."""
+    """Every version of one meeting, latest first, retracted ones too (they read as the notice
+    of their retraction); empty if it has none. One query."""
     return list(
         MinutesVersion.objects.filter(meeting__slug=slug)
         .annotate(slug=F("meeting__slug"))
         .order_by("-number")
     )
+
+
+def current_version(versions: list[MinutesVersion]) -> MinutesVersion:
+    """What the meeting's page shows, of `versions` (latest first): the latest not retracted,
+    or with every one retracted, the latest, which reads as the notice of its retraction."""
+    return next((version for version in versions if not version.is_retracted), versions[0])
 
 
 def versions_by_slugs(slugs: list[str]) -> list[MinutesVersion]:
@@ -60,9 +68,11 @@ def versions_by_slugs(slugs: list[str]) -> list[MinutesVersion]:
 
 
 def versions_for_feed() -> QuerySet[MinutesVersion]:
-    """Every version, newest publication first, so a correction shows up as an entry."""
+    """Every version not retracted, newest publication first, so a correction shows up as an
+    entry and a retracted version leaves the feed."""
     return (
-        MinutesVersion.objects.annotate(slug=F("meeting__slug"))
+        MinutesVersion.objects.filter(retracted_at__isnull=True)
+        .annotate(slug=F("meeting__slug"))
         .defer("markdown")
         .order_by("-published_at", "-pk")[:FEED_LIMIT]
     )
@@ -175,10 +185,22 @@ def meeting_for_workspace(slug: str) -> Meeting | None:
             Prefetch("review_rounds", queryset=rounds.order_by("-number")),
             Prefetch(
                 "versions",
-                queryset=MinutesVersion.objects.defer("markdown", "html").order_by("-number"),
+                queryset=MinutesVersion.objects.select_related("retracted_by")
+                .defer("markdown", "html")
+                .order_by("-number"),
             ),
             Prefetch("carried_action_items", queryset=carried.order_by("created_at", "pk")),
         )
+        .first()
+    )
+
+
+def version_to_retract(slug: str, number: int) -> MinutesVersion | None:
+    """One version of a meeting, with the meeting and whoever retracted it. One query."""
+    return (
+        MinutesVersion.objects.filter(meeting__slug=slug, number=number)
+        .select_related("meeting", "retracted_by")
+        .defer("markdown", "html")
         .first()
     )
 

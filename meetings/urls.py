@@ -23,6 +23,11 @@ urlpatterns = [
     path("action-items/<int:pk>/", workspace.action_item_status, name="action_item_status"),
     path("<slug:slug>/", public.meeting_detail, name="detail"),
     path("<slug:slug>/v/<int:number>/", public.meeting_version, name="version"),
+    path(
+        "<slug:slug>/v/<int:number>/retract/",
+        workspace.version_retract,
+        name="version_retract",
+    ),
     path("<slug:slug>/edit/", workspace.workspace, name="workspace"),
     path("<slug:slug>/carry-over/", workspace.carry_over, name="carry_over"),
     path("<slug:slug>/submit/", workspace.submit, name="submit"),

@@ -19,6 +19,7 @@ from meetings.services.agenda import (
 )
 from meetings.services.common import MeetingError
 from meetings.services.importing import minutes_import
+from meetings.services.retraction import minutes_version_retract
 from meetings.services.review import (
     minutes_publish,
     minutes_publish_due,
@@ -45,4 +46,5 @@ __all__ = [
     "minutes_publish_due",
     "minutes_review",
     "minutes_submit",
+    "minutes_version_retract",
 ]

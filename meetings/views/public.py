@@ -57,8 +57,9 @@ def _version_page(request: HttpRequest, slug: str, number: int | None) -> HttpRe
     versions = selectors.versions_of(slug)
     if not versions:
         raise Http404("No published minutes have this address.")
+    current = selectors.current_version(versions)
     version = (
-        versions[0]
+        current
         if number is None
         else next((candidate for candidate in versions if candidate.number == number), None)
     )
@@ -67,7 +68,7 @@ def _version_page(request: HttpRequest, slug: str, number: int | None) -> HttpRe
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"version": version, "latest": versions[0], "versions": versions},
+        {"version": version, "current": current, "versions": versions},
     )
 
 

@@ -27,6 +27,7 @@ from meetings.forms import (
     ImportForm,
     MeetingForm,
     NewAgendaItemForm,
+    RetractForm,
     ReviewForm,
     SubmitForm,
 )
@@ -37,7 +38,14 @@ from meetings.minutes import (
     highlight_source,
     preview_html,
 )
-from meetings.models import ActionItem, AgendaItem, Decision, Meeting, MeetingStatus
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    MinutesVersion,
+)
 from meetings.policy import review_state
 from meetings.redaction import SYNTAX_HELP
 from nominations.services import core_maintainer_users
@@ -114,6 +122,10 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
         )
         my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
     versions = list(meeting.versions.all())
+    for version in versions:
+        version.may_retract = not version.is_retracted and permissions.can_retract_minutes(
+            request.user, version
+        )
     return {
         "meeting": meeting,
         "rows": rows,
@@ -303,6 +315,62 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         return f"Published as version {version.number}."
 
     return _act(request, slug, form_name=None, form_class=None, apply=apply)
+
+
+def _visible_version(request: HttpRequest, slug: str, number: int) -> MinutesVersion:
+    _require_core(request)
+    version = selectors.version_to_retract(slug, number)
+    if version is None or not permissions.can_view_meeting_draft(request.user, version.meeting):
+        raise Http404("No published version has this address.")
+    return version
+
+
+def _retract_page(
+    request: HttpRequest, version: MinutesVersion, form: RetractForm, status: int = 200
+) -> HttpResponse:
+    versions = selectors.versions_of(version.meeting.slug)
+    remaining = [other for other in versions if other.number != version.number]
+    # What the meeting's page will show once this version is retracted.
+    after = selectors.current_version(remaining) if remaining else None
+    context = {
+        "meeting": version.meeting,
+        "version": version,
+        "form": form,
+        "after": after if after is not None and not after.is_retracted else None,
+        "becomes_draft": version.number == versions[0].number
+        and version.meeting.status == MeetingStatus.PUBLISHED,
+    }
+    return render(request, "meetings/version_retract.html", context, status=status)
+
+
+@private_page
+@sensitive_post_parameters("reason")
+@require_http_methods(["GET", "POST"])
+def version_retract(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A confirmation page that says what a retraction does and who reads what, then does it."""
+    version = _visible_version(request, slug, number)
+    if not permissions.can_retract_minutes(request.user, version):
+        raise PermissionDenied("Only core maintainers retract published minutes.")
+    if request.method == "GET":
+        return _retract_page(request, version, RetractForm())
+    form = RetractForm(request.POST)
+    if not form.is_valid():
+        return _retract_page(request, version, form, status=400)
+    try:
+        services.minutes_version_retract(
+            actor=request.user, version=version, reason=form.cleaned_data["reason"]
+        )
+    except services.MeetingError as error:
+        messages.error(request, _error_text(error))
+        return _retract_page(request, version, form, status=409)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return _retract_page(request, version, form, status=400)
+    messages.success(
+        request,
+        f"Version {version.number} is retracted: the public reads a notice in its place.",
+    )
+    return redirect("meetings:workspace", slug=slug)
 
 
 # Agenda items ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ reads none). The admin's add forms are found from the admin site itself: staff's
 model registered now or later.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.test import RequestFactory
+from django.utils import timezone
 
 from governance import reports
 from governance.forms import (
@@ -24,6 +26,8 @@ from governance.forms import (
     TwoFactorCodeForm,
 )
 from meetings import forms as meeting_forms
+from meetings import services as meeting_services
+from meetings.models import MeetingStatus
 from nominations import forms as nomination_forms
 from nominations.services import core_maintainer_users
 from tests.conftest import PASSWORD
@@ -116,6 +120,23 @@ def password_change_form(world: World, case: Case) -> forms.Form:
     return PasswordChangeForm(user=world.user("core1"))
 
 
+def published_version(world: World) -> list[Case]:
+    """Version 1 of a meeting published for this target alone: of the world's meetings, one is
+    a draft and the other is still in review (two approvals of its five core maintainers)."""
+    core1 = world.user("core1")
+    meeting = meeting_services.meeting_create(
+        actor=core1, title="Minutes to retract", starts_at=timezone.now() - datetime.timedelta(7)
+    )
+    meeting_services.agenda_item_add(actor=core1, meeting=meeting, title="Roadmap", notes="- Yes.")
+    meeting_services.minutes_submit(actor=core1, meeting=meeting)
+    for reviewer in core_maintainer_users():
+        meeting_services.minutes_review(actor=reviewer, meeting=meeting, verdict="approve")
+        meeting.refresh_from_db(fields=["status"])
+        if meeting.status == MeetingStatus.PUBLISHED:
+            break
+    return [Case("published", {"slug": meeting.slug, "number": 1})]
+
+
 SIGN_IN = {"username": ("core1", "outsider", "staff"), "password": (PASSWORD,)}
 
 TARGETS: dict[str, Target] = {
@@ -189,6 +210,9 @@ TARGETS: dict[str, Target] = {
     "meetings/<slug:slug>/submit/": Target("core1", meetings, form(meeting_forms.SubmitForm)),
     "meetings/<slug:slug>/review/": Target("core1", meetings, form(meeting_forms.ReviewForm)),
     "meetings/<slug:slug>/publish/": Target("core1", meetings),
+    "meetings/<slug:slug>/v/<int:number>/retract/": Target(
+        "core1", published_version, form(meeting_forms.RetractForm)
+    ),
     "meetings/<slug:slug>/items/": Target("core1", meetings, form(meeting_forms.NewAgendaItemForm)),
     "meetings/<slug:slug>/items/<int:pk>/": Target(
         "core1", items, form(meeting_forms.AgendaItemForm)

@@ -168,6 +168,15 @@ def versions(world: World) -> list[Case]:
     return [Case(m.status, {"slug": m.slug, "number": 1}, m) for m in world.meetings]
 
 
+def versions_to_retract(world: World) -> list[Case]:
+    """Version 1 of each meeting (the draft has none), and a number no version has."""
+    published = world.published_meeting
+    return [
+        Case(m.status, {"slug": m.slug, "number": 1}, m.versions.filter(number=1).first())
+        for m in world.meetings
+    ] + [Case(NOT_FOUND, {"slug": published.slug, "number": 99})]
+
+
 def items(world: World) -> list[Case]:
     return [
         Case(f"{m.status} item {item.pk}", {"slug": m.slug, "pk": item.pk}, m)
@@ -400,6 +409,11 @@ RULES: dict[str, Rule] = {
     "meetings/<slug:slug>/submit/": Rule(meetings, may_see=meeting_draft),
     "meetings/<slug:slug>/review/": Rule(meetings, may_see=meeting_draft),
     "meetings/<slug:slug>/publish/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/v/<int:number>/retract/": Rule(
+        versions_to_retract,
+        may_see=lambda u, v: v is not None and meeting_draft(u, v.meeting),
+        may_do=lambda u, v: permissions.can_retract_minutes(u, v),
+    ),
     "meetings/<slug:slug>/items/": Rule(meetings, may_see=meeting_draft),
     "meetings/<slug:slug>/items/<int:pk>/": Rule(items, may_see=meeting_draft),
     "meetings/<slug:slug>/items/<int:pk>/move/": Rule(items, may_see=meeting_draft),
