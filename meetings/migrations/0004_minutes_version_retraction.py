@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0002_search_documents"),
+        ("meetings", "0003_redact_published_change_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
