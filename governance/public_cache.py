@@ -8,6 +8,11 @@ cached page goes at once (a page stored under another token is a miss, and is ov
 changes are rare (a publication, a roster change), so dropping everything is cheaper than
 tracking which page shows what, and it cannot miss a page.
 
+The token is a database row (PublicPagesGeneration), replaced in the service's own transaction
+and read once per request, before the page is rendered: one primary-key query. So every process
+sees a change as it commits, whatever the cache (a worker's publication reaches the web
+processes' local-memory caches too), and a reader that sees the new token also sees the change.
+
 The cache is bypassed for any request that carries a session or a message cookie: a signed-in
 user always has a session, so no signed-in user is ever served, or fills, a cached page. A
 response is stored only if it is a plain 200 that sets no cookie and is not marked private.
@@ -31,9 +36,11 @@ from urllib.parse import urlencode
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_max_age
+
+from governance.models import PublicPagesGeneration
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +48,6 @@ logger = logging.getLogger(__name__)
 # refuses them (it answers an error, which is never stored anyway).
 QueryReader = Callable[[QueryDict], list[tuple[str, str]] | None]
 
-GENERATION_KEY = "public-pages:generation"
 # A bound on staleness should an invalidation ever be missed, and on what unused keys cost.
 PAGE_TIMEOUT = 10 * 60
 MESSAGES_COOKIE = "messages"
@@ -58,29 +64,27 @@ def shows_on_public_pages(verb: str) -> bool:
     return verb in PUBLIC_VERBS or verb.split(".", 1)[0] in PUBLIC_SUBJECTS
 
 
-def drop_all_pages() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-
-
 def public_pages_changed() -> None:
-    """Drop every cached public page, now and again once the transaction commits.
+    """Make every cached public page stale, as the calling transaction commits."""
+    token = secrets.token_hex(8)
+    rows = PublicPagesGeneration.objects.filter(pk=PublicPagesGeneration.SINGLETON_PK)
+    if not rows.update(token=token):
+        # Only a test's flushed database lacks the row the migration made.
+        PublicPagesGeneration.objects.update_or_create(
+            pk=PublicPagesGeneration.SINGLETON_PK, defaults={"token": token}
+        )
 
-    The second drop matters: between the first and the commit, a reader still sees the old data
-    and may cache it under the new token. The first keeps pages fresh for code that reads its own
-    writes inside the transaction (the tests do). A rollback costs a needless drop, nothing else.
-    """
-    drop_all_pages()
-    transaction.on_commit(drop_all_pages)
 
-
-def _new_generation() -> str | None:
-    # A fresh token, never an old one: a lost key must not bring back pages cached before.
-    try:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        return cache.get(GENERATION_KEY)
-    except redis.RedisError:
-        logger.warning("The public page cache could not be read; rendering.", exc_info=True)
-        return None
+def current_generation() -> str:
+    # Read on every cacheable request, so in plain SQL: the ORM's query building costs about
+    # twice this query's round trip to PostgreSQL.
+    table = connection.ops.quote_name(PublicPagesGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT token FROM {table} WHERE id = %s", [PublicPagesGeneration.SINGLETON_PK]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def reads_no_query(query: QueryDict) -> list[tuple[str, str]]:
@@ -99,12 +103,13 @@ def _page_key(request: HttpRequest, parameters: list[tuple[str, str]]) -> str:
     return f"public-pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _cache_get_many(keys: list[str]) -> dict | None:
+def _cache_get(key: str) -> tuple[bool, tuple | None]:
+    """Whether the cache answered, and the entry it holds for `key`."""
     try:
-        return cache.get_many(keys)
+        return True, cache.get(key)
     except redis.RedisError:
         logger.warning("The public page cache could not be read; rendering.", exc_info=True)
-        return None
+        return False, None
 
 
 def _cache_set(key: str, value, timeout: int | None) -> None:
@@ -165,21 +170,19 @@ def cached_public_page(
         if parameters is None:
             return view(request, *args, **kwargs)
         key = _page_key(request, parameters)
-        # One round trip on a hit: the current generation and the page, which is served only if
-        # it was stored under that generation.
-        found = _cache_get_many([GENERATION_KEY, key])
-        if found is None:
-            return view(request, *args, **kwargs)
-        generation, entry = found.get(GENERATION_KEY), found.get(key)
-        if generation is not None and entry is not None and entry[0] == generation:
+        # Read before rendering: a change committed while rendering replaces it, so what this
+        # render stores is a miss for later readers.
+        generation = current_generation()
+        answered, entry = _cache_get(key)
+        if entry is not None and entry[0] == generation:
             return _response(entry)
-        # Only the page's normal form fills its entry.
-        fills = _query_pairs(request.GET) == parameters
-        # Read before rendering: a change made while rendering replaces it, so what this render
-        # stores is a miss for later readers.
-        generation = (generation or _new_generation()) if fills else None
         response = view(request, *args, **kwargs)
-        if generation is not None and _cacheable_response(request, response):
+        # Only the page's normal form fills its entry.
+        if (
+            answered
+            and _query_pairs(request.GET) == parameters
+            and _cacheable_response(request, response)
+        ):
             _cache_set(key, _entry(generation, response), PAGE_TIMEOUT)
         return response
 

@@ -234,3 +234,41 @@ def test_it_renders_public_pages_when_the_cache_fails(module, published_slug, ca
         assert module.name in Client().get("/modules/").content.decode()
 
     assert "The public page cache could not be read; rendering." in caplog.messages
+
+
+def test_it_serves_a_cached_page_in_one_query(module, django_assert_num_queries):
+    Client().get("/modules/")
+
+    # 1. the public pages' generation token
+    with django_assert_num_queries(1):
+        assert Client().get("/modules/").status_code == 200
+
+
+# Without Redis, the worker (beat's publications) and the admin's processes each have their own
+# local-memory cache: a change they make reaches the web's cache through the database alone.
+ANOTHER_PROCESS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "another-process",
+    }
+}
+
+
+def test_it_shows_a_change_made_by_a_process_with_another_cache(module, core1):
+    assert "Compilers" not in Client().get("/modules/").content.decode()
+
+    with override_settings(CACHES=ANOTHER_PROCESS_CACHE):
+        governance_services.module_create(actor=core1, name="Compilers", slug="compilers")
+
+    assert "Compilers" in Client().get("/modules/").content.decode()
+
+
+def test_it_shows_minutes_published_by_a_process_with_another_cache(lead, core1, core2):
+    meeting = new_meeting(core1, title="Quarterly sync June")
+    add_public_item(core1, meeting)
+    assert "Quarterly sync June" not in Client().get("/meetings/").content.decode()
+
+    with override_settings(CACHES=ANOTHER_PROCESS_CACHE):
+        publish(meeting, core1, lead, core2)
+
+    assert "Quarterly sync June" in Client().get("/meetings/").content.decode()
