@@ -5,7 +5,7 @@ deployment fails at start-up instead of silently falling back to a default.
 """
 
 import os
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -63,6 +63,38 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     if parts.scheme in {"http", "https", "redis", "rediss"} and not parts.hostname:
         raise ImproperlyConfigured(f"{name} must name a host: {raw!r}.")
     return raw.rstrip("/") if parts.scheme in {"http", "https"} else raw
+
+
+# Redis's default number of databases: 0 to 15.
+REDIS_DATABASES = 16
+
+
+def redis_database(name: str, url: str) -> int:
+    """The database number a redis:// URL names in its path (0 when it names none)."""
+    number = urlsplit(url).path.lstrip("/") or "0"
+    if not number.isdigit() or int(number) >= REDIS_DATABASES:
+        raise ImproperlyConfigured(
+            f"{name} must end with a database number from 0 to {REDIS_DATABASES - 1}: {url!r}."
+        )
+    return int(number)
+
+
+def redis_url_with_next_database(name: str, url: str) -> str:
+    """The same server as `url`, in the database after the one `url` names."""
+    database = redis_database(name, url) + 1
+    if database == REDIS_DATABASES:
+        raise ImproperlyConfigured(
+            f"{name} names the last Redis database; set CACHE_REDIS_URL to another one."
+        )
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+
+
+def same_redis_database(cache_url: str, broker_url: str) -> bool:
+    def place(name: str, url: str) -> tuple:
+        parts = urlsplit(url)
+        return (parts.hostname, parts.port or 6379, redis_database(name, url))
+
+    return place("CACHE_REDIS_URL", cache_url) == place("REDIS_URL", broker_url)
 
 
 def database_from_url(name: str, default: str) -> dict:

@@ -8,23 +8,46 @@ cached page goes at once (a page stored under another token is a miss, and is ov
 changes are rare (a publication, a roster change), so dropping everything is cheaper than
 tracking which page shows what, and it cannot miss a page.
 
+The token is a database row (PublicPagesGeneration), replaced in the service's own transaction
+and read once per request, before the page is rendered: one primary-key query. So every process
+sees a change as it commits, whatever the cache (a worker's publication reaches the web
+processes' local-memory caches too), and a reader that sees the new token also sees the change.
+
 The cache is bypassed for any request that carries a session or a message cookie: a signed-in
 user always has a session, so no signed-in user is ever served, or fills, a cached page. A
 response is stored only if it is a plain 200 that sets no cookie and is not marked private.
+
+A page is keyed by its path and the query parameters it reads, normalised as it reads them (each
+page declares them; most read none). A request whose query string says more, or says it
+otherwise, is served the cached page of its normal form but never stores one: anyone can invent
+query strings, so they must not each become an entry, nor fill an entry with what an odd
+spelling renders.
+
+The cache is an optimisation only: when it fails (down, full, timing out), the page is rendered.
 """
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_max_age
 
-GENERATION_KEY = "public-pages:generation"
+from governance.models import PublicPagesGeneration
+
+logger = logging.getLogger(__name__)
+
+# The page's query parameters as it reads them, sorted name-value pairs; None when the page
+# refuses them (it answers an error, which is never stored anyway).
+QueryReader = Callable[[QueryDict], list[tuple[str, str]] | None]
+
 # A bound on staleness should an invalidation ever be missed, and on what unused keys cost.
 PAGE_TIMEOUT = 10 * 60
 MESSAGES_COOKIE = "messages"
@@ -43,33 +66,59 @@ def shows_on_public_pages(verb: str) -> bool:
     return verb in PUBLIC_VERBS or verb.split(".", 1)[0] in PUBLIC_SUBJECTS
 
 
-def drop_all_pages() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-
-
 def public_pages_changed() -> None:
-    """Drop every cached public page, now and again once the transaction commits.
-
-    The second drop matters: between the first and the commit, a reader still sees the old data
-    and may cache it under the new token. The first keeps pages fresh for code that reads its own
-    writes inside the transaction (the tests do). A rollback costs a needless drop, nothing else.
-    """
-    drop_all_pages()
-    transaction.on_commit(drop_all_pages)
-
-
-def _new_generation() -> str:
-    # A fresh token, never an old one: a lost key must not bring back pages cached before.
-    cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    return cache.get(GENERATION_KEY)
+    """Make every cached public page stale, as the calling transaction commits."""
+    token = secrets.token_hex(8)
+    rows = PublicPagesGeneration.objects.filter(pk=PublicPagesGeneration.SINGLETON_PK)
+    if not rows.update(token=token):
+        # Only a test's flushed database lacks the row the migration made.
+        PublicPagesGeneration.objects.update_or_create(
+            pk=PublicPagesGeneration.SINGLETON_PK, defaults={"token": token}
+        )
 
 
-def _page_key(request: HttpRequest) -> str:
+def current_generation() -> str:
+    # Read on every cacheable request, so in plain SQL: the ORM's query building costs about
+    # twice this query's round trip to PostgreSQL.
+    table = connection.ops.quote_name(PublicPagesGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT token FROM {table} WHERE id = %s", [PublicPagesGeneration.SINGLETON_PK]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def reads_no_query(query: QueryDict) -> list[tuple[str, str]]:
+    return []
+
+
+def _query_pairs(query: QueryDict) -> list[tuple[str, str]]:
+    return sorted((name, value) for name, values in query.lists() for value in values)
+
+
+def _page_key(request: HttpRequest, parameters: list[tuple[str, str]]) -> str:
     # get_host() is the validated Host (ALLOWED_HOSTS); pages that build absolute links from it
     # (the feed) are cached per allowed host, so a request can only fill its own host's entry.
     # Nothing else from the request's headers is read by these pages.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
     return f"public-pages:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _cache_get(key: str) -> tuple[bool, tuple | None]:
+    """Whether the cache answered, and the entry it holds for `key`."""
+    try:
+        return True, cache.get(key)
+    except redis.RedisError:
+        logger.warning("The public page cache could not be read; rendering.", exc_info=True)
+        return False, None
+
+
+def _cache_set(key: str, value, timeout: int | None) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except redis.RedisError:
+        logger.warning("The public page cache could not be written.", exc_info=True)
 
 
 def _entry(generation: str, response: HttpResponse) -> tuple:
@@ -104,24 +153,39 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve anonymous GETs of a public page from the cache, filling it on a miss."""
+def cached_public_page(
+    view: Callable[..., HttpResponse] | None = None, *, query: QueryReader = reads_no_query
+):
+    """Serve anonymous GETs of a public page from the cache, filling it on a miss.
+
+    `query` reads the page's query parameters as the page does (`reads_no_query` by default).
+    Use as `@cached_public_page` or `@cached_public_page(query=...)`.
+    """
+    if view is None:
+        return lambda view: cached_public_page(view, query=query)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        # One round trip on a hit: the current generation and the page, which is served only if
-        # it was stored under that generation.
-        found = cache.get_many([GENERATION_KEY, key])
-        generation, entry = found.get(GENERATION_KEY), found.get(key)
-        if generation is not None and entry is not None and entry[0] == generation:
+        parameters = query(request.GET)
+        if parameters is None:
+            return view(request, *args, **kwargs)
+        key = _page_key(request, parameters)
+        # Read before rendering: a change committed while rendering replaces it, so what this
+        # render stores is a miss for later readers.
+        generation = current_generation()
+        answered, entry = _cache_get(key)
+        if entry is not None and entry[0] == generation:
             return _response(entry)
-        generation = generation or _new_generation()
         response = view(request, *args, **kwargs)
-        if _cacheable_response(request, response):
-            cache.set(key, _entry(generation, response), PAGE_TIMEOUT)
+        # Only the page's normal form fills its entry.
+        if (
+            answered
+            and _query_pairs(request.GET) == parameters
+            and _cacheable_response(request, response)
+        ):
+            _cache_set(key, _entry(generation, response), PAGE_TIMEOUT)
         return response
 
     return wrapper

@@ -12,6 +12,8 @@ from governance.env import (
     env_list,
     env_str,
     env_url,
+    redis_url_with_next_database,
+    same_redis_database,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,11 +90,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     env_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss"))
+# The cache must not share a Redis database with the broker: anonymous readers fill the cache, and
+# a broker that runs out of memory queues no task. By default the next database on the same
+# server; in production its own server, with a memory limit and LRU eviction (docker-compose.yml).
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL") or (
+    redis_url_with_next_database("REDIS_URL", REDIS_URL) if REDIS_URL else ""
+)
+if CACHE_REDIS_URL:
+    env_url("CACHE_REDIS_URL", CACHE_REDIS_URL, schemes=("redis", "rediss"))
+    if REDIS_URL and same_redis_database(CACHE_REDIS_URL, REDIS_URL):
+        raise ImproperlyConfigured(
+            "CACHE_REDIS_URL names the broker's Redis database (REDIS_URL); give the cache its "
+            "own database or server."
+        )
     CACHES = {
         "default": {
             "BACKEND": "governance.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "governance",
+            # A slow cache must cost a request little more than a miss does.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
-from governance import permissions, public_cache, selectors, services
+from governance import permissions, selectors, services
 from governance.celery import app as celery_app
 from governance.models import Module, Person, RoleKind
 
@@ -80,8 +81,9 @@ def _fast_password_hasher() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_public_page_cache() -> None:
     """Each test starts with no cached public page: the cache (locmem, or Redis) outlives a
-    test, and a test's rolled-back writes never reach the commit that would drop its pages."""
-    public_cache.drop_all_pages()
+    test, and the rollback after a test restores the generation token the test's first pages
+    were stored under. Nothing but public pages is kept in the cache."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -159,22 +159,37 @@ def _text_response(body: str, status: int) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
 
 
-@cached_public_page
-@require_GET
-def export_markdown(request: HttpRequest) -> HttpResponse:
-    """`?m=<slug>&m=<slug>`: those published meetings as one post, ready to paste."""
-    slugs = list(dict.fromkeys(slug for slug in request.GET.getlist("m") if slug))
+def _export_slugs(query: QueryDict) -> list[str]:
+    return list(dict.fromkeys(slug for slug in query.getlist("m") if slug))
+
+
+def _export_refusal(slugs: list[str]) -> str | None:
     if not slugs:
-        return _text_response(
-            "Choose at least one published meeting: /meetings/export.md?m=<slug>\n", 400
-        )
+        return "Choose at least one published meeting: /meetings/export.md?m=<slug>\n"
     try:
         for slug in slugs:
             validate_slug(slug)
     except ValidationError:
-        return _text_response("A meeting's address has letters, digits and hyphens only.\n", 400)
+        return "A meeting's address has letters, digits and hyphens only.\n"
     if len(slugs) > EXPORT_LIMIT:
-        return _text_response(f"Export at most {EXPORT_LIMIT} meetings at once.\n", 400)
+        return f"Export at most {EXPORT_LIMIT} meetings at once.\n"
+    return None
+
+
+def _export_query(query: QueryDict) -> list[tuple[str, str]] | None:
+    # The post lists the meetings in the selector's order, whatever order the slugs come in.
+    slugs = _export_slugs(query)
+    return None if _export_refusal(slugs) else [("m", slug) for slug in sorted(slugs)]
+
+
+@cached_public_page(query=_export_query)
+@require_GET
+def export_markdown(request: HttpRequest) -> HttpResponse:
+    """`?m=<slug>&m=<slug>`: those published meetings as one post, ready to paste."""
+    slugs = _export_slugs(request.GET)
+    refusal = _export_refusal(slugs)
+    if refusal:
+        return _text_response(refusal, 400)
     versions = selectors.versions_by_slugs(slugs)
     missing = sorted(set(slugs) - {version.slug for version in versions})
     if missing:
@@ -189,10 +204,17 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _search_query(query: QueryDict) -> list[tuple[str, str]] | None:
+    form = SearchForm(query)
+    if not form.is_valid():
+        return None
+    return [("q", form.cleaned_data["q"])] if form.cleaned_data["q"] else []
+
+
 # Anonymous readers search published snapshots only, so a query's page is the same for all of
-# them until the next publication: cached per query string, each entry expiring on its own.
-# Core maintainers' pages hold private notes and are marked private, so they are never stored.
-@cached_public_page
+# them until the next publication: cached per search, each entry expiring on its own. Core
+# maintainers' pages hold private notes and are marked private, so they are never stored.
+@cached_public_page(query=_search_query)
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)

@@ -16,6 +16,7 @@ VARIABLES = (
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
+    "CACHE_REDIS_URL",
     "EMAIL_PORT",
     "EMAIL_USE_TLS",
     "EMAIL_USE_SSL",
@@ -253,9 +254,40 @@ def test_it_configures_production_from_the_environment(monkeypatch):
     assert loaded["CSRF_TRUSTED_ORIGINS"] == ["https://governance.example.org"]
     assert loaded["DATABASES"]["default"]["HOST"] == "db"
     assert loaded["CELERY_BROKER_URL"] == "redis://cache:6379/0"
-    assert loaded["CACHES"]["default"]["LOCATION"] == "redis://cache:6379/0"
+    assert loaded["CACHES"]["default"]["LOCATION"] == "redis://cache:6379/1"
     assert loaded["SESSION_COOKIE_SECURE"] is True
     assert loaded["SECURE_SSL_REDIRECT"] is True
+
+
+def test_it_keeps_the_cache_on_its_own_redis_when_told(monkeypatch):
+    loaded = load_settings(
+        monkeypatch,
+        DEBUG="true",
+        REDIS_URL="redis://broker:6379/0",
+        CACHE_REDIS_URL="redis://cache:6379/0",
+    )
+
+    assert loaded["CELERY_BROKER_URL"] == "redis://broker:6379/0"
+    assert loaded["CACHES"]["default"]["LOCATION"] == "redis://cache:6379/0"
+
+
+@pytest.mark.parametrize(
+    ("broker", "cache"),
+    [
+        ("redis://redis:6379/0", "redis://redis:6379/0"),
+        ("redis://redis/3", "redis://redis:6379/3"),
+        ("redis://redis:6379", "redis://:secret@redis:6379/0"),
+    ],
+    ids=["same-url", "default-port", "default-database"],
+)
+def test_it_refuses_a_cache_in_the_brokers_redis_database(monkeypatch, broker, cache):
+    with pytest.raises(ImproperlyConfigured, match=r"^CACHE_REDIS_URL names the broker's"):
+        load_settings(monkeypatch, DEBUG="true", REDIS_URL=broker, CACHE_REDIS_URL=cache)
+
+
+def test_it_asks_for_a_cache_url_when_the_broker_has_the_last_database(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match=r"^REDIS_URL names the last Redis database"):
+        load_settings(monkeypatch, DEBUG="true", REDIS_URL="redis://redis:6379/15")
 
 
 def test_it_uses_the_filesystem_broker_without_redis(monkeypatch):
@@ -274,13 +306,25 @@ def test_it_uses_the_filesystem_broker_without_redis(monkeypatch):
         ({"DEBUG": "true", "ALLOWED_HOSTS": "a,,b"}, "^ALLOWED_HOSTS is a comma-separated"),
         ({"DEBUG": "true", "SITE_URL": "ftp://x"}, "^SITE_URL must start with"),
         ({"DEBUG": "true", "REDIS_URL": "http://cache"}, "^REDIS_URL must start with"),
+        ({"DEBUG": "true", "REDIS_URL": "redis://r/db"}, "^REDIS_URL must end with a database"),
+        ({"DEBUG": "true", "CACHE_REDIS_URL": "http://c"}, "^CACHE_REDIS_URL must start with"),
         ({"DEBUG": "true", "DATABASE_URL": "postgres://h:1x/db"}, "^DATABASE_URL has an invalid"),
         (
             {"DEBUG": "true", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"},
             "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive",
         ),
     ],
-    ids=["debug", "email-port", "hosts", "site-url", "redis-url", "database-url", "tls-ssl"],
+    ids=[
+        "debug",
+        "email-port",
+        "hosts",
+        "site-url",
+        "redis-url",
+        "redis-database",
+        "cache-redis-url",
+        "database-url",
+        "tls-ssl",
+    ],
 )
 def test_it_refuses_to_start_with_a_bad_variable(monkeypatch, env, message):
     with pytest.raises(ImproperlyConfigured, match=message):

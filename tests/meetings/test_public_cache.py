@@ -1,11 +1,17 @@
 """The site cache of public pages: anonymous readers share cached pages, which change as soon as a
-publication or a roster change commits; signed-in users and private pages never touch it; and no
-request header can fill the cache for other readers."""
+publication or a roster change commits; signed-in users and private pages never touch it; no
+request header or invented query string can fill the cache for other readers, nor grow it; and a
+failing cache only makes pages slower."""
+
+import logging
+import random
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.utils.cache import patch_cache_control
 
 from governance import services as governance_services
@@ -135,3 +141,134 @@ def test_it_keeps_one_host_from_filling_the_page_another_host_reads(lead, core1,
 
     assert "localhost" not in feed
     assert "evil.example" not in feed
+
+
+def cache_key_count() -> int:
+    """Every key in the cache: on its Redis database when there is one, else in local memory."""
+    if settings.CACHE_REDIS_URL:
+        return cache._cache.get_client().dbsize()
+    return len(cache._cache)
+
+
+def junk_query(rng: random.Random, number: int) -> str:
+    names = ["utm", "page", "m", "q", "x" * rng.randint(1, 40), "".join(rng.choices("abc", k=8))]
+    pairs = [("utm", str(number))] + [
+        (rng.choice(names), "".join(rng.choices("abcdef0123 %&=", k=rng.randint(0, 30))))
+        for _ in range(rng.randint(0, 4))
+    ]
+    return "&".join(f"{name}={value}" for name, value in pairs)
+
+
+@pytest.fixture
+def published_slug(lead, core1, core2) -> str:
+    meeting = new_meeting(core1, title="Quarterly sync June")
+    add_public_item(core1, meeting)
+    return publish(meeting, core1, lead, core2).slug
+
+
+def test_it_keeps_the_cache_bounded_under_a_flood_of_query_strings(module, published_slug):
+    pages = [
+        "/modules/",
+        f"/modules/{module.slug}/",
+        "/meetings/feed/",
+        "/meetings/search/?q=sync",
+        f"/meetings/export.md?m={published_slug}",
+    ]
+    for page in pages:
+        assert Client().get(page).status_code == 200
+    warm = cache_key_count()
+    rng = random.Random(20261130)
+
+    for number in range(500):
+        page = rng.choice(pages)
+        response = Client().get(f"{page}{'&' if '?' in page else '?'}{junk_query(rng, number)}")
+        assert response.status_code in {200, 400, 404}
+
+    assert cache_key_count() == warm
+
+
+def test_it_serves_a_page_with_an_unread_parameter_from_the_plain_pages_entry(module):
+    Client().get("/modules/")
+    rename_behind_the_services_back(module, "Renamed quietly")
+
+    assert "Renamed quietly" not in Client().get("/modules/?utm=1").content.decode()
+
+
+def test_it_never_fills_a_pages_entry_from_a_request_with_an_unread_parameter(module):
+    Client().get("/modules/?utm=1")
+    rename_behind_the_services_back(module, "Renamed quietly")
+
+    assert "Renamed quietly" in Client().get("/modules/").content.decode()
+
+
+def test_it_keys_search_and_export_by_their_parameters_as_the_pages_read_them(
+    lead, core1, core2, published_slug
+):
+    other = new_meeting(core1, title="Release retrospective")
+    add_public_item(core1, other)
+    other_slug = publish(other, core1, lead, core2).slug
+    search = Client().get("/meetings/search/?q=sync").content
+    export = Client().get(f"/meetings/export.md?m={other_slug}&m={published_slug}").content
+    warm = cache_key_count()
+
+    assert Client().get("/meetings/search/?q=%20sync++&utm=1").content == search
+    assert Client().get(f"/meetings/export.md?m={published_slug}&m={other_slug}").content == export
+    assert cache_key_count() == warm
+
+
+DEAD_REDIS_CACHE = {
+    "default": {
+        "BACKEND": "governance.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+def test_it_renders_public_pages_when_the_cache_fails(module, published_slug, caplog):
+    with override_settings(CACHES=DEAD_REDIS_CACHE), caplog.at_level(logging.WARNING):
+        for page in ("/modules/", "/meetings/feed/", "/meetings/search/?q=sync"):
+            response = Client().get(page)
+
+            assert response.status_code == 200
+        assert module.name in Client().get("/modules/").content.decode()
+
+    assert "The public page cache could not be read; rendering." in caplog.messages
+
+
+def test_it_serves_a_cached_page_in_one_query(module, django_assert_num_queries):
+    Client().get("/modules/")
+
+    # 1. the public pages' generation token
+    with django_assert_num_queries(1):
+        assert Client().get("/modules/").status_code == 200
+
+
+# Without Redis, the worker (beat's publications) and the admin's processes each have their own
+# local-memory cache: a change they make reaches the web's cache through the database alone.
+ANOTHER_PROCESS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "another-process",
+    }
+}
+
+
+def test_it_shows_a_change_made_by_a_process_with_another_cache(module, core1):
+    assert "Compilers" not in Client().get("/modules/").content.decode()
+
+    with override_settings(CACHES=ANOTHER_PROCESS_CACHE):
+        governance_services.module_create(actor=core1, name="Compilers", slug="compilers")
+
+    assert "Compilers" in Client().get("/modules/").content.decode()
+
+
+def test_it_shows_minutes_published_by_a_process_with_another_cache(lead, core1, core2):
+    meeting = new_meeting(core1, title="Quarterly sync June")
+    add_public_item(core1, meeting)
+    assert "Quarterly sync June" not in Client().get("/meetings/").content.decode()
+
+    with override_settings(CACHES=ANOTHER_PROCESS_CACHE):
+        publish(meeting, core1, lead, core2)
+
+    assert "Quarterly sync June" in Client().get("/meetings/").content.decode()
