@@ -365,6 +365,9 @@ class _Reader:
                 self.other(block, body + gap)
         if not self.document.title:
             raise MalformedFile("the file has no title heading", 1)
+        for container in [*self.layout["sections"], *(m for s in self.layout["sections"] for m in s["modules"])]:  # fmt: skip
+            # The blank lines after a list, kept apart from its last entry, which may go.
+            container["last_gap"] = container["items"][-1]["gap"] if container["items"] else "\n"
         for section in self.layout["sections"]:
             if section["kind"] == "unknown":
                 section["kind"] = "prose"
@@ -701,9 +704,11 @@ def parse_codeowners(text: str) -> Found:
         module.patterns.append(_repository_glob(pattern))
         if not owners:
             found.unplaced.append(f"line {number}: {pattern} has no owner")
+        known = {handle.lower() for handle in module.maintainers}
         for owner in owners:
             handle = _owner_handle(owner, number, found)
-            if handle and handle.lower() not in {h.lower() for h in module.maintainers}:
+            if handle and handle.lower() not in known:
+                known.add(handle.lower())
                 module.maintainers.append(handle)
     return found
 
@@ -750,7 +755,8 @@ def parse_owners(name: str, owners: str, aliases: str = "") -> Found:
         return list(handles.values())
 
     module.maintainers = people("approvers")
-    module.reviewers = [h for h in people("reviewers") if h.lower() not in {m.lower() for m in module.maintainers}]  # fmt: skip
+    approvers = {handle.lower() for handle in module.maintainers}
+    module.reviewers = [h for h in people("reviewers") if h.lower() not in approvers]
     module.emeritus = people("emeritus_approvers")
     for key in sorted(set(data) - {"approvers", "reviewers", "emeritus_approvers"}):
         found.unplaced.append(f"OWNERS: {key} has no place on the roster")

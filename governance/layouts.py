@@ -188,6 +188,24 @@ def normalisations(layout: dict) -> list[str]:
     return notes
 
 
+def without_person(layout: dict, *, full_name: str, github: str) -> dict:
+    """The layout with no entry that names this person: for a person who asked to be forgotten.
+    Their entries are written afresh from the roster, which no longer names them either."""
+
+    def names_them(item: dict) -> bool:
+        same_handle = bool(github) and item["github"].lower() == github.lower()
+        return same_handle or item["name"].lower() == full_name.lower()
+
+    def kept(container: dict) -> dict:
+        items = [item for item in container["items"] if not names_them(item)]
+        modules = [kept(module) for module in container.get("modules", [])]
+        return {**container, "items": items, **({"modules": modules} if "modules" in container else {})}  # fmt: skip
+
+    if not layout:
+        return layout
+    return {**layout, "sections": [kept(section) for section in layout["sections"]]}
+
+
 # Writing in the file's layout ------------------------------------------------------------------
 
 
@@ -247,7 +265,7 @@ class _Writer:
         rows.sort(key=lambda row: row[0])
         inner_gaps = [item["gap"] for item in stored[:-1]]
         item_gap = _most_common(inner_gaps, self.conventions["item_gap"])
-        last_gap = stored[-1]["gap"] if stored else "\n"
+        last_gap = container.get("last_gap", "\n")
         prefix = bullet_prefix(stored[0]["body"]) if stored else self.conventions["marker"]
         if rows and self.parts and not self.text().endswith("\n\n"):
             self.separate()

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from governance import importers, layouts, selectors, services
-from governance.models import ExportSettings, Module, RoleKind
+from governance.models import ExportSettings, Module, Person, RoleKind
 from tests.exports.conftest import FIXTURES, import_text
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +141,14 @@ HEADS = {
 
 
 def parse_seconds(text: str, fmt: str) -> float:
-    started = time.perf_counter()
-    with contextlib.suppress(importers.MalformedFile):
-        importers.parse_persons(text, fmt)
-    return time.perf_counter() - started
+    """The least processor time of three reads: other processes on the machine add none."""
+    times = []
+    for _ in range(3):
+        started = time.process_time()
+        with contextlib.suppress(importers.MalformedFile):
+            importers.parse_persons(text, fmt)
+        times.append(time.process_time() - started)
+    return min(times)
 
 
 @pytest.mark.parametrize("fmt", ["md", "rst"])
@@ -164,3 +168,20 @@ def test_it_reads_adversarial_input_in_time_linear_in_its_size(fmt, unit):
 
     # Four times the input within eight times the time: linear, with room for a busy machine.
     assert parse_seconds(large, fmt) < 8 * parse_seconds(small, fmt) + 0.5
+
+
+def test_it_forgets_an_anonymised_persons_lines_in_the_imported_layout():
+    text = (CORPUS / "ours.md").read_text(encoding="utf-8")
+    import_text(text, "md")
+    cy = Person.objects.get(github="cyformer")
+
+    services.person_anonymise(actor=None, person=cy)
+
+    stored = json.dumps(ExportSettings.objects.get().persons_layout)
+    assert "Cy Former" not in stored
+    assert "cyformer" not in stored
+    written = layouts.persons_of_interest(selectors.roster_for_export(), "md")
+    assert written == text.replace(
+        "- (emeritus) Cy Former ([cyformer](https://github.com/cyformer))",
+        f"- (emeritus) Former maintainer #{cy.pk}",
+    )
