@@ -12,6 +12,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
+import yaml
+from docutils import nodes
+from docutils.core import publish_doctree
+from docutils.utils import SystemMessage
 from markdown_it import MarkdownIt
 
 from governance import exports, layouts
@@ -157,10 +161,6 @@ class _Block:
 
 
 def _rst_blocks(text: str) -> list[_Block]:
-    from docutils import nodes
-    from docutils.core import publish_doctree
-    from docutils.utils import SystemMessage
-
     try:
         doctree = publish_doctree(
             text, source_path=DOCUTILS_SOURCE, settings_overrides=RST_SETTINGS
@@ -714,8 +714,6 @@ def parse_codeowners(text: str) -> Found:
 
 
 def _yaml(text: str, what: str):
-    import yaml
-
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -766,8 +764,6 @@ def parse_owners(name: str, owners: str, aliases: str = "") -> Found:
 
 def parse_merge_rules(text: str) -> Found:
     """PyTorch's merge_rules.yaml: a list of rules."""
-    import yaml
-
     found = Found()
     data = _yaml(text, "merge_rules.yaml")
     if not isinstance(data, list):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from governance import importers, layouts, selectors, services
-from governance.models import ExportSettings, Module, Person, RoleKind
+from governance.models import AuditEvent, ExportSettings, Module, Person, RoleKind
 from tests.exports.conftest import FIXTURES, import_text
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,26 @@ def test_it_forgets_an_anonymised_persons_lines_in_the_imported_layout():
         "- (emeritus) Cy Former ([cyformer](https://github.com/cyformer))",
         f"- (emeritus) Former maintainer #{cy.pk}",
     )
+
+
+def test_it_turns_the_imported_layout_off_in_the_admins_export_settings(staff_client):
+    text = (CORPUS / "old_module_level.rst").read_text(encoding="utf-8")
+    import_text(text, "rst")
+    current = ExportSettings.objects.get()
+
+    response = staff_client.post(
+        f"/admin/governance/exportsettings/{current.pk}/change/",
+        {
+            "document_title": current.document_title,
+            "responsibilities": current.responsibilities,
+            "mandatory_checks": current.mandatory_checks,
+            "follow_imported_layout": "",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not ExportSettings.objects.get().follow_imported_layout
+    assert AuditEvent.objects.filter(verb="export_settings.updated").count() == 3
+    written = layouts.persons_of_interest(selectors.roster_for_export(), "rst")
+    assert written != text
+    assert "Module-level maintainers\n------------------------\n" in written
