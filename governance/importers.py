@@ -340,7 +340,7 @@ class _Reader:
         self.lines = text.splitlines(keepends=True)
         self.fmt = fmt
         self.document = PersonsFile()
-        self.layout: dict = {"format": fmt, "preamble": "", "title": None, "intro": "", "sections": []}  # fmt: skip
+        self.layout: dict = {"format": fmt, "crlf": "\r\n" in text, "preamble": "", "title": None, "intro": "", "sections": []}  # fmt: skip
         self.blocks = sorted(blocks, key=lambda block: block.line)
         self.section: dict | None = None
         self.module: dict | None = None

@@ -101,6 +101,11 @@ def _canonical_heading(title: str, depth: int, fmt: str) -> str:
     return exports._rst_heading(title, exports.RST_UNDERLINES[depth]) + "\n"
 
 
+def _lf(text: str) -> str:
+    """Line endings are one note for the whole file, not one a line."""
+    return text.replace("\r\n", "\n")
+
+
 def _blank_lines(gap: str) -> int:
     return gap.count("\n")
 
@@ -108,7 +113,7 @@ def _blank_lines(gap: str) -> int:
 def _heading_notes(chunk: dict, depth: int, fmt: str) -> list[str]:
     title, line = chunk["title"], chunk["line"]
     canonical = _canonical_heading(title, depth, fmt)
-    if chunk["heading"] == canonical:
+    if _lf(chunk["heading"]) == canonical:
         return []
     if fmt == "md":
         return [f"line {line}: the heading {title!r} will be exported as {canonical.strip()!r}"]
@@ -127,15 +132,16 @@ def _heading_notes(chunk: dict, depth: int, fmt: str) -> list[str]:
 def _item_notes(item: dict, fmt: str) -> list[str]:
     listed = exports.Listed(full_name=item["name"], github=item["github"])
     canonical = CANONICAL_BULLET[fmt](listed, item["emeritus"]) + "\n"
-    if item["body"] == canonical:
+    body = _lf(item["body"])
+    if body == canonical:
         return []
     line, notes = item["line"], []
-    prefix, canonical_prefix = bullet_prefix(item["body"]), CANONICAL_PREFIX[fmt]
+    prefix, canonical_prefix = bullet_prefix(body), CANONICAL_PREFIX[fmt]
     if prefix.strip() != canonical_prefix.strip():
         notes.append(f"line {line}: `{prefix.strip()}` bullet will be exported as `-`")
     elif prefix != canonical_prefix:
         notes.append(f"line {line}: the bullet {prefix!r} will be exported as {canonical_prefix!r}")  # fmt: skip
-    if item["body"][len(prefix) :] != canonical[len(canonical_prefix) :]:
+    if body[len(prefix) :] != canonical[len(canonical_prefix) :]:
         notes.append(f"line {line}: the entry will be exported as {canonical.strip()!r}")
     return notes
 
@@ -151,6 +157,8 @@ def normalisations(layout: dict) -> list[str]:
     """Each way the standard export writes this file differently, with the line."""
     fmt = layout["format"]
     notes: list[str] = []
+    if layout.get("crlf"):
+        notes.append("the file's CRLF line endings will be exported as LF")
     if layout["preamble"].strip() or layout["intro"].strip():
         notes.append("the text outside the sections is written only when the export follows the file")  # fmt: skip
     headings = _headings(layout)
@@ -226,9 +234,9 @@ class _Writer:
 
     def separate(self) -> None:
         """A blank line before a block the file did not have."""
-        written = self.text()
-        if written and not written.endswith("\n\n"):
-            self.write("\n" if written.endswith("\n") else "\n\n")
+        tail = "".join(self.parts[-2:])[-4:].replace("\r\n", "\n")
+        if tail and not tail.endswith("\n\n"):
+            self.write("\n" if tail.endswith("\n") else "\n\n")
 
     def new_heading(self, title: str, depth: int) -> None:
         self.separate()
@@ -267,7 +275,7 @@ class _Writer:
         item_gap = _most_common(inner_gaps, self.conventions["item_gap"])
         last_gap = container.get("last_gap", "\n")
         prefix = bullet_prefix(stored[0]["body"]) if stored else self.conventions["marker"]
-        if rows and self.parts and not self.text().endswith("\n\n"):
+        if rows and not stored:
             self.separate()
         for position, (_, row) in enumerate(rows):
             if isinstance(row, int):

@@ -208,3 +208,12 @@ def test_it_turns_the_imported_layout_off_in_the_admins_export_settings(staff_cl
     written = layouts.persons_of_interest(selectors.roster_for_export(), "rst")
     assert written != text
     assert "Module-level maintainers\n------------------------\n" in written
+
+
+def test_it_gives_a_file_with_crlf_line_endings_back_byte_for_byte():
+    text = (CORPUS / "ours.md").read_text(encoding="utf-8").replace("\n", "\r\n")
+
+    report = import_text(text, "md")
+
+    assert layouts.persons_of_interest(selectors.roster_for_export(), "md") == text
+    assert report.notes == ["the file's CRLF line endings will be exported as LF"]
