@@ -217,3 +217,20 @@ def test_it_gives_a_file_with_crlf_line_endings_back_byte_for_byte():
 
     assert layouts.persons_of_interest(selectors.roster_for_export(), "md") == text
     assert report.notes == ["the file's CRLF line endings will be exported as LF"]
+
+
+def test_it_writes_a_module_added_after_the_import_in_the_files_heading_style():
+    text = (CORPUS / "old_module_level.rst").read_text(encoding="utf-8")
+    import_text(text, "rst")
+    fft = services.module_create(
+        actor=None, name="torch.fft", slug="torch-fft", group_name="Module-level maintainers"
+    )
+    person = services.person_create(actor=None, full_name="Zoe New", github="zoenew")
+    services.role_grant(actor=None, person=person, kind=RoleKind.MODULE_MAINTAINER, module=fft)
+
+    written = layouts.persons_of_interest(selectors.roster_for_export(), "rst")
+
+    # Most of the file's module underlines are five characters longer than their titles.
+    okafor = "-  Jay R. Okafor (JR) (`jrokafor <https://github.com/jrokafor>`__)\n"
+    added = "torch.fft\n" + "~" * 14 + "\n\n-  Zoe New (`zoenew <https://github.com/zoenew>`__)\n"
+    assert written == text.replace(okafor + "\n", okafor + "\n" + added + "\n")
