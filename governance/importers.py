@@ -121,6 +121,7 @@ RST_SETTINGS = {
     "sectsubtitle_xform": False,
     "warning_stream": False,
 }
+MARKDOWN_LINE = re.compile(r"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n")
 MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 DOCUTILS_SOURCE = "persons"
 DOCUTILS_REPORT = re.compile(rf"^{DOCUTILS_SOURCE}:(?P<line>\d+): \(\w+/\d\) (?P<message>.*)", re.S)
@@ -136,6 +137,8 @@ def detect_format(text: str, filename: str = "") -> str:
     if suffix in {"md", "rst"}:
         return suffix
     lines = [line.strip() for line in text.splitlines() if line.strip()][:3]
+    if len(lines) == 3 and _is_adornment(lines[0]) and lines[2] == lines[0]:
+        return "rst"  # an overlined title, even in '#'
     if lines and lines[0].startswith("#"):
         return "md"
     if len(lines) >= 2 and _is_adornment(lines[1]):
@@ -337,7 +340,9 @@ class _Reader:
     """Turns the blocks into the roster's structure and the file's layout."""
 
     def __init__(self, text: str, fmt: str, blocks: list[_Block]) -> None:
-        self.lines = text.splitlines(keepends=True)
+        # Lines as the parser counts them: docutils splits as Python does, markdown-it at
+        # "\n", "\r\n" and "\r" only.
+        self.lines = text.splitlines(keepends=True) if fmt == "rst" else MARKDOWN_LINE.findall(text)
         self.fmt = fmt
         self.document = PersonsFile()
         self.layout: dict = {"format": fmt, "crlf": "\r\n" in text, "preamble": "", "title": None, "intro": "", "sections": []}  # fmt: skip

@@ -108,7 +108,7 @@ PIECES = st.sampled_from(
         "# T\n", "## Core Maintainers\n", "### Mod\n", "Title\n", "=====\n", "-----\n", "~~~~\n",
         "- Ada ([ada](https://github.com/ada))\n", "* (Emeritus) Ben @ben\n", "+ cy\n", "\n",
         "-  Dee (`dee <https://github.com/dee>`__)\n", "  - x\n", "(emeritus)", "[", "](", "`", "<",
-        ">`__)", "@", "é", "\t", "\r\n", "```\n", ".. note::\n", ":::\n", "## Module-level maintainers\n",
+        ">`__)", "@", "é", "\t", "\r\n", "```\n", ".. note::\n", ":::\n", "## Module-level maintainers\n", "\r", "\u2028", "\x0c", "#####\n",
     ]
 )  # fmt: skip
 
