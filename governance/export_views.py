@@ -1,15 +1,17 @@
 """Downloads of the repository files, written from the public roster."""
 
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from governance import exports, selectors
+from governance import exports, layouts, selectors
 from governance.public_cache import cached_public_page
 
 TEXT_FILES = {
-    "persons_of_interest.md": (exports.persons_of_interest_markdown, "text/markdown"),
-    "persons_of_interest.rst": (exports.persons_of_interest_rst, "text/x-rst"),
+    "persons_of_interest.md": (partial(layouts.persons_of_interest, fmt="md"), "text/markdown"),
+    "persons_of_interest.rst": (partial(layouts.persons_of_interest, fmt="rst"), "text/x-rst"),
     "merge_rules.yaml": (exports.merge_rules_yaml, "application/yaml"),
     "CODEOWNERS": (exports.codeowners, "text/plain"),
 }

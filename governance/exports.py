@@ -48,6 +48,7 @@ class ModuleRoster:
     emeritus_maintainers: tuple[Listed, ...]
     reviewers: tuple[Listed, ...]
     emeritus_reviewers: tuple[Listed, ...]
+    group_name: str = ""
 
     @property
     def heading(self) -> str:
@@ -74,6 +75,8 @@ class Roster:
     emeritus_core: tuple[Listed, ...]
     modules: tuple[ModuleRoster, ...]
     catch_all_rules: tuple[CatchAllRule, ...]
+    # How an imported persons_of_interest was written, when the export is to follow it.
+    persons_layout: dict | None = None
 
 
 def people(persons: Iterable) -> tuple[Listed, ...]:
@@ -105,17 +108,23 @@ def _sections(roster: Roster) -> list[tuple[str, Sequence[tuple[str, Sequence[st
         (LEAD_SECTION, [("", entries(roster.lead, roster.emeritus_lead))]),
         (CORE_SECTION, [("", entries(roster.core, roster.emeritus_core))]),
     ]
-    for group, title in GROUP_SECTIONS.items():
+    for group, standard_title in GROUP_SECTIONS.items():
         modules = [module for module in roster.modules if module.group == group]
-        sections.append(
-            (
-                title,
-                [
-                    (module.heading, entries(module.maintainers, module.emeritus_maintainers))
-                    for module in modules
-                ],
+        # A group the project names itself replaces the standard heading, unless a module
+        # still sits under the standard one.
+        titles = [standard_title] if any(not m.group_name for m in modules) else []
+        titles += sorted_unique(m.group_name for m in modules if m.group_name)
+        for title in titles or [standard_title]:
+            listed = [m for m in modules if (m.group_name or standard_title) == title]
+            sections.append(
+                (
+                    title,
+                    [
+                        (module.heading, entries(module.maintainers, module.emeritus_maintainers))
+                        for module in listed
+                    ],
+                )
             )
-        )
     return sections
 
 

@@ -1,7 +1,7 @@
 """Readers of the files the roster is imported from: pure functions from text to records.
 
-persons_of_interest comes as MyST Markdown or reStructuredText (the layouts that
-`governance.exports` writes); activity comes as CSV or JSON. A reader either returns every record
+persons_of_interest comes as MyST Markdown or reStructuredText, in the layouts projects write it
+in; activity comes as CSV or JSON. A reader either returns every record
 or raises `MalformedFile` naming the line, so that an import is all or nothing.
 """
 
@@ -12,7 +12,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from governance import exports
+import yaml
+from docutils import nodes
+from docutils.core import publish_doctree
+from docutils.utils import SystemMessage
+from markdown_it import MarkdownIt
+
+from governance import exports, layouts
 from governance.models import GITHUB_HANDLE_PATTERN, ModuleGroup
 
 
@@ -23,6 +29,9 @@ class MalformedFile(ValueError):
 
 
 # persons_of_interest ----------------------------------------------------------------------------
+# The structure comes from real parsers (docutils for reStructuredText, markdown-it-py for
+# Markdown); the source lines are then read only to keep how the file writes each block, so that
+# an export can follow the file (`governance.layouts`).
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,7 @@ class ListedModule:
     name: str
     includes: str
     group: str
+    group_name: str = ""
     people: list[Bullet] = field(default_factory=list)
 
 
@@ -51,160 +61,455 @@ class PersonsFile:
     core: list[Bullet] = field(default_factory=list)
     modules: list[ListedModule] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    layout: dict = field(default_factory=dict)
 
     def bullets(self) -> list[Bullet]:
         return [*self.lead, *self.core, *(b for module in self.modules for b in module.people)]
 
+    def as_json(self) -> dict:
+        """The parsed structure, as `import_persons --dry-run --json` prints it."""
 
-SECTION_KEYS = {
-    exports.RESPONSIBILITIES.lower(): "responsibilities",
-    exports.LEAD_SECTION.lower(): "lead_section",
-    exports.CORE_SECTION.lower(): "core_section",
-    **{title.lower(): str(group) for group, title in exports.GROUP_SECTIONS.items()},
-}
+        def person(bullet: Bullet) -> dict:
+            status = "emeritus" if bullet.emeritus else "active"
+            return {"line": bullet.line, "handle": bullet.github, "name": bullet.full_name, "status": status}  # fmt: skip
+
+        groups: dict[str, dict] = {}
+        for module in self.modules:
+            title = module.group_name or exports.GROUP_SECTIONS[module.group]
+            groups.setdefault(title, {"title": title, "kind": module.group, "modules": []})
+            groups[title]["modules"].append(module.name)
+        return {
+            "title": self.title,
+            "format": self.layout.get("format", ""),
+            "responsibilities": self.responsibilities,
+            "prose_sections": [
+                section["title"]
+                for section in self.layout.get("sections", [])
+                if section["kind"] == "prose"
+            ],
+            "lead": [person(bullet) for bullet in self.lead],
+            "core": [person(bullet) for bullet in self.core],
+            "groups": list(groups.values()),
+            "modules": [
+                {
+                    "line": module.line,
+                    "name": module.name,
+                    "includes": module.includes,
+                    "group": module.group_name or exports.GROUP_SECTIONS[module.group],
+                    "people": [person(bullet) for bullet in module.people],
+                }
+                for module in self.modules
+            ],
+            "notes": self.notes,
+        }
+
+
+LEAD_TITLES = {exports.LEAD_SECTION.lower(), "lead core maintainer", "bdfl"}
+CORE_TITLES = {exports.CORE_SECTION.lower(), "general maintainers", "core developers"}
+GROUP_TITLES = {title.lower(): str(group) for group, title in exports.GROUP_SECTIONS.items()}
 GITHUB_URL = re.compile(r"^https?://(?:www\.)?github\.com/(?P<handle>[^/?#\s]+)/?$", re.IGNORECASE)
 HANDLE = re.compile(GITHUB_HANDLE_PATTERN)
-EMERITUS = re.compile(r"^\(emeritus\)\s*", re.IGNORECASE)
-MARKDOWN_HEADING = re.compile(r"^(?P<level>#{1,3})\s+(?P<title>\S.*?)\s*#*\s*$")
-MARKDOWN_BULLET = re.compile(r"^[-*]\s+(?P<body>\S.*)$")
-MARKDOWN_PERSON = re.compile(r"^(?P<name>.+?)\s+\(\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)\)$")
-RST_UNDERLINE = re.compile(r"^(?P<char>[=\-~])(?P=char)*$")
-RST_BULLET = re.compile(r"^-\s+(?P<body>\S.*)$")
-RST_PERSON = re.compile(r"^(?P<name>.+?)\s+\(`(?P<text>[^`<]*?)\s*<(?P<url>[^>\s]*)>`_{1,2}\)$")
-RST_LEVELS = {"=": 1, "-": 2, "~": 3}
-DASHES = re.compile(r"^[-*]\s")
+AT_HANDLE = re.compile(r"(?<![\w@.])@(?P<handle>[A-Za-z0-9][A-Za-z0-9-]{0,38})(?![\w-])")
+EMERITUS = "(emeritus)"
+RST_SETTINGS = {
+    "report_level": 5,  # silent: problems surface as MalformedFile, never on stderr
+    "halt_level": 4,  # stop only on severe problems, such as inconsistent heading levels
+    "file_insertion_enabled": False,
+    "raw_enabled": False,
+    "_disable_config": True,
+    "doctitle_xform": False,
+    "sectsubtitle_xform": False,
+    "warning_stream": False,
+}
+MARKDOWN_LINE = re.compile(r"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n")
+MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+DOCUTILS_SOURCE = "persons"
+DOCUTILS_REPORT = re.compile(rf"^{DOCUTILS_SOURCE}:(?P<line>\d+): \(\w+/\d\) (?P<message>.*)", re.S)
+# Four times PyTorch's file. docutils and markdown-it are linear but not fast; a bound keeps an
+# import (and a request that triggers one) short whatever it is given.
+MAX_PERSONS_FILE_CHARS = 100_000
 
 
 def detect_format(text: str, filename: str = "") -> str:
-    """ "md" or "rst": by the file's extension, else by whether the title is underlined."""
+    """ "md" or "rst": by the file's extension, else by whether the first heading is underlined
+    (or over- and underlined) rather than written with '#'."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix in {"md", "rst"}:
         return suffix
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) >= 2 and RST_UNDERLINE.match(lines[1].strip()) and not lines[0].startswith("#"):
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:3]
+    if len(lines) == 3 and _is_adornment(lines[0]) and lines[2] == lines[0]:
+        return "rst"  # an overlined title, even in '#'
+    if lines and lines[0].startswith("#"):
+        return "md"
+    if len(lines) >= 2 and _is_adornment(lines[1]):
         return "rst"
     return "md"
 
 
-def _person(body: str, number: int, person_pattern: re.Pattern) -> Bullet:
-    emeritus = bool(EMERITUS.match(body))
-    body = EMERITUS.sub("", body, count=1).strip()
-    match = person_pattern.match(body)
-    if match is None:
-        if "(" in body and ("github.com" in body or "`" in body or "](" in body):
-            raise MalformedFile(f"cannot read the link in {body!r}", number)
-        if not body:
-            raise MalformedFile("a bullet without a name", number)
-        return Bullet(line=number, full_name=body, github="", emeritus=emeritus)
-    url = GITHUB_URL.match(match["url"])
-    if url is None:
-        raise MalformedFile(f"{match['url']!r} is not a GitHub profile address", number)
-    handle = url["handle"]
+def _is_adornment(line: str) -> bool:
+    line = line.rstrip()
+    return len(line) >= 2 and not line[0].isalnum() and not line[0].isspace() and line == line[0] * len(line)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One block of the file, in the parser's words: a heading, a list item, or anything else."""
+
+    kind: str
+    line: int
+    depth: int = 0
+    title: str = ""
+    parts: tuple = ()  # of an item: ("text", str) and ("link", url, text) in reading order
+    marker: str = ""
+
+
+def _rst_blocks(text: str) -> list[_Block]:
+    try:
+        doctree = publish_doctree(
+            text, source_path=DOCUTILS_SOURCE, settings_overrides=RST_SETTINGS
+        )
+    except SystemMessage as error:
+        report = DOCUTILS_REPORT.match(str(error))
+        if report is None:
+            raise MalformedFile(f"reStructuredText: {error}") from None
+        message = report["message"].strip().splitlines()[0].rstrip(".:")
+        raise MalformedFile(f"reStructuredText: {message}", int(report["line"])) from None
+    for message in doctree.findall(nodes.system_message):
+        # docutils recovers from a heading it cannot place by dropping it into the text; the
+        # people under it would then silently join the module before.
+        if message["level"] >= 3 and "title" in message.astext().split("\n", 1)[0].lower():
+            first = message.astext().split("\n", 1)[0].rstrip(".")
+            raise MalformedFile(f"reStructuredText: {first}", message.get("line"))
+    lines = text.splitlines()
+    blocks: list[_Block] = []
+
+    def item_parts(item) -> tuple:
+        paragraph = next(iter(item.findall(nodes.paragraph)), None)
+        if paragraph is None:
+            return (("text", item.astext()),)
+        parts = []
+        for child in paragraph.children:
+            if isinstance(child, nodes.reference) and child.get("refuri"):
+                parts.append(("link", child["refuri"], child.astext()))
+            elif not isinstance(child, nodes.target):
+                parts.append(("text", child.astext()))
+        return tuple(parts)
+
+    def walk(node, depth: int) -> None:
+        for child in node.children:
+            if isinstance(child, nodes.section):
+                title = child[0]
+                underline = title.line  # docutils gives the underline's line
+                start = underline - 1
+                if start >= 2 and _is_adornment(lines[start - 2]):
+                    start -= 1
+                blocks.append(_Block("heading", start, depth + 1, title.astext()))
+                walk(child, depth + 1)
+            elif isinstance(child, nodes.block_quote):
+                walk(child, depth)  # an indented list is still the list
+            elif isinstance(child, nodes.bullet_list):
+                for item in child.children:
+                    line = item.line or next((n.line for n in item.findall() if n.line), None)
+                    if line:
+                        blocks.append(_Block("item", line, parts=item_parts(item), marker=child["bullet"]))  # fmt: skip
+            elif isinstance(child, nodes.title | nodes.system_message | nodes.target | nodes.substitution_definition):  # fmt: skip
+                continue
+            elif child.line:
+                blocks.append(_Block("other", child.line))
+
+    walk(doctree, 0)
+    return blocks
+
+
+def _markdown_blocks(text: str) -> list[_Block]:
+    tokens = MARKDOWN.parse(text)
+    blocks: list[_Block] = []
+    in_bullet_list = False
+    for index, token in enumerate(tokens):
+        if token.level == 0 and token.nesting == 1:
+            in_bullet_list = token.type == "bullet_list_open"
+        if token.map is None or token.nesting == -1:
+            continue
+        line = token.map[0] + 1
+        if token.level == 0 and token.type == "heading_open":
+            inline = tokens[index + 1]
+            title = " ".join(inline.content.split())
+            blocks.append(_Block("heading", line, int(token.tag[1:]), title))
+        elif token.type == "list_item_open" and token.level == 1 and in_bullet_list:
+            inline = next(
+                (t for t in tokens[index + 1 : index + 4] if t.type == "inline" and t.level == 3),
+                None,
+            )
+            parts = _markdown_parts(inline.children or []) if inline else ()
+            blocks.append(_Block("item", line, parts=parts, marker=token.markup))
+        elif token.level == 0 and token.type not in {"heading_open", "bullet_list_open"}:
+            blocks.append(_Block("other", line))
+    return blocks
+
+
+def _markdown_parts(children) -> tuple:
+    parts: list[tuple] = []
+    link: list | None = None
+    for child in children:
+        if child.type == "link_open":
+            link = [str(child.attrGet("href") or ""), ""]
+        elif child.type == "link_close" and link is not None:
+            parts.append(("link", link[0], link[1]))
+            link = None
+        else:
+            piece = " " if child.type in {"softbreak", "hardbreak"} else child.content
+            if link is not None:
+                link[1] += piece
+            else:
+                parts.append(("text", piece))
+    return tuple(parts)
+
+
+def _without_emeritus(text: str) -> tuple[str, bool]:
+    """The text without every "(emeritus)", in any case and place, and whether it had one."""
+    lowered = text.lower()
+    found = lowered.find(EMERITUS)
+    if found < 0:
+        return text, False
+    pieces, start = [], 0
+    while found >= 0:
+        pieces.append(text[start:found])
+        start = found + len(EMERITUS)
+        found = lowered.find(EMERITUS, start)
+    pieces.append(text[start:])
+    return "".join(pieces), True
+
+
+def _clean_name(text: str) -> str:
+    name = " ".join(text.split()).replace("( )", "").replace("()", "")
+    return " ".join(name.split()).strip(" ,;:-\u2013\u2014")
+
+
+def _checked_handle(handle: str, line: int) -> str:
     if not HANDLE.match(handle) or len(handle) > 39:
-        raise MalformedFile(f"{handle!r} is not a valid GitHub handle", number)
+        raise MalformedFile(f"{handle!r} is not a valid GitHub handle", line)
+    return handle
+
+
+def _person(parts: tuple, line: int) -> Bullet:
+    """A person from a bullet's inline parts: a GitHub link (its address is the truth), else an
+    @handle in the text, else a bare handle as the whole bullet, else a name with no handle."""
+    link_index = next((i for i, part in enumerate(parts) if part[0] == "link"), None)
+    if link_index is None:
+        text, emeritus = _without_emeritus("".join(part[1] for part in parts))
+        at = AT_HANDLE.search(text)
+        if at:
+            handle = _checked_handle(at["handle"], line)
+            name = _clean_name(text[: at.start()] + text[at.end() :])
+            return Bullet(line, name or handle, handle, emeritus)
+        name = _clean_name(text)
+        if not name:
+            raise MalformedFile("a bullet without a name", line)
+        if " " not in name and HANDLE.match(name) and name != name.capitalize():
+            return Bullet(line, name, _checked_handle(name, line), emeritus)
+        return Bullet(line, name, "", emeritus)
+    _, url, link_text = parts[link_index]
+    profile = GITHUB_URL.match(url)
+    if profile is None:
+        raise MalformedFile(f"{url!r} is not a GitHub profile address", line)
+    handle = _checked_handle(profile["handle"], line)
+    before = "".join(part[1] for part in parts[:link_index] if part[0] == "text")
+    after = "".join(part[1] for part in parts[link_index + 1 :] if part[0] == "text")
+    before, emeritus_before = _without_emeritus(before)
+    after, emeritus_after = _without_emeritus(after)
+    stripped_before, stripped_after = before.rstrip(), after.lstrip()
+    if stripped_before.endswith("(") != stripped_after.startswith(")"):
+        raise MalformedFile(f"cannot read the link in {''.join(p[-1] for p in parts)!r}", line)
+    if stripped_before.endswith("("):
+        before, after = stripped_before[:-1], stripped_after[1:]
+    name = _clean_name(f"{before} {after}")
     return Bullet(
-        line=number,
-        full_name=match["name"].strip(),
-        github=handle,
-        emeritus=emeritus,
-        link_text=match["text"].strip(),
+        line, name or handle, handle, emeritus_before or emeritus_after, link_text.strip()
     )
 
 
-def _headings_and_bullets(text: str, fmt: str):
-    """Yield (kind, line, raw text, ...): ("heading", n, raw, level, title), ("bullet", n, raw,
-    body) and ("text", n, raw)."""
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        raw = lines[index]
-        number = index + 1
-        if fmt == "md":
-            heading = MARKDOWN_HEADING.match(raw)
-            if heading:
-                yield "heading", number, raw, len(heading["level"]), heading["title"]
-                index += 1
-                continue
-            bullet = MARKDOWN_BULLET.match(raw)
+def _split_gap(text: str) -> tuple[str, str]:
+    """A block's own text and the blank lines after it."""
+    body = text.rstrip("\r\n\t ")
+    end = text.find("\n", len(body))
+    body = text[: end + 1] if end >= 0 else text
+    return body, text[len(body) :]
+
+
+class _Reader:
+    """Turns the blocks into the roster's structure and the file's layout."""
+
+    def __init__(self, text: str, fmt: str, blocks: list[_Block]) -> None:
+        # Lines as the parser counts them: docutils splits as Python does, markdown-it at
+        # "\n", "\r\n" and "\r" only.
+        self.lines = text.splitlines(keepends=True) if fmt == "rst" else MARKDOWN_LINE.findall(text)
+        self.fmt = fmt
+        self.document = PersonsFile()
+        self.layout: dict = {"format": fmt, "crlf": "\r\n" in text, "preamble": "", "title": None, "intro": "", "sections": []}  # fmt: skip
+        self.blocks = sorted(blocks, key=lambda block: block.line)
+        self.section: dict | None = None
+        self.module: dict | None = None
+        self.listed_module: ListedModule | None = None
+        self.titles_seen: dict[str, int] = {}
+
+    def raw(self, index: int) -> tuple[str, str]:
+        start = self.blocks[index].line - 1
+        end = self.blocks[index + 1].line - 1 if index + 1 < len(self.blocks) else len(self.lines)
+        return _split_gap("".join(self.lines[start:end]))
+
+    def read(self) -> PersonsFile:
+        first = self.blocks[0].line - 1 if self.blocks else len(self.lines)
+        self.layout["preamble"] = "".join(self.lines[:first])
+        for index, block in enumerate(self.blocks):
+            body, gap = self.raw(index)
+            if block.kind == "heading" and block.depth <= 3:
+                self.heading(block, body, gap)
+            elif block.kind == "item":
+                self.item(block, body, gap)
+            else:
+                self.other(block, body + gap)
+        if not self.document.title:
+            raise MalformedFile("the file has no title heading", 1)
+        for container in [*self.layout["sections"], *(m for s in self.layout["sections"] for m in s["modules"])]:  # fmt: skip
+            # The blank lines after a list, kept apart from its last entry, which may go.
+            container["last_gap"] = container["items"][-1]["gap"] if container["items"] else "\n"
+        for section in self.layout["sections"]:
+            if section["kind"] == "unknown":
+                section["kind"] = "prose"
+            if section["kind"] == "responsibilities":
+                self.document.responsibilities = section["before"].strip("\n")
+        self.document.layout = self.layout
+        return self.document
+
+    def heading(self, block: _Block, body: str, gap: str) -> None:
+        chunk = {"title": block.title, "line": block.line, "heading": body, "gap": gap, "before": "", "items": [], "after": ""}  # fmt: skip
+        if block.depth == 1:
+            if self.document.title:
+                raise MalformedFile("a second title", block.line)
+            self.document.title = block.title
+            self.layout["title"] = chunk
+            self.section = self.module = None
+            return
+        if not self.document.title:
+            raise MalformedFile("the file has no title heading", 1)
+        if block.depth == 2:
+            self.section_heading(block, chunk)
+            return
+        section = self.section
+        if section is None or section["kind"] in {"lead", "core"}:
+            raise MalformedFile(f"the module {block.title!r} is outside a module section", block.line)  # fmt: skip
+        if section["kind"] in {"responsibilities", "prose"}:
+            self.other(block, body + gap)
+            return
+        if section["kind"] == "unknown":
+            if section["items"]:
+                raise MalformedFile(f"unknown section {section['title']!r}", section["line"])
+            section.update(kind="group", group=self.group_of(section["title"]), group_name=section["title"])  # fmt: skip
+        includes = exports.INCLUDES_PATTERN.match(block.title)
+        self.listed_module = ListedModule(
+            line=block.line,
+            name=includes["name"].strip() if includes else block.title,
+            includes=includes["includes"].strip() if includes else "",
+            group=section["group"],
+            group_name=section["group_name"],
+        )
+        self.document.modules.append(self.listed_module)
+        chunk["name"] = self.listed_module.name
+        section["modules"].append(chunk)
+        self.module = chunk
+
+    @staticmethod
+    def group_of(title: str) -> str:
+        lowered = title.lower()
+        if "sunset" in lowered:
+            return str(ModuleGroup.SUNSETTED)
+        return str(ModuleGroup.EXTERNAL if "external" in lowered else ModuleGroup.CORE)
+
+    def section_heading(self, block: _Block, chunk: dict) -> None:
+        key = block.title.lower()
+        earlier = self.titles_seen.setdefault(key, block.line)
+        if earlier != block.line:
+            raise MalformedFile(f"the section {block.title!r} appears twice", block.line)
+        if key == exports.RESPONSIBILITIES.lower():
+            kind = "responsibilities"
+        elif key in LEAD_TITLES:
+            kind = "lead"
+        elif key in CORE_TITLES:
+            kind = "core"
+        elif key in GROUP_TITLES:
+            kind = "group"
+            chunk.update(group=GROUP_TITLES[key], group_name="")
         else:
-            following = lines[index + 1] if index + 1 < len(lines) else ""
-            underline = RST_UNDERLINE.match(following.rstrip())
-            if raw.strip() and underline and not RST_BULLET.match(raw):
-                title = raw.rstrip()
-                if len(following.rstrip()) != len(title):
-                    raise MalformedFile(
-                        f"the underline of {title!r} must be as long as the title", number + 1
-                    )
-                yield "heading", number, f"{raw}\n{following}", RST_LEVELS[underline["char"]], title
-                index += 2
-                continue
-            bullet = RST_BULLET.match(raw)
-        if bullet:
-            yield "bullet", number, raw, bullet["body"].rstrip()
+            kind = "unknown"
+        if kind in {"lead", "core"} and any(s["kind"] == kind for s in self.layout["sections"]):
+            raise MalformedFile(f"the section {block.title!r} appears twice", block.line)
+        chunk.update(kind=kind, modules=[])
+        self.layout["sections"].append(chunk)
+        self.section, self.module, self.listed_module = chunk, None, None
+
+    def container(self) -> dict | None:
+        return self.module or self.section or self.layout["title"]
+
+    def item(self, block: _Block, body: str, gap: str) -> None:
+        section = self.section
+        if section is not None and section["kind"] in {"responsibilities", "prose"}:
+            self.other(block, body + gap)
+            return
+        if section is not None and section["kind"] == "unknown":
+            raise MalformedFile(f"unknown section {section['title']!r}", section["line"])
+        bullet = _person(block.parts, block.line)
+        if self.module is not None and self.listed_module is not None:
+            self.listed_module.people.append(bullet)
+            container = self.module
+        elif section is not None and section["kind"] in {"lead", "core"}:
+            getattr(self.document, section["kind"]).append(bullet)
+            container = section
         else:
-            yield "text", number, raw
-        index += 1
+            raise MalformedFile("a person outside any section or module", block.line)
+        if container["items"] and container["after"]:
+            previous = container["items"][-1]
+            previous["body"] += previous["gap"] + container["after"]
+            previous["gap"], container["after"] = "", ""
+        container["items"].append(
+            {
+                "line": block.line,
+                "name": bullet.full_name,
+                "github": bullet.github,
+                "emeritus": bullet.emeritus,
+                "marker": block.marker,
+                "body": body,
+                "gap": gap,
+            }
+        )
+
+    def other(self, block: _Block, text: str) -> None:
+        container = self.container()
+        if container is None:
+            self.layout["preamble"] += text
+        elif container is self.layout["title"]:
+            self.layout["intro"] += text
+        elif container["items"]:
+            container["after"] += text
+        else:
+            container["before"] += text
 
 
 def parse_persons(text: str, fmt: str) -> PersonsFile:
-    """Read persons_of_interest. Raises MalformedFile at the first line it cannot place."""
+    """Read persons_of_interest in any of the layouts projects write it in. Raises MalformedFile
+    at the first line it cannot place."""
     if fmt not in {"md", "rst"}:
         raise MalformedFile(f"unknown format {fmt!r}; use md or rst")
-    person_pattern = MARKDOWN_PERSON if fmt == "md" else RST_PERSON
-    document = PersonsFile()
-    section = ""
-    module: ListedModule | None = None
-    prose: list[str] = []
-    seen_sections: set[str] = set()
-    for kind, number, raw, *rest in _headings_and_bullets(text, fmt):
-        if section == "responsibilities" and not (kind == "heading" and rest[0] <= 2):
-            prose.append(raw)
-            continue
-        if kind == "heading":
-            level, title = rest
-            if level == 1:
-                if document.title:
-                    raise MalformedFile("a second title", number)
-                document.title = title
-                section, module = "", None
-            elif level == 2:
-                section = SECTION_KEYS.get(title.lower(), "")
-                if not section:
-                    raise MalformedFile(f"unknown section {title!r}", number)
-                if section in seen_sections:
-                    raise MalformedFile(f"the section {title!r} appears twice", number)
-                seen_sections.add(section)
-                module = None
-            else:
-                if section not in ModuleGroup.values:
-                    raise MalformedFile(f"the module {title!r} is outside a module section", number)
-                includes = exports.INCLUDES_PATTERN.match(title)
-                module = ListedModule(
-                    line=number,
-                    name=includes["name"].strip() if includes else title,
-                    includes=includes["includes"].strip() if includes else "",
-                    group=section,
-                )
-                document.modules.append(module)
-            continue
-        if kind == "text":
-            if raw.strip():
-                raise MalformedFile(
-                    f"expected a bullet, a heading or a blank line: {raw!r}", number
-                )
-            continue
-        if section == "lead_section":
-            document.lead.append(_person(rest[0], number, person_pattern))
-        elif section == "core_section":
-            document.core.append(_person(rest[0], number, person_pattern))
-        elif module is not None:
-            module.people.append(_person(rest[0], number, person_pattern))
-        else:
-            raise MalformedFile("a person outside any section or module", number)
-    if not document.title:
-        raise MalformedFile("the file has no title heading", 1)
-    document.responsibilities = "\n".join(prose).strip("\n")
-    document.notes = _spelling_notes(document)
+    if len(text) > MAX_PERSONS_FILE_CHARS:
+        raise MalformedFile(
+            f"the file has {len(text):,} characters; a maintainer file has at most "
+            f"{MAX_PERSONS_FILE_CHARS:,}"
+        )
+    if "\x00" in text:
+        raise MalformedFile("the file contains a NUL character", text[: text.index("\x00")].count("\n") + 1)  # fmt: skip
+    blocks = _rst_blocks(text) if fmt == "rst" else _markdown_blocks(text)
+    document = _Reader(text, fmt, blocks).read()
+    document.layout["conventions"] = layouts.conventions(document.layout)
+    document.notes = _spelling_notes(document) + layouts.normalisations(document.layout)
     return document
 
 
@@ -326,3 +631,172 @@ def parse_activity(text: str, fmt: str) -> list[ActivityRecord]:
 
 def activity_format(filename: str) -> str:
     return "json" if filename.lower().endswith(".json") else "csv"
+
+
+# Other files a roster can start from ------------------------------------------------------------
+
+
+@dataclass
+class FoundModule:
+    line: int
+    name: str
+    patterns: list[str] = field(default_factory=list)
+    maintainers: list[str] = field(default_factory=list)
+    reviewers: list[str] = field(default_factory=list)
+    emeritus: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FoundRule:
+    line: int
+    name: str
+    patterns: list[str]
+    approved_by: list[str]
+    mandatory_checks: list[str]
+    ignore_flaky_failures: bool
+
+
+@dataclass
+class Found:
+    """What a CODEOWNERS, OWNERS or merge_rules.yaml file says, and what it could not place."""
+
+    modules: list[FoundModule] = field(default_factory=list)
+    rules: list[FoundRule] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+
+
+def _owner_handle(owner: str, line: int, found: Found) -> str | None:
+    handle = owner.removeprefix("@")
+    if "/" in handle or "@" in handle:
+        found.unplaced.append(f"line {line}: {owner} is a team or an e-mail address, not a person")
+        return None
+    if not HANDLE.match(handle) or len(handle) > 39:
+        found.unplaced.append(f"line {line}: {owner!r} is not a GitHub handle")
+        return None
+    return handle
+
+
+def _repository_glob(pattern: str) -> str:
+    """A CODEOWNERS path as the roster writes paths: relative to the root, a folder with '/**'."""
+    pattern = pattern.lstrip("/")
+    return f"{pattern}**" if pattern.endswith("/") else pattern
+
+
+def parse_codeowners(text: str) -> Found:
+    """GitHub's CODEOWNERS: one module per comment heading (or per path when a rule has none),
+    with its paths and owners."""
+    found = Found()
+    heading = ""
+    by_name: dict[str, FoundModule] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            heading = ""
+            continue
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+            continue
+        pattern, *owners = line.split("#", 1)[0].split()
+        if not heading:
+            found.unplaced.append(
+                f"line {number}: {pattern} is under no '# Module name' comment, so in no module"
+            )
+            continue
+        module = by_name.get(heading.lower())
+        if module is None:
+            module = by_name[heading.lower()] = FoundModule(number, heading)
+            found.modules.append(module)
+        module.patterns.append(_repository_glob(pattern))
+        if not owners:
+            found.unplaced.append(f"line {number}: {pattern} has no owner")
+        known = {handle.lower() for handle in module.maintainers}
+        for owner in owners:
+            handle = _owner_handle(owner, number, found)
+            if handle and handle.lower() not in known:
+                known.add(handle.lower())
+                module.maintainers.append(handle)
+    return found
+
+
+def _yaml(text: str, what: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise MalformedFile(f"{what} is not YAML: {getattr(error, 'problem', error)}", mark.line + 1 if mark else None) from None  # fmt: skip
+
+
+def _yaml_strings(value, key: str, what: str, line: int | None = None) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise MalformedFile(f"{what}: {key} must be a list of strings", line)
+    return value
+
+
+def parse_owners(name: str, owners: str, aliases: str = "") -> Found:
+    """A Kubernetes OWNERS file (and the OWNERS_ALIASES it names) as one module called `name`;
+    aliases expand, handles compare without case."""
+    found = Found()
+    alias_data = _yaml(aliases, "OWNERS_ALIASES") if aliases.strip() else {}
+    alias_map = (alias_data or {}).get("aliases") or {}
+    if not isinstance(alias_map, dict):
+        raise MalformedFile("OWNERS_ALIASES: aliases must be a mapping")
+    expanded = {str(k).lower(): _yaml_strings(v, str(k), "OWNERS_ALIASES") for k, v in alias_map.items()}  # fmt: skip
+    data = _yaml(owners, "OWNERS") or {}
+    if not isinstance(data, dict):
+        raise MalformedFile("OWNERS must be a mapping")
+    module = FoundModule(1, name)
+
+    def people(key: str) -> list[str]:
+        handles: dict[str, str] = {}
+        for entry in _yaml_strings(data.get(key), key, "OWNERS"):
+            for member in expanded.get(entry.lower(), [entry]):
+                handle = _owner_handle(member, 1, found)
+                if handle:
+                    handles.setdefault(handle.lower(), handle)
+        return list(handles.values())
+
+    module.maintainers = people("approvers")
+    approvers = {handle.lower() for handle in module.maintainers}
+    module.reviewers = [h for h in people("reviewers") if h.lower() not in approvers]
+    module.emeritus = people("emeritus_approvers")
+    for key in sorted(set(data) - {"approvers", "reviewers", "emeritus_approvers"}):
+        found.unplaced.append(f"OWNERS: {key} has no place on the roster")
+    found.modules.append(module)
+    return found
+
+
+def parse_merge_rules(text: str) -> Found:
+    """PyTorch's merge_rules.yaml: a list of rules."""
+    found = Found()
+    data = _yaml(text, "merge_rules.yaml")
+    if not isinstance(data, list):
+        raise MalformedFile("merge_rules.yaml is a list of rules")
+    # The same text again, as nodes: only they know the line each rule starts on.
+    nodes = yaml.compose(text, Loader=yaml.SafeLoader).value
+    for index, rule in enumerate(data, start=1):
+        line = nodes[index - 1].start_mark.line + 1
+        what = f"rule {index}"
+        if not isinstance(rule, dict) or not isinstance(rule.get("name"), str):
+            raise MalformedFile(f"{what} has no name", line)
+        flaky = rule.get("ignore_flaky_failures", True)
+        if not isinstance(flaky, bool):
+            raise MalformedFile(f"{what}: ignore_flaky_failures must be true or false", line)
+        found.rules.append(
+            FoundRule(
+                line=line,
+                name=rule["name"],
+                patterns=_yaml_strings(rule.get("patterns"), "patterns", what),
+                approved_by=_yaml_strings(rule.get("approved_by"), "approved_by", what),
+                mandatory_checks=_yaml_strings(
+                    rule.get("mandatory_checks_name"), "mandatory_checks_name", what
+                ),
+                ignore_flaky_failures=flaky,
+            )
+        )
+        for key in sorted(set(rule) - {"name", "patterns", "approved_by", "mandatory_checks_name", "ignore_flaky_failures"}):  # fmt: skip
+            found.unplaced.append(
+                f"line {line}: {key} of the rule {rule['name']!r} has no place in the settings"
+            )
+    return found

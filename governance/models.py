@@ -101,6 +101,12 @@ class Module(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     group = models.CharField(max_length=20, choices=ModuleGroup.choices, default=ModuleGroup.CORE)
+    group_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The heading of the group the maintainer file lists it under, when the project "
+        'names its groups itself (e.g. "Library-level maintainers"); empty: the standard heading.',
+    )
     includes = models.CharField(
         max_length=300, blank=True, help_text='Sub-areas it covers, e.g. "Dynamo, FX".'
     )
@@ -460,6 +466,17 @@ class ExportSettings(models.Model):
         default="EasyCLA\nLint",
         validators=[validate_check_names],
         help_text="CI checks every module's merge rule requires: one check name a line.",
+    )
+    follow_imported_layout = models.BooleanField(
+        default=False,
+        help_text="Write persons_of_interest the way the last imported file wrote it: its bullets, "
+        "heading adornments, blank lines and prose sections. Turned on by an import.",
+    )
+    persons_layout = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="How the last imported persons_of_interest was written, for the export.",
     )
 
     class Meta:

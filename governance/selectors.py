@@ -206,6 +206,7 @@ def roster_for_export() -> exports.Roster:
                 name=module.name,
                 slug=module.slug,
                 group=module.group,
+                group_name=module.group_name,
                 includes=module.includes,
                 patterns=tuple(module.patterns),
                 maintainers=exports.people(maintainers),
@@ -236,6 +237,7 @@ def roster_for_export() -> exports.Roster:
         emeritus_core=exports.people(former_core),
         modules=tuple(module_rosters),
         catch_all_rules=rules,
+        persons_layout=settings_row.persons_layout if settings_row.follow_imported_layout else None,
     )
 
 

@@ -37,6 +37,7 @@ from governance.services.sync import (
     merge_rule_delete,
     merge_rule_update,
     persons_import,
+    roster_bootstrap,
 )
 from governance.services.taxonomy import (
     ModuleAdd,
@@ -95,6 +96,7 @@ __all__ = [
     "role_grant",
     "role_make_emeritus",
     "roles_make_emeritus",
+    "roster_bootstrap",
     "taxonomy_proposal_add_step",
     "taxonomy_proposal_apply",
     "taxonomy_proposal_create",

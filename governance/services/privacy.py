@@ -2,8 +2,8 @@
 
 What goes: the personal data the application holds about them. Their name, GitHub handle, email
 and affiliation on the roster; their account's username, names, email and password (the account
-is deactivated and signed out everywhere); their recorded repository activity; their inbox and
-unsent emails; every permission and object-level grant the account held; their name in the
+is deactivated and signed out everywhere); their recorded repository activity; their lines in the
+imported persons_of_interest's layout; their inbox and unsent emails; every permission and object-level grant the account held; their name in the
 labels of the audit log.
 
 What stays, because the committee's record must stay countable: nominations of them, the ballots
@@ -33,8 +33,15 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
-from governance import permissions
-from governance.models import AuditEvent, Notification, Person, PersonActivity, RoleStatus
+from governance import layouts, permissions
+from governance.models import (
+    AuditEvent,
+    ExportSettings,
+    Notification,
+    Person,
+    PersonActivity,
+    RoleStatus,
+)
 from governance.services.base import audit_record, require, save_validated
 
 DB_SESSIONS = "django.contrib.sessions.backends.db"
@@ -81,6 +88,7 @@ def person_anonymise(*, actor, person: Person) -> Anonymisation:
     person.affiliation = ""
     save_validated(person)
     PersonActivity.objects.filter(person=person).delete()
+    _forget_in_imported_layout(full_name=old_name, github=old_handle)
 
     grants = notifications = sessions = 0
     if user is not None:
@@ -103,6 +111,17 @@ def person_anonymise(*, actor, person: Person) -> Anonymisation:
         notifications_removed=notifications,
         sessions_ended=sessions,
     )
+
+
+def _forget_in_imported_layout(*, full_name: str, github: str) -> None:
+    """The imported persons_of_interest's lines that name the person go too."""
+    settings_row = ExportSettings.objects.select_for_update().filter(pk=ExportSettings.SINGLETON_PK).first()  # fmt: skip
+    if settings_row is None or not settings_row.persons_layout:
+        return
+    layout = layouts.without_person(settings_row.persons_layout, full_name=full_name, github=github)
+    if layout != settings_row.persons_layout:
+        settings_row.persons_layout = layout
+        settings_row.save(update_fields=["persons_layout"])
 
 
 def _close_account(user) -> tuple[int, int, int]:

@@ -30,7 +30,14 @@ from governance.models import (
 from governance.services import roster
 from governance.services.base import apply_changes, audit_record, require, save_validated
 
-EXPORT_SETTINGS_FIELDS = ("document_title", "responsibilities", "mandatory_checks")
+EXPORT_SETTINGS_FIELDS = (
+    "document_title",
+    "responsibilities",
+    "mandatory_checks",
+    "follow_imported_layout",
+)
+# Set by an import only: how the imported persons_of_interest was written.
+IMPORTED_LAYOUT_FIELDS = ("persons_layout",)
 MERGE_RULE_FIELDS = (
     "name",
     "position",
@@ -53,10 +60,14 @@ def _export_settings_locked() -> ExportSettings:
 
 
 @transaction.atomic
-def export_settings_update(*, actor, data: dict) -> ExportSettings:
+def export_settings_update(*, actor, data: dict, imported: bool = False) -> ExportSettings:
     require(permissions.can_configure_exports(actor), "You may not change the exported files.")
     settings_row = _export_settings_locked()
-    changes = apply_changes(settings_row, data, EXPORT_SETTINGS_FIELDS)
+    allowed = EXPORT_SETTINGS_FIELDS + (IMPORTED_LAYOUT_FIELDS if imported else ())
+    changes = apply_changes(settings_row, data, allowed)
+    if "persons_layout" in changes:
+        # The layout is the whole file; the audit says that it changed, not what it holds.
+        changes["persons_layout"] = "remembered the imported file's layout"
     if changes:
         save_validated(settings_row)
         audit_record(actor=actor, verb="export_settings.updated", target=settings_row, data=changes)
@@ -166,6 +177,11 @@ class _PersonsImport:
             with _at_line(1):
                 export_settings_update(actor=self.actor, data=data)
             self.change("update the title and the responsibilities text")
+        layout = {"follow_imported_layout": True, "persons_layout": self.document.layout}
+        current = ExportSettings.objects.get(pk=ExportSettings.SINGLETON_PK)
+        if any(getattr(current, key) != value for key, value in layout.items()):
+            export_settings_update(actor=self.actor, data=layout, imported=True)
+            self.change("write persons_of_interest the way this file writes it")
 
     def person_with_handle(self, bullet: Bullet) -> None:
         key = bullet.github.lower()
@@ -255,6 +271,7 @@ class _PersonsImport:
         wanted = {
             "name": listed.name,
             "group": listed.group,
+            "group_name": listed.group_name,
             "includes": listed.includes,
             "position": position,
         }
@@ -404,4 +421,127 @@ def activity_import(*, actor, records: Sequence[ActivityRecord]) -> ActivityRepo
             data={**values, "last_active_on": record.last_active_on.isoformat()},
         )
         report.imported += 1
+    return report
+
+
+# Starting a roster from CODEOWNERS, OWNERS or merge_rules.yaml ---------------------------------
+
+
+def _person_by_handle(*, actor, handle: str, report: ImportReport) -> Person:
+    person = Person.objects.filter(github__iexact=handle).first()
+    if person is None:
+        person = roster.person_create(actor=actor, full_name=handle, github=handle)
+        report.changes.append(f"add @{handle} (named by the handle until someone names them)")
+    return person
+
+
+def _module_found(*, actor, found, report: ImportReport) -> None:
+    module = Module.objects.filter(status=ModuleStatus.ACTIVE, name__iexact=found.name).first()
+    patterns = "\n".join(found.patterns)
+    with _at_line(found.line):
+        if module is None:
+            module = roster.module_create(
+                actor=actor,
+                name=found.name,
+                slug=_PersonsImport.free_slug(found.name),
+                path_patterns=patterns,
+            )
+            report.changes.append(f"add the module {module.name}")
+        elif patterns and module.path_patterns != patterns:
+            module = roster.module_update(
+                actor=actor, module=module, data={"path_patterns": patterns}
+            )
+            report.changes.append(f"update the paths of {module.name}")
+        for kind, handles in (
+            (RoleKind.MODULE_MAINTAINER, found.maintainers),
+            (RoleKind.MODULE_REVIEWER, found.reviewers),
+        ):
+            for handle in handles:
+                person = _person_by_handle(actor=actor, handle=handle, report=report)
+                if not Role.objects.filter(
+                    person=person, kind=kind, module=module, status=RoleStatus.ACTIVE
+                ).exists():
+                    roster.role_grant(actor=actor, person=person, kind=kind, module=module)
+                    report.changes.append(f"grant {person} a place in {module.name}")
+        for handle in found.emeritus:
+            person = _person_by_handle(actor=actor, handle=handle, report=report)
+            kind = RoleKind.MODULE_MAINTAINER
+            if not Role.objects.filter(person=person, kind=kind, module=module).exists():
+                _role_record_emeritus(actor=actor, person=person, kind=kind, module=module)
+                report.changes.append(f"record {person} as emeritus in {module.name}")
+
+
+def _rule_found(*, actor, rule, position: int, report: ImportReport) -> bool:
+    """Apply one rule; True when it is a module's rule rather than a catch-all."""
+    module = Module.objects.filter(status=ModuleStatus.ACTIVE, name__iexact=rule.name).first()
+    with _at_line(rule.line):
+        if module is not None:
+            patterns = "\n".join(rule.patterns)
+            if module.path_patterns != patterns:
+                roster.module_update(actor=actor, module=module, data={"path_patterns": patterns})
+                report.changes.append(f"update the paths of {module.name}")
+            maintainers = {
+                handle.lower()
+                for handle in module.roles.filter(
+                    kind=RoleKind.MODULE_MAINTAINER, status=RoleStatus.ACTIVE
+                ).values_list("person__github", flat=True)
+            }
+            for approver in rule.approved_by:
+                if approver.lower() not in maintainers:
+                    report.notes.append(
+                        f"line {rule.line}: {approver} approves {rule.name} but does not "
+                        "maintain the module; the export approves by maintainers only"
+                    )
+            return True
+        data = {
+            "patterns": "\n".join(rule.patterns),
+            "approved_by": "\n".join(rule.approved_by),
+            "mandatory_checks": "\n".join(rule.mandatory_checks),
+            "ignore_flaky_failures": rule.ignore_flaky_failures,
+            "position": position,
+        }
+        existing = MergeRule.objects.filter(name__iexact=rule.name).first()
+        if existing is None:
+            merge_rule_create(actor=actor, name=rule.name, **data)
+            report.changes.append(f"add the merge rule {rule.name}")
+        elif any(getattr(existing, key) != value for key, value in data.items()):
+            merge_rule_update(actor=actor, rule=existing, data=data)
+            report.changes.append(f"update the merge rule {rule.name}")
+    return False
+
+
+def _module_checks_found(*, actor, checks: set[tuple[str, ...]], report: ImportReport) -> None:
+    """The export gives every module's rule one list of checks: take it when the file agrees."""
+    if len(checks) > 1:
+        report.notes.append(
+            "the modules' rules require different checks; the export settings keep one list "
+            "for all, left as it is"
+        )
+        return
+    wanted = "\n".join(next(iter(checks)))
+    current = ExportSettings.objects.filter(pk=ExportSettings.SINGLETON_PK).first()
+    if current is None or current.mandatory_checks != wanted:
+        export_settings_update(actor=actor, data={"mandatory_checks": wanted})
+        report.changes.append(f"require the checks {', '.join(next(iter(checks)))} on every module")
+
+
+@transaction.atomic
+def roster_bootstrap(*, actor, found, dry_run: bool = False) -> ImportReport:
+    """Start (or extend) the roster from what a project's CODEOWNERS, OWNERS or merge_rules.yaml
+    says (`importers.Found`): modules with their paths and people, and the catch-all merge rules.
+    Rules named after a module give it their paths. Idempotent; a dry run rolls back. The report's
+    notes say what could not be placed."""
+    require(permissions.can_manage_roster(actor), "You may not import the roster.")
+    report = ImportReport(notes=list(found.unplaced))
+    with transaction.atomic():
+        for module in found.modules:
+            _module_found(actor=actor, found=module, report=report)
+        module_checks: set[tuple[str, ...]] = set()
+        for position, rule in enumerate(found.rules, start=1):
+            if _rule_found(actor=actor, rule=rule, position=position, report=report):
+                module_checks.add(tuple(rule.mandatory_checks))
+        if module_checks:
+            _module_checks_found(actor=actor, checks=module_checks, report=report)
+        if dry_run:
+            transaction.set_rollback(True)
     return report

@@ -192,7 +192,7 @@ MALFORMED = [
     ("# T\n\n## Core Maintainers\n\n- Ada ([a--da](https://github.com/a--da))\n", 5, "not a valid GitHub handle"),
     ("# T\n\n## Core Maintainers\n\n- Ada ([ada](https://github.com/ada)\n", 5, "cannot read the link"),
     ("# T\n\n## Team\n\n- Ada\n", 3, "unknown section 'Team'"),
-    ("# T\n\n## Core Maintainers\n\nSome prose.\n", 5, "expected a bullet"),
+    ("# T\n\n## Core Maintainers\n\n- Ada\n\n# U\n", 7, "a second title"),
     ("# T\n\n### NN\n\n- Ada\n", 3, "outside a module section"),
     ("## Core Maintainers\n\n- Ada\n", 1, "no title"),
     (
@@ -220,11 +220,13 @@ def test_it_refuses_a_malformed_file_with_its_line_and_imports_nothing(text, lin
     assert not ExportSettings.objects.exists()
 
 
-def test_it_refuses_a_malformed_rst_underline_with_its_line():
-    with pytest.raises(importers.MalformedFile, match="as long as the title") as raised:
-        importers.parse_persons("Title\n====\n", "rst")
+def test_it_refuses_inconsistent_rst_heading_levels_with_the_line():
+    text = "T\n=\n\nS\n--\n\nM\n~~\n\nX\n^^\n\nS2\n--\n\nY\n^^\n\n- Ada\n"
 
-    assert raised.value.line == 2
+    with pytest.raises(importers.MalformedFile, match="skip from level 2 to 4") as raised:
+        importers.parse_persons(text, "rst")
+
+    assert raised.value.line == 16
 
 
 def test_it_leaves_the_roster_as_it_was_when_a_late_line_fails():

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandParser
 
-from governance import exports
+from governance import exports, layouts
 from governance.management.exporting import ExportCommand
 
 
@@ -13,6 +13,4 @@ class Command(ExportCommand):
 
     def render(self, roster: exports.Roster, options: dict) -> str:
         self.file_name = f"persons_of_interest.{options['format']}"
-        if options["format"] == "rst":
-            return exports.persons_of_interest_rst(roster)
-        return exports.persons_of_interest_markdown(roster)
+        return layouts.persons_of_interest(roster, options["format"])
