@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0003_role_latest_change_index"),
+        ("governance", "0004_public_pages_generation"),
     ]
 
     operations = [
