@@ -15,12 +15,12 @@ PYTEST_ARGS ?=
 # and the filesystem:// Celery broker in var/ unless DATABASE_URL / REDIS_URL are set.
 # Tests import the settings the same way (Django itself runs the tests with DEBUG off); every
 # other variable, DATABASE_URL and REDIS_URL included, passes through unchanged.
-run migrate demo test: export DEBUG ?= true
+run migrate demo test fuzz: export DEBUG ?= true
 
 # SQLite and the filesystem:// broker (used when REDIS_URL is unset) live in var/.
 RUNTIME_DIRS := var var/static
 
-.PHONY: run install test lint format migrate demo bench
+.PHONY: run install test fuzz lint format migrate demo bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required; set PYTHON=python3.11 (or newer).")'
@@ -54,6 +54,13 @@ run: demo
 
 test: $(STAMP) | $(RUNTIME_DIRS)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Exploratory fuzzing: fresh hostile input on every run (`make test` draws the same examples
+# each time), FUZZ_EXAMPLES per form; what fails is kept in var/hypothesis and tried first next run.
+FUZZ_EXAMPLES ?= 300
+FUZZ_TESTS ?= tests/security/test_fuzzing.py tests/meetings/test_redaction.py
+fuzz: $(STAMP) | $(RUNTIME_DIRS)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest $(FUZZ_TESTS) --hypothesis-profile=explore $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

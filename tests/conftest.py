@@ -17,6 +17,7 @@ governance rows directly, so every fixture passes the same rules and audit trail
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -24,11 +25,37 @@ from django.db import connection
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
 from governance import permissions, public_cache, selectors, services
 from governance.celery import app as celery_app
 from governance.models import Module, Person, RoleKind
+
+# Hypothesis: `make test` and CI draw the same examples on every run (derandomized, so no
+# database either: a run never passes or fails by chance, nor by what an earlier run found), and
+# no deadline, since a busy machine is no bug. `make fuzz` explores (--hypothesis-profile=explore):
+# fresh examples each run, with the failures it finds kept in var/hypothesis and tried first
+# on the next exploratory run.
+HYPOTHESIS_DATABASE = Path(__file__).resolve().parent.parent / "var" / "hypothesis"
+hypothesis_settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "explore",
+    derandomize=False,
+    database=DirectoryBasedExampleDatabase(HYPOTHESIS_DATABASE),
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("deterministic")
 
 PASSWORD = "correct horse battery staple"
 # The tests' own queue, so a developer's worker on the same Redis never takes a test's task and

@@ -3,8 +3,10 @@ surrogates, bidirectional overrides, zero-width and combining marks, markup and 
 wrong types, missing and repeated fields. Every answer is a success or a clear 4xx, never a 5xx;
 a refused post leaves no row and queues no notification; what was typed comes back escaped.
 
-`FUZZ_EXAMPLES` sets the examples per endpoint (default 15). Run it on both databases: NUL only
-breaks PostgreSQL.
+`FUZZ_EXAMPLES` sets the examples per endpoint (default 15). `make test` draws the same examples
+every run (tests/conftest.py's `deterministic` profile); `make fuzz` draws fresh ones, 300 per
+endpoint, and keeps what fails in var/hypothesis. Run it on both databases: NUL only breaks
+PostgreSQL.
 """
 
 import pytest
