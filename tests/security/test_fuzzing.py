@@ -13,7 +13,7 @@ import pytest
 from hypothesis import strategies as st
 
 from tests.security.conftest import client_with_cookies
-from tests.security.fuzz_strategies import posts
+from tests.security.fuzz_strategies import FUZZ, posts
 from tests.security.fuzz_targets import (
     TARGETS,
     admin_add_form,
@@ -44,6 +44,9 @@ def _route_fuzz(world, signed_in, pattern: str):
     )
 
 
+# About sixty forms, each example one request: a second a request is several times what a busy
+# machine needs, and still ends a hung run.
+@pytest.mark.timeout(60 * FUZZ.max_examples)
 def test_it_answers_hostile_posts_with_a_success_or_a_clear_4xx(world, signed_in):
     """Every POST route of the URLconf, and the admin's add forms. One world serves them all:
     building it costs more than fuzzing a route."""
