@@ -15,12 +15,12 @@ PYTEST_ARGS ?=
 # and the filesystem:// Celery broker in var/ unless DATABASE_URL / REDIS_URL are set.
 # Tests import the settings the same way (Django itself runs the tests with DEBUG off); every
 # other variable, DATABASE_URL and REDIS_URL included, passes through unchanged.
-run migrate demo test: export DEBUG ?= true
+run migrate demo test fuzz: export DEBUG ?= true
 
 # SQLite and the filesystem:// broker (used when REDIS_URL is unset) live in var/.
 RUNTIME_DIRS := var var/static
 
-.PHONY: run install test lint format migrate demo bench
+.PHONY: run install test fuzz lint format migrate demo bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required; set PYTHON=python3.11 (or newer).")'
@@ -52,8 +52,22 @@ run: demo
 	trap 'exit 143' TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# In parallel: one pytest-xdist worker per core (PYTEST_WORKERS=0 runs in this process), each
+# with its own test database, Celery queue and Redis key prefix, and its own live server and
+# Chromium for the browser tests.
+PYTEST_WORKERS ?= auto
 test: $(STAMP) | $(RUNTIME_DIRS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Exploratory fuzzing: fresh hostile input on every run (`make test` draws the same examples
+# each time), FUZZ_EXAMPLES per form; what fails is kept in var/hypothesis and tried first next run.
+# The per-test timeout grows with the examples (FUZZ_TIMEOUT seconds).
+FUZZ_EXAMPLES ?= 300
+FUZZ_TIMEOUT ?= 3600
+FUZZ_TESTS ?= tests/security/test_fuzzing.py tests/meetings/test_redaction.py
+fuzz: $(STAMP) | $(RUNTIME_DIRS)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest $(FUZZ_TESTS) --hypothesis-profile=explore \
+		--timeout=$(FUZZ_TIMEOUT) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

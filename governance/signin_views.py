@@ -14,12 +14,12 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, user_login_failed
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -30,18 +30,23 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from governance import permissions, selectors, services
 from governance.decorators import private_page
 from governance.forms import TwoFactorCodeForm
+from governance.redirects import LocalNextMixin, safe_next
 
 PENDING_KEY_SESSION = "two_factor_pending_key"
 FRESH_CODES_SESSION = "two_factor_fresh_recovery_codes"
 
 
 def next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    """Where a finished sign-in goes: the `next` it was sent with, or the home page."""
+    return safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+
+
+class LoginView(LocalNextMixin, auth_views.LoginView):
+    """Django's sign-in form, returning only to a local `next`."""
+
+
+class LogoutView(LocalNextMixin, auth_views.LogoutView):
+    """Django's sign-out, returning only to a local `next`."""
 
 
 def grouped(secret: str) -> str:

@@ -79,6 +79,8 @@ urlpatterns = [
         signin_views.two_factor_recovery_codes,
         name="two_factor_recovery_codes",
     ),
+    path("accounts/login/", signin_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", signin_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,8 +15,10 @@ governance rows directly, so every fixture passes the same rules and audit trail
 | anonymous    | no      | no     | none                                             |
 """
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,16 +27,47 @@ from django.db import connection
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
 from governance import permissions, selectors, services
 from governance.celery import app as celery_app
 from governance.models import Module, Person, RoleKind
 
+# Hypothesis: `make test` and CI draw the same examples on every run (derandomized, so no
+# database either: a run never passes or fails by chance, nor by what an earlier run found), and
+# no deadline, since a busy machine is no bug. `make fuzz` explores (--hypothesis-profile=explore):
+# fresh examples each run, with the failures it finds kept in var/hypothesis and tried first
+# on the next exploratory run.
+HYPOTHESIS_DATABASE = Path(__file__).resolve().parent.parent / "var" / "hypothesis"
+hypothesis_settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "explore",
+    derandomize=False,
+    database=DirectoryBasedExampleDatabase(HYPOTHESIS_DATABASE),
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("deterministic")
+
 PASSWORD = "correct horse battery staple"
 # The tests' own queue, so a developer's worker on the same Redis never takes a test's task and
-# a test's worker never takes a developer's.
-TEST_QUEUE = "governance-tests"
+# a test's worker never takes a developer's. Under pytest-xdist each worker process ("gw0",
+# "gw1", ...) has its own, and its own prefix for every broker and cache key in Redis (and
+# pytest-django its own test database), so parallel workers never take, purge or drop each
+# other's tasks, restore each other's unacknowledged messages, or read each other's pages.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+TEST_QUEUE = "governance-tests" + (f"-{XDIST_WORKER}" if XDIST_WORKER else "")
+TEST_KEY_PREFIX = f"{TEST_QUEUE}:"
 
 
 @dataclass(frozen=True)
@@ -78,6 +111,13 @@ def _fast_password_hasher() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_keys_of_this_worker() -> Iterator[None]:
+    caches = {name: {**cache, "KEY_PREFIX": TEST_QUEUE} for name, cache in settings.CACHES.items()}
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_public_page_cache() -> None:
     """Each test starts with no cached public page: the cache (locmem, or Redis) outlives a
@@ -92,7 +132,12 @@ def celery_broker() -> Iterator[str]:
     transport, so `send_task` in on-commit callbacks never writes into var/."""
     url = settings.REDIS_URL or "memory://"
     celery_app.conf.broker_url = url
-    if not settings.REDIS_URL:
+    if settings.REDIS_URL:
+        celery_app.conf.broker_transport_options = {
+            **celery_app.conf.broker_transport_options,
+            "global_keyprefix": TEST_KEY_PREFIX,
+        }
+    else:
         celery_app.conf.broker_transport_options = {"polling_interval": 0.05}
     celery_app.conf.task_default_queue = TEST_QUEUE
     celery_app.conf.task_default_routing_key = TEST_QUEUE
@@ -181,9 +226,17 @@ def make_person(django_user_model, username: str) -> Person:
     )
 
 
-@pytest.fixture
-def module(db) -> Module:
-    """The module the `maintainer` persona maintains."""
+ROLE_OF = {
+    "lead": RoleKind.LEAD_CORE_MAINTAINER,
+    "core1": RoleKind.CORE_MAINTAINER,
+    "core2": RoleKind.CORE_MAINTAINER,
+    "core3": RoleKind.CORE_MAINTAINER,
+    "core4": RoleKind.CORE_MAINTAINER,
+    "maintainer": RoleKind.MODULE_MAINTAINER,
+}
+
+
+def make_module() -> Module:
     return services.module_create(
         actor=None,
         name="NN APIs (torch.nn)",
@@ -193,66 +246,73 @@ def module(db) -> Module:
     )
 
 
+def make_persona(django_user_model, persona: str, module: Module | None = None):
+    """The persona's user, with the role of the table above (`maintainer` needs `module`)."""
+    if persona == "outsider":
+        return make_user(django_user_model, "outsider")
+    if persona == "staff":
+        return make_user(django_user_model, "staff", is_staff=True, is_superuser=True)
+    person = make_person(django_user_model, persona)
+    if kind := ROLE_OF.get(persona):
+        on_module = module if kind == RoleKind.MODULE_MAINTAINER else None
+        services.role_grant(actor=None, person=person, kind=kind, module=on_module)
+    return person.user
+
+
+@pytest.fixture
+def module(db) -> Module:
+    """The module the `maintainer` persona maintains."""
+    return make_module()
+
+
 @pytest.fixture
 def lead(db, django_user_model):
-    person = make_person(django_user_model, "lead")
-    services.role_grant(actor=None, person=person, kind=RoleKind.LEAD_CORE_MAINTAINER)
-    return person.user
+    return make_persona(django_user_model, "lead")
 
 
 @pytest.fixture
 def core1(db, django_user_model):
-    person = make_person(django_user_model, "core1")
-    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
-    return person.user
+    return make_persona(django_user_model, "core1")
 
 
 @pytest.fixture
 def core2(db, django_user_model):
-    person = make_person(django_user_model, "core2")
-    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
-    return person.user
+    return make_persona(django_user_model, "core2")
 
 
 @pytest.fixture
 def core3(db, django_user_model):
-    person = make_person(django_user_model, "core3")
-    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
-    return person.user
+    return make_persona(django_user_model, "core3")
 
 
 @pytest.fixture
 def core4(db, django_user_model):
-    person = make_person(django_user_model, "core4")
-    services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
-    return person.user
+    return make_persona(django_user_model, "core4")
 
 
 @pytest.fixture
 def maintainer(db, django_user_model, module):
-    person = make_person(django_user_model, "maintainer")
-    services.role_grant(actor=None, person=person, kind=RoleKind.MODULE_MAINTAINER, module=module)
-    return person.user
+    return make_persona(django_user_model, "maintainer", module)
 
 
 @pytest.fixture
 def nominator(db, django_user_model):
-    return make_person(django_user_model, "nominator").user
+    return make_persona(django_user_model, "nominator")
 
 
 @pytest.fixture
 def nominee(db, django_user_model):
-    return make_person(django_user_model, "nominee").user
+    return make_persona(django_user_model, "nominee")
 
 
 @pytest.fixture
 def outsider(db, django_user_model):
-    return make_user(django_user_model, "outsider")
+    return make_persona(django_user_model, "outsider")
 
 
 @pytest.fixture
 def staff(db, django_user_model):
-    return make_user(django_user_model, "staff", is_staff=True, is_superuser=True)
+    return make_persona(django_user_model, "staff")
 
 
 # Signing in -----------------------------------------------------------------------------------

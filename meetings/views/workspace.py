@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +18,7 @@ from governance import permissions, reports
 from governance.decorators import private_page
 from governance.forms import RolesActionForm, add_service_error, refusal_message
 from governance.models import Role
+from governance.redirects import safe_next
 from meetings import selectors, services
 from meetings.forms import (
     ActionItemForm,
@@ -551,10 +552,7 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, action_item=action_item, status=form.cleaned_data["status"]
     )
     messages.success(request, "Action item updated.")
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("meetings:action_items")
+    return redirect(safe_next(request, reverse("meetings:action_items")))
 
 
 @private_page

@@ -35,8 +35,9 @@ from django.conf import settings
 from django.db import connection
 
 from governance import services
+from governance.celery import app as celery_app
 from governance.models import Notification, NotificationChannel, RoleKind
-from tests.conftest import TEST_QUEUE, purge_test_queue
+from tests.conftest import TEST_KEY_PREFIX, TEST_QUEUE, purge_test_queue
 from tests.support.held_email_backend import delivered, hold_file, sending_markers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,6 +55,16 @@ def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def broker_holds_nothing() -> bool:
+    """No message of this test process waits in its queue or is out with a worker
+    unacknowledged, so none can be delivered again."""
+    with celery_app.connection_for_write() as conn:
+        channel = conn.default_channel
+        return (
+            channel.client.llen(TEST_QUEUE) == 0 and channel.client.hlen(channel.unacked_key) == 0
+        )
 
 
 def worker_database_url() -> str:
@@ -78,6 +89,7 @@ class Worker:
             "REDIS_URL": settings.REDIS_URL,
             "HELD_EMAIL_DIR": str(folder),
             "WORKER_QUEUE": TEST_QUEUE,
+            "WORKER_KEY_PREFIX": TEST_KEY_PREFIX,
             "PYTHONPATH": str(PROJECT_ROOT),
         }
         command = [
@@ -172,8 +184,8 @@ def test_it_delivers_once_when_the_worker_is_killed_mid_send(
     assert wait_until(lambda: Notification.objects.get(pk=email.pk).sent_at, SEND_TIMEOUT), (
         f"the restarted worker did not send the email:\n{second.tail()}"
     )
-    # Give a duplicate delivery, had there been one, the time to land before counting.
-    time.sleep(2)
+    # A duplicate delivery, had there been one, lands before the broker lets the message go.
+    assert wait_until(broker_holds_nothing, SEND_TIMEOUT), second.tail()
     second.stop()
 
     assert len(delivered(tmp_path)) == 1, second.tail()

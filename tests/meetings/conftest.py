@@ -72,6 +72,10 @@ def draft_meeting(core1) -> Meeting:
 
 @pytest.fixture
 def canary_meeting(lead, core1, core2, maintainer, nominee) -> Meeting:
+    return make_canary_meeting(lead, core1, core2, maintainer, nominee)
+
+
+def make_canary_meeting(lead, core1, core2, maintainer, nominee) -> Meeting:
     """A published meeting with a canary in every private place: redacted spans of notes,
     titles, decisions and action items; a private item (title, notes, decision, action item);
     the notes of a summary-only item. Its action items are owned by the module maintainer."""

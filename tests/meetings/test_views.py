@@ -326,6 +326,51 @@ def test_it_lets_an_owner_mark_their_action_item_done(client_for, core1, draft_m
     assert action.status == "done"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "a\x00b",
+        "\x00",
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+        "javascript:x",
+    ],
+)
+def test_it_returns_to_the_action_items_for_a_hostile_next(
+    client_for, core1, draft_meeting, target
+):
+    owner = client_for("maintainer")
+    action = services.action_item_add(
+        actor=core1,
+        item=draft_meeting.agenda_items.get(),
+        text="Write it.",
+        owners=[Person.objects.get(github="hsato")],
+    )
+
+    response = owner.post(
+        f"/meetings/action-items/{action.pk}/", {"status": "done", "next": target}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/meetings/action-items/"
+
+
+def test_it_returns_to_the_page_the_action_item_was_marked_on(client_for, core1, draft_meeting):
+    owner = client_for("maintainer")
+    action = services.action_item_add(
+        actor=core1,
+        item=draft_meeting.agenda_items.get(),
+        text="Write it.",
+        owners=[Person.objects.get(github="hsato")],
+    )
+    back = f"/meetings/{draft_meeting.slug}/edit/"
+
+    response = owner.post(f"/meetings/action-items/{action.pk}/", {"status": "done", "next": back})
+
+    assert response["Location"] == back
+
+
 def test_it_says_what_is_missing_when_an_import_posts_nothing(core1_client):
     response = core1_client.post("/meetings/import/", {})
 

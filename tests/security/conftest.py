@@ -15,12 +15,17 @@ Which canary each persona may read is `READABLE`; the public and staff may read 
 outside the admin, which only staff reach.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import transaction
 from django.test import Client
 from django.test.client import ClientHandler
+from django.utils import timezone
 
 from governance import services as governance_services
 from governance.models import Module, Notification, NotificationChannel, TaxonomyProposal
@@ -36,10 +41,10 @@ from nominations.models import (
     NominationRequest,
     Outcome,
 )
-from tests.conftest import login
+from tests.conftest import login, make_module, make_persona
 from tests.meetings.conftest import CANARIES as MEETING_CANARIES
-from tests.meetings.conftest import canary_meeting, new_meeting  # noqa: F401  (fixture)
-from tests.nominations.conftest import Build, build, clock, fresh  # noqa: F401  (fixtures)
+from tests.meetings.conftest import make_canary_meeting, new_meeting
+from tests.nominations.conftest import Build, Clock, build, clock, fresh  # noqa: F401  (fixtures)
 
 PERSONAS = (
     "anonymous",
@@ -124,6 +129,24 @@ class World:
     draft_meeting: Meeting
     proposal: TaxonomyProposal
     users: dict = field(default_factory=dict)
+    sent_mail: list = field(default_factory=list)
+
+    def reloaded(self) -> "World":
+        def again(instance):
+            return type(instance).objects.get(pk=instance.pk)
+
+        return World(
+            module=again(self.module),
+            nominations={state: again(n) for state, n in self.nominations.items()},
+            evidence=again(self.evidence),
+            pending_request=again(self.pending_request),
+            rejected_request=again(self.rejected_request),
+            published_meeting=again(self.published_meeting),
+            draft_meeting=again(self.draft_meeting),
+            proposal=again(self.proposal),
+            users={persona: again(user) for persona, user in self.users.items()},
+            sent_mail=self.sent_mail,
+        )
 
     def user(self, persona: str):
         return self.users.get(persona)
@@ -206,11 +229,10 @@ def _draft_meeting(builder: Build) -> Meeting:
     return meeting
 
 
-@pytest.fixture
-def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixtures above)
-    nominations = _nominations(build)
+def build_world(builder: Build, published: Meeting, staff, outsider) -> World:
+    nominations = _nominations(builder)
     pending = nomination_services.nomination_request_submit(
-        actor=build.nominator,
+        actor=builder.nominator,
         nominee_name="Ada Obi",
         nominee_github="aobi",
         kind=NominationKind.CORE_REVIEWER,
@@ -218,7 +240,7 @@ def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixt
         rationale=REQUEST,
     )
     rejected = nomination_services.nomination_request_submit(
-        actor=build.nominator,
+        actor=builder.nominator,
         nominee_name="Bo Lind",
         nominee_github="blind",
         kind=NominationKind.CORE_REVIEWER,
@@ -226,40 +248,40 @@ def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixt
         rationale=REQUEST,
     )
     nomination_services.nomination_request_reject(
-        actor=build.core1, request=rejected, reason=TRIAGE
+        actor=builder.core1, request=rejected, reason=TRIAGE
     )
     named = nomination_services.nomination_request_submit(
-        actor=build.nominator,
+        actor=builder.nominator,
         nominee_name=f"Priya Raman {NAMED_REQUEST}",
         nominee_github="PRaman",
         kind=NominationKind.MODULE_MAINTAINER,
-        module=build.module,
+        module=builder.module,
         rationale=NAMED_REQUEST,
     )
     proposal = governance_services.taxonomy_proposal_create(
-        actor=build.core1, title="Split compilers", reason=PROPOSAL
+        actor=builder.core1, title="Split compilers", reason=PROPOSAL
     )
     world = World(
-        module=build.module,
+        module=builder.module,
         nominations=nominations,
         evidence=EvidenceEntry.objects.get(nomination=nominations["open"], body=EVIDENCE),
         pending_request=pending,
         rejected_request=rejected,
         named_request=named,
-        published_meeting=canary_meeting,
-        draft_meeting=_draft_meeting(build),
+        published_meeting=published,
+        draft_meeting=_draft_meeting(builder),
         proposal=proposal,
         users={
             "outsider": outsider,
-            "nominee": build.nominee,
-            "nominator": build.nominator,
-            "maintainer": build.maintainer,
-            "core1": build.core1,
-            "lead": build.lead,
+            "nominee": builder.nominee,
+            "nominator": builder.nominator,
+            "maintainer": builder.maintainer,
+            "core1": builder.core1,
+            "lead": builder.lead,
             "staff": staff,
             # A core maintainer who has not set up an authenticator yet: `signed_in` gives them
             # a password-only session, which reaches only the two-factor setup.
-            "unenrolled": build.core2,
+            "unenrolled": builder.core2,
         },
     )
     # Hand every queued email to the mail backend, as the worker would.
@@ -268,6 +290,48 @@ def world(build, canary_meeting, staff, outsider) -> World:  # noqa: F811  (fixt
     ):
         governance_services.notification_send(notification_id=pk)
     return world
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world, built once for all the tests of a module (building it costs more than most
+    of them) in a transaction rolled back after the last. Each test runs in a savepoint of it
+    (pytest-django's `db`), so no test sees another's writes. Time stays where building left
+    it (past the closed votes' deadlines) until the module is done."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        clock = Clock()
+        patch.setattr(timezone, "now", clock.now)
+        sent_before = len(mail.outbox)
+        users = get_user_model()
+        module = make_module()
+        personas = {
+            name: make_persona(users, name, module)
+            for name in ("lead", "core1", "core2", "core3", "core4", "maintainer")
+        }
+        personas |= {name: make_persona(users, name) for name in ("nominator", "nominee")}
+        builder = Build(clock, **personas, module=module)
+        canary = make_canary_meeting(
+            builder.lead, builder.core1, builder.core2, builder.maintainer, builder.nominee
+        )
+        world = build_world(
+            builder, canary, make_persona(users, "staff"), make_persona(users, "outsider")
+        )
+        world.sent_mail = mail.outbox[sent_before:]
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(module_world, db) -> World:
+    """The module's world, every object read afresh from the database, so that what an earlier
+    test changed in memory (a status, a cached role) does not carry over; the emails sent while
+    building it are in `mail.outbox` again (pytest-django empties it before each test)."""
+    mail.outbox.extend(module_world.sent_mail)
+    return module_world.reloaded()
 
 
 # Loading the middleware makes WhiteNoise scan the static files (about 0.1 s); the matrix makes

@@ -14,10 +14,13 @@ policy's answer for each persona, asked of `governance.permissions` itself:
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from governance import permissions
@@ -26,7 +29,7 @@ from meetings.models import MeetingStatus
 from nominations.models import Feedback, Nomination
 from nominations.selectors import SECTIONS
 from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
-from tests.security.conftest import World
+from tests.security.conftest import World, client_with_cookies
 
 METHODS = ("GET", "HEAD", "POST")
 LOGIN = "login"
@@ -366,7 +369,8 @@ RULES: dict[str, Rule] = {
     ),
     # Nominations: the thread for core maintainers and invited module maintainers, never the
     # nominee; the feedback for the nominee and the nominators once released.
-    # A request, like a nomination, is never shown to the person it names.
+    # A request, like a nomination, is never shown to the person it names; the triage page shows
+    # it whatever its status (a rejected one with its reason).
     "nominations/requests/<int:pk>/": Rule(
         requests, may_see=lambda u, r: permissions.can_view_request(u, r)
     ),
@@ -485,3 +489,33 @@ def cells(world: World) -> Iterator[tuple[Route, Rule, Case, str]]:
         cases = admin_cases(route, world) if route.in_admin else rule.cases(world)
         for case in cases:
             yield route, rule, case, path_of(route, case.kwargs)
+
+
+# Sending ----------------------------------------------------------------------------------------
+
+
+def send(client: Client, method: str, path: str, query: dict):
+    """One request with an empty body, rolled back afterwards, so every cell meets the same
+    world (and a sign-out in one cell signs no later cell out)."""
+    with transaction.atomic():
+        response = client.generic(method, path, QUERY_STRING=urlencode(query))
+        transaction.set_rollback(True)
+    return response
+
+
+# (path, query string) -> the methods its view accepts.
+_ACCEPTED_METHODS: dict[tuple[str, str], list[str]] = {}
+
+
+def accepted_methods(probe: Client, path: str, query: dict) -> list[str]:
+    """The methods the route's view accepts: a signed-in user meets the method check before any
+    permission check, so a 405 for them means the view refuses the method. Asked once per path:
+    the answer is the view's, the same whoever asks and in every world."""
+    key = (path, urlencode(query))
+    if key not in _ACCEPTED_METHODS:
+        _ACCEPTED_METHODS[key] = [
+            method
+            for method in METHODS
+            if send(client_with_cookies(probe.cookies), method, path, query).status_code != 405
+        ]
+    return _ACCEPTED_METHODS[key]

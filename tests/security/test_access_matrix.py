@@ -5,36 +5,24 @@ Content-Security-Policy that runs no inline script. See `matrix.py`."""
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection, transaction
-from django.test import Client
+from django.db import connection
 
 from governance import permissions
 from tests.security.conftest import PERSONAS, client_with_cookies, leaked_canaries
 from tests.security.csp import runs_only_our_own_scripts
-from tests.security.matrix import ADMIN_LOGIN, LOGIN, METHODS, cells, expect, users
+from tests.security.matrix import (
+    ADMIN_LOGIN,
+    LOGIN,
+    accepted_methods,
+    cells,
+    expect,
+    send,
+    users,
+)
 
 pytestmark = pytest.mark.django_db
 
 REDIRECT_PREFIX = {LOGIN: "/accounts/login/?next=", ADMIN_LOGIN: "/admin/login/?next="}
-
-
-def send(client: Client, method: str, path: str, query: dict):
-    """One request with an empty body, rolled back afterwards, so every cell meets the same
-    world (and a sign-out in one cell signs no later cell out)."""
-    with transaction.atomic():
-        response = client.generic(method, path, QUERY_STRING=urlencode(query))
-        transaction.set_rollback(True)
-    return response
-
-
-def accepted_methods(probe: Client, path: str, query: dict) -> list[str]:
-    """The methods the route's view accepts: a signed-in user meets the method check before any
-    permission check, so a 405 for them means the view refuses the method."""
-    return [
-        method
-        for method in METHODS
-        if send(client_with_cookies(probe.cookies), method, path, query).status_code != 405
-    ]
 
 
 def database_writes() -> int:

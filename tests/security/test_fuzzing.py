@@ -3,15 +3,17 @@ surrogates, bidirectional overrides, zero-width and combining marks, markup and 
 wrong types, missing and repeated fields. Every answer is a success or a clear 4xx, never a 5xx;
 a refused post leaves no row and queues no notification; what was typed comes back escaped.
 
-`FUZZ_EXAMPLES` sets the examples per endpoint (default 15). Run it on both databases: NUL only
-breaks PostgreSQL.
+`FUZZ_EXAMPLES` sets the examples per endpoint (default 15). `make test` draws the same examples
+every run (tests/conftest.py's `deterministic` profile); `make fuzz` draws fresh ones, 300 per
+endpoint, and keeps what fails in var/hypothesis. Run it on both databases: NUL only breaks
+PostgreSQL.
 """
 
 import pytest
 from hypothesis import strategies as st
 
 from tests.security.conftest import client_with_cookies
-from tests.security.fuzz_strategies import posts
+from tests.security.fuzz_strategies import FUZZ, posts
 from tests.security.fuzz_targets import (
     TARGETS,
     admin_add_form,
@@ -42,6 +44,9 @@ def _route_fuzz(world, signed_in, pattern: str):
     )
 
 
+# About sixty forms, each example one request: a second a request is several times what a busy
+# machine needs, and still ends a hung run.
+@pytest.mark.timeout(60 * FUZZ.max_examples)
 def test_it_answers_hostile_posts_with_a_success_or_a_clear_4xx(world, signed_in):
     """Every POST route of the URLconf, and the admin's add forms. One world serves them all:
     building it costs more than fuzzing a route."""

@@ -3,7 +3,8 @@ with three changes the test needs and production must not have.
 
 - Redis gives an unacknowledged message back after `visibility_timeout`; production waits an
   hour (longer than any task), a test cannot, so a killed worker's task returns in seconds.
-- The worker takes its tasks from the tests' queue, never a developer's.
+- The worker takes its tasks from the test process's queue and broker keys, never a
+  developer's or another pytest-xdist worker's.
 - Emails go through a backend that can be held mid-send, so the test can kill the worker there.
 """
 
@@ -14,6 +15,9 @@ from governance.settings import CELERY_BROKER_TRANSPORT_OPTIONS
 
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,
+    # The test process's prefix (tests.conftest.TEST_KEY_PREFIX): the queue it publishes to,
+    # and unacknowledged messages of its own only, never another pytest-xdist worker's.
+    "global_keyprefix": os.environ["WORKER_KEY_PREFIX"],
     "visibility_timeout": 3,
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
