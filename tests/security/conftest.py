@@ -141,6 +141,7 @@ class World:
             evidence=again(self.evidence),
             pending_request=again(self.pending_request),
             rejected_request=again(self.rejected_request),
+            named_request=again(self.named_request),
             published_meeting=again(self.published_meeting),
             draft_meeting=again(self.draft_meeting),
             proposal=again(self.proposal),
