@@ -73,6 +73,12 @@ RST_BULLET = re.compile(r"^-\s+(?P<body>\S.*)$")
 RST_PERSON = re.compile(r"^(?P<name>.+?)\s+\(`(?P<text>[^`<]*?)\s*<(?P<url>[^>\s]*)>`_{1,2}\)$")
 RST_LEVELS = {"=": 1, "-": 2, "~": 3}
 DASHES = re.compile(r"^[-*]\s")
+# `governance.exports` escapes markup in names with a backslash before the character.
+ESCAPED = re.compile(r"\\(.)")
+
+
+def unescaped(text: str) -> str:
+    return ESCAPED.sub(r"\1", text)
 
 
 def detect_format(text: str, filename: str = "") -> str:
@@ -95,7 +101,7 @@ def _person(body: str, number: int, person_pattern: re.Pattern) -> Bullet:
             raise MalformedFile(f"cannot read the link in {body!r}", number)
         if not body:
             raise MalformedFile("a bullet without a name", number)
-        return Bullet(line=number, full_name=body, github="", emeritus=emeritus)
+        return Bullet(line=number, full_name=unescaped(body), github="", emeritus=emeritus)
     url = GITHUB_URL.match(match["url"])
     if url is None:
         raise MalformedFile(f"{match['url']!r} is not a GitHub profile address", number)
@@ -104,7 +110,7 @@ def _person(body: str, number: int, person_pattern: re.Pattern) -> Bullet:
         raise MalformedFile(f"{handle!r} is not a valid GitHub handle", number)
     return Bullet(
         line=number,
-        full_name=match["name"].strip(),
+        full_name=unescaped(match["name"].strip()),
         github=handle,
         emeritus=emeritus,
         link_text=match["text"].strip(),

@@ -88,6 +88,9 @@ class Meeting(models.Model):
     def get_edit_url(self) -> str:
         return reverse("meetings:workspace", args=[self.slug])
 
+    def audit_label(self) -> str:
+        return f"meeting {self.slug}"
+
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", "Public: title, notes, decisions and action items, redacted"
@@ -125,6 +128,9 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def audit_label(self) -> str:
+        return f"agenda item #{self.pk} of meeting #{self.meeting_id}"
+
 
 class DecisionOutcome(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
@@ -151,6 +157,9 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.text[:60]}"
+
+    def audit_label(self) -> str:
+        return f"decision #{self.pk} on agenda item #{self.agenda_item_id}"
 
 
 class ActionItemStatus(models.TextChoices):
@@ -193,6 +202,9 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def audit_label(self) -> str:
+        return f"action item #{self.pk} on agenda item #{self.agenda_item_id}"
 
 
 class RoundOutcome(models.TextChoices):
