@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 
 from governance import permissions, services
@@ -147,6 +149,8 @@ class RoleAdmin(ServiceBackedAdmin):
     raw_id_fields = ("person", "module")
     service_fields = ("person", "kind", "module", "started_on")
     actions = ("make_emeritus",)
+    # The reason typed when a role ended is the core maintainers' own note.
+    exclude = ("end_reason",)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         # A role's history is fixed once granted; it changes only by moving to emeritus.
@@ -189,20 +193,33 @@ class TaxonomyRevisionAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    """Who did what to which row. Labels and data carry ids and public words only (see
+    `services.base.audit_label`): operators run the site, they do not read its private text."""
+
     list_display = ("created_at", "actor_label", "verb", "target_label")
     list_filter = ("verb", "target_type")
     search_fields = ("actor_label", "target_label", "verb")
     date_hierarchy = "created_at"
+    fields = (
+        "created_at",
+        "actor_label",
+        "verb",
+        "target_type",
+        "target_id",
+        "target_label",
+        "data",
+    )
 
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "recipient", "channel", "subject", "sent_at", "attempts")
+    list_display = ("created_at", "recipient", "channel", "event_key", "sent_at", "attempts")
     list_filter = ("channel",)
-    search_fields = ("subject", "event_key", "recipient__username")
+    search_fields = ("event_key", "recipient__username")
     raw_id_fields = ("recipient",)
-    # Bodies may carry private feedback meant for one reader; operators see delivery state only.
-    exclude = ("body",)
+    # Subjects name nominees and bodies carry private feedback meant for one reader; operators
+    # see delivery state only.
+    exclude = ("subject", "body")
 
 
 @admin.register(ExportSettings)
@@ -266,3 +283,41 @@ class TaxonomyProposalAdmin(ReadOnlyAdmin):
     list_display = ("title", "status", "created_by", "updated_at")
     list_filter = ("status",)
     inlines = (TaxonomyProposalStepInline,)
+    # A draft's reason is the core maintainers' deliberation, read on the proposal's page.
+    exclude = ("reason",)
+
+
+class DeviceResetAdmin(admin.ModelAdmin):
+    """django-otp's own admin shows every authenticator key and unused recovery code, with
+    which an operator could sign in as anyone. Here a device shows whose it is and when it was
+    used, and the one thing to do with it is reset it (delete it, through the service)."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username",)
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return permissions.can_reset_two_factor(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        services.two_factor_reset(actor=request.user, device=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for device in queryset:
+            services.two_factor_reset(actor=request.user, device=device)
+
+
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+    admin.site.register(device_model, DeviceResetAdmin)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from governance.models import ModuleGroup
+from governance.validators import NAME_BREAKING_CHARACTERS
 
 GITHUB_URL = "https://github.com/"
 EMERITUS_PREFIX = "(emeritus) "
@@ -128,18 +129,36 @@ def _sections(roster: Roster) -> list[tuple[str, Sequence[tuple[str, Sequence[st
     return sections
 
 
+# A name is text, never markup: a backslash before each character that would start markup, and
+# any line break (which the roster refuses, but a file must never depend on that) as a space.
+# `governance.importers` takes the backslashes off again.
+LINE_BREAKS = re.compile(f"{NAME_BREAKING_CHARACTERS}+")
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>#|~&$!{}])")
+RST_SYNTAX = re.compile(r"([\\`*_|\[\]:<>])")
+
+
+def markdown_text(text: str) -> str:
+    return MARKDOWN_SYNTAX.sub(r"\\\1", LINE_BREAKS.sub(" ", text))
+
+
+def rst_text(text: str) -> str:
+    return RST_SYNTAX.sub(r"\\\1", LINE_BREAKS.sub(" ", text))
+
+
 def _markdown_bullet(person: Listed, emeritus: bool) -> str:
     prefix = EMERITUS_PREFIX if emeritus else ""
+    name = markdown_text(person.full_name)
     if not person.github:
-        return f"- {prefix}{person.full_name}"
-    return f"- {prefix}{person.full_name} ([{person.github}]({GITHUB_URL}{person.github}))"
+        return f"- {prefix}{name}"
+    return f"- {prefix}{name} ([{person.github}]({GITHUB_URL}{person.github}))"
 
 
 def _rst_bullet(person: Listed, emeritus: bool) -> str:
     prefix = EMERITUS_PREFIX if emeritus else ""
+    name = rst_text(person.full_name)
     if not person.github:
-        return f"-  {prefix}{person.full_name}"
-    return f"-  {prefix}{person.full_name} (`{person.github} <{GITHUB_URL}{person.github}>`__)"
+        return f"-  {prefix}{name}"
+    return f"-  {prefix}{name} (`{person.github} <{GITHUB_URL}{person.github}>`__)"
 
 
 def _rst_heading(title: str, underline: str) -> str:

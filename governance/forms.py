@@ -237,6 +237,14 @@ STEP_FORMS = {
 }
 
 
+class ReauthenticationForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
         label="Code",

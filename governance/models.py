@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from governance.validators import validate_approvers, validate_check_names, validate_path_patterns
+from governance.validators import (
+    NAME_BREAKING_CHARACTERS_IN_DATABASE,
+    validate_approvers,
+    validate_check_names,
+    validate_path_patterns,
+    validate_person_name,
+)
 
 # GitHub's rules: 1 to 39 characters, ASCII letters, digits and single hyphens, and no hyphen at
 # either end. Written without look-arounds so that SQLite's and PostgreSQL's regex engines agree,
@@ -32,7 +38,7 @@ validate_github_handle = RegexValidator(
 
 
 class Person(models.Model):
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, validators=[validate_person_name])
     github = models.CharField(
         "GitHub handle",
         max_length=GITHUB_HANDLE_MAX_LENGTH,
@@ -70,6 +76,11 @@ class Person(models.Model):
                 name="person_github_valid",
             ),
             models.CheckConstraint(condition=~Q(full_name=""), name="person_full_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(full_name__regex=NAME_BREAKING_CHARACTERS_IN_DATABASE),
+                name="person_full_name_one_line",
+                violation_error_message=validate_person_name.message,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +170,9 @@ class Module(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("module_detail", args=[self.slug])
 
+    def audit_label(self) -> str:
+        return f"module {self.slug}"
+
     @property
     def patterns(self) -> list[str]:
         return [line.strip() for line in self.path_patterns.splitlines() if line.strip()]
@@ -207,7 +221,14 @@ class Role(models.Model):
     status = models.CharField(max_length=20, choices=RoleStatus.choices, default=RoleStatus.ACTIVE)
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.TextField(blank=True)
+    end_reason = models.TextField(
+        blank=True, help_text="Why the role ended, as the core maintainers noted it: private."
+    )
+    public_end_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the roster shows of why the role ended: a fixed wording, never typed.",
+    )
     ended_by_revision = models.ForeignKey(
         "TaxonomyRevision",
         null=True,
@@ -278,6 +299,9 @@ class Role(models.Model):
     def __str__(self) -> str:
         where = f" of {self.module}" if self.module_id else ""
         return f"{self.person}: {self.get_kind_display()}{where} ({self.get_status_display()})"
+
+    def audit_label(self) -> str:
+        return f"role #{self.pk} ({self.get_kind_display().lower()})"
 
     def clean(self) -> None:
         if self._state.adding and self.module_id and self.module.status != ModuleStatus.ACTIVE:
@@ -436,7 +460,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} to {self.recipient}: {self.subject}"
+        # The admin shows this to operators: the subject may name a nominee.
+        return f"{self.get_channel_display()} to {self.recipient}: {self.event_key}"
 
 
 # Repository files, activity and taxonomy proposals ----------------------------------------------

@@ -121,6 +121,15 @@ def can_manage_roster(actor: User | None) -> bool:
     )
 
 
+def can_reset_two_factor(actor: User | None) -> bool:
+    """Remove someone's authenticator or recovery codes, so that they set up afresh (a lost
+    phone): an operator's duty. Resetting is all operators do with a device; they never read
+    its key or codes."""
+    if actor is None:
+        return True
+    return is_operator(actor) and actor.has_perm("otp_totp.delete_totpdevice")
+
+
 def can_anonymise_person(actor: User | None) -> bool:
     """Carry out a privacy request: an operator's duty to the person, not a governance decision,
     so no maintainer role (not even the lead's) grants it. `None` is a management command."""

@@ -6,14 +6,14 @@ Every page here acts on `request.user` alone; none takes a user or device id fro
 import datetime
 from base64 import b32encode
 from binascii import unhexlify
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, user_login_failed
+from django.contrib.auth import authenticate, logout, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,11 +29,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from governance import permissions, selectors, services
 from governance.decorators import private_page
-from governance.forms import TwoFactorCodeForm
+from governance.forms import ReauthenticationForm, TwoFactorCodeForm
 from governance.redirects import LocalNextMixin, safe_next
 
 PENDING_KEY_SESSION = "two_factor_pending_key"
 FRESH_CODES_SESSION = "two_factor_fresh_recovery_codes"
+# When this session last proved it knows the password (a sign-in with it, or the password
+# step below): a session cookie alone never sets up an authenticator or new recovery codes.
+REAUTHENTICATED_AT_SESSION = "reauthenticated_at"
+REAUTHENTICATION_WINDOW = datetime.timedelta(minutes=5)
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def next_url(request: HttpRequest) -> str:
@@ -53,7 +58,53 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@sensitive_post_parameters("code")
+def password_signed_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """`user_logged_in`: a sign-in that checked the password counts as re-authentication."""
+    if request is not None and getattr(user, "backend", "") == PASSWORD_BACKEND:
+        request.session[REAUTHENTICATED_AT_SESSION] = timezone.now().timestamp()
+
+
+def reauthenticated_recently(request: HttpRequest) -> bool:
+    stamp = request.session.get(REAUTHENTICATED_AT_SESSION)
+    if not isinstance(stamp, float):
+        return False
+    age = timezone.now().timestamp() - stamp
+    return 0 <= age <= REAUTHENTICATION_WINDOW.total_seconds()
+
+
+@sensitive_variables("form")
+def password_step(request: HttpRequest, *, purpose: str) -> HttpResponse | None:
+    """None once the session has proved the password within the window. Otherwise the answer
+    to send: the password form, the same page again once the password is right, or the
+    lockout, since a wrong password counts towards it as at sign-in."""
+    if reauthenticated_recently(request):
+        return None
+    posted = request.method == "POST" and "password" in request.POST
+    form = ReauthenticationForm(request.POST if posted else None)
+    if form.is_valid():
+        user = authenticate(
+            request, username=request.user.get_username(), password=form.cleaned_data["password"]
+        )
+        if user is not None and user.pk == request.user.pk:
+            attempts_reset(request)
+            request.session[REAUTHENTICATED_AT_SESSION] = timezone.now().timestamp()
+            return redirect(request.get_full_path())
+        if getattr(request, "axes_locked_out", False):
+            logout(request)
+            return locked_out(request)
+        form.add_error("password", "That password is not right.")
+    return render(
+        request,
+        "registration/reauthenticate.html",
+        {
+            "form": form,
+            "purpose": purpose,
+            "minutes": int(REAUTHENTICATION_WINDOW.total_seconds() // 60),
+        },
+    )
+
+
+@sensitive_post_parameters("code", "password")
 @sensitive_variables("key", "uri", "qr_svg", "codes")
 @private_page
 @require_http_methods(["GET", "POST"])
@@ -61,6 +112,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not permissions.may_enroll_authenticator(user):
         raise Http404("This account has nothing to set up.")
+    if confirm := password_step(request, purpose="set up an authenticator app"):
+        return confirm
     key = request.session.get(PENDING_KEY_SESSION) or default_key()
     request.session[PENDING_KEY_SESSION] = key
     form = TwoFactorCodeForm(request.POST or None)
@@ -102,7 +155,7 @@ def code_refused(request: HttpRequest) -> bool:
     return bool(getattr(request, "axes_locked_out", False))
 
 
-def code_accepted(request: HttpRequest) -> None:
+def attempts_reset(request: HttpRequest) -> None:
     AxesProxyHandler.update_request(request)
     AxesProxyHandler.reset_attempts(
         ip_address=request.axes_ip_address, username=request.user.get_username()
@@ -128,7 +181,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 return locked_out(request)
             form.add_error("code", error.message_dict["code"])
         else:
-            code_accepted(request)
+            attempts_reset(request)
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 left = selectors.recovery_codes_left(user)
@@ -145,6 +198,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("password")
 @sensitive_variables("codes")
 @private_page
 @require_http_methods(["GET", "POST"])
@@ -154,6 +208,10 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
         raise Http404("This account has no two-factor sign-in.")
     if not user.is_verified():
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
+    if request.method == "POST" and (
+        confirm := password_step(request, purpose="replace your recovery codes")
+    ):
+        return confirm
     if request.method == "POST":
         try:
             codes = services.recovery_codes_regenerate(actor=user)
@@ -171,6 +229,26 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
             "codes_left": selectors.recovery_codes_left(user),
         },
     )
+
+
+class SiteUrlPasswordResetView(auth_views.PasswordResetView):
+    """The emailed link points at SITE_URL. Django builds it from the request's Host header
+    otherwise, which whoever asks for the reset writes: a forged Host would mail the victim a
+    link to the asker's server, token included."""
+
+    html_email_template_name = None
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        # The email's context takes these over the ones Django reads from the request.
+        site = urlsplit(settings.SITE_URL)
+        self.extra_email_context = {
+            "protocol": site.scheme,
+            "domain": site.netloc,
+            "site_name": site.netloc,
+        }
+        return super().form_valid(form)
 
 
 def locked_out(

@@ -54,11 +54,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            html_email_template_name=None,
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        signin_views.SiteUrlPasswordResetView.as_view(),
         name="password_reset",
     ),
     # Django's own pages, marked private: they show the signed-in user's account.

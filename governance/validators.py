@@ -3,6 +3,21 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+# Control characters (C0, DEL and C1) and the line and paragraph separators. A name is one line
+# of plain text in every file, heading and email it is written to; a line break in one would
+# start a section of its own in persons_of_interest. The database refuses them too (a check
+# constraint on this pattern without NUL, which PostgreSQL's text cannot hold anyway).
+NAME_BREAKING_CHARACTERS = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+NAME_BREAKING_CHARACTERS_IN_DATABASE = r"[\x01-\x1f\x7f-\x9f\u2028\u2029]"
+
+validate_person_name = RegexValidator(
+    NAME_BREAKING_CHARACTERS,
+    inverse_match=True,
+    message="A name is one line of text, without line breaks, tabs or control characters.",
+    code="invalid_name",
+)
 
 MAX_PATTERN_LENGTH = 300
 # Glob characters GitHub and merge rules understand; anything else (spaces, backslashes, quotes,

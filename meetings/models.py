@@ -89,6 +89,9 @@ class Meeting(models.Model):
     def get_edit_url(self) -> str:
         return reverse("meetings:workspace", args=[self.slug])
 
+    def audit_label(self) -> str:
+        return f"meeting {self.slug}"
+
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", "Public: title, notes, decisions and action items, redacted"
@@ -126,6 +129,9 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def audit_label(self) -> str:
+        return f"agenda item #{self.pk} of meeting #{self.meeting_id}"
+
 
 class DecisionOutcome(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
@@ -152,6 +158,9 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.text[:60]}"
+
+    def audit_label(self) -> str:
+        return f"decision #{self.pk} on agenda item #{self.agenda_item_id}"
 
 
 class ActionItemStatus(models.TextChoices):
@@ -194,6 +203,9 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def audit_label(self) -> str:
+        return f"action item #{self.pk} on agenda item #{self.agenda_item_id}"
 
 
 class RoundOutcome(models.TextChoices):

@@ -16,6 +16,7 @@ from governance.models import (
     RoleStatus,
     validate_github_handle,
 )
+from governance.validators import validate_person_name
 from nominations.models import (
     COMMENT_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
@@ -59,7 +60,9 @@ def _module_for(cleaned: dict, form: forms.Form) -> None:
 
 
 class NominationRequestForm(forms.Form):
-    nominee_name = forms.CharField(label="Nominee's full name", max_length=200)
+    nominee_name = forms.CharField(
+        label="Nominee's full name", max_length=200, validators=[validate_person_name]
+    )
     nominee_github = forms.CharField(
         label="Nominee's GitHub handle",
         max_length=GITHUB_HANDLE_MAX_LENGTH,

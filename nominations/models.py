@@ -15,6 +15,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from governance.models import Module, Person, Role, RoleKind
+from governance.validators import validate_person_name
 
 EVIDENCE_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 2_000
@@ -70,7 +71,7 @@ class NominationRequest(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nomination_requests"
     )
-    nominee_name = models.CharField(max_length=200)
+    nominee_name = models.CharField(max_length=200, validators=[validate_person_name])
     nominee_github = models.CharField("Nominee's GitHub handle", max_length=39)
     kind = models.CharField(max_length=30, choices=NominationKind.choices)
     module = models.ForeignKey(
@@ -103,7 +104,11 @@ class NominationRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Request: {self.nominee_name} as {self.get_kind_display()}"
+        # The admin and the audit log show this to operators: no name of the nominee.
+        return f"nomination request #{self.pk} ({self.get_kind_display().lower()})"
+
+    def audit_label(self) -> str:
+        return str(self)
 
 
 class Nomination(models.Model):
@@ -198,10 +203,19 @@ class Nomination(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.nominee.full_name}: {self.role_title}"
+        # The admin and the audit log show this to operators: no name of the nominee. Pages and
+        # messages for those who may know the nominee use `heading`.
+        return f"nomination #{self.pk} ({self.get_kind_display().lower()})"
 
     def get_absolute_url(self) -> str:
         return reverse("nominations:detail", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return str(self)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.nominee.full_name}: {self.role_title}"
 
     @property
     def role_title(self) -> str:

@@ -58,6 +58,7 @@ from governance.services.taxonomy_proposals import (
 from governance.services.two_factor import (
     recovery_codes_regenerate,
     two_factor_enroll,
+    two_factor_reset,
     two_factor_verify,
 )
 
@@ -104,5 +105,6 @@ __all__ = [
     "taxonomy_proposal_withdraw",
     "taxonomy_revise",
     "two_factor_enroll",
+    "two_factor_reset",
     "two_factor_verify",
 ]

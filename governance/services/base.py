@@ -22,6 +22,16 @@ def actor_label(actor) -> str:
     return actor.get_username() if actor is not None else "system"
 
 
+def audit_label(target: models.Model) -> str:
+    """What the audit log calls `target`. Operators read the log in the admin and may not read
+    private text, so a label carries ids and public words only: a model says what those are in
+    its `audit_label()`, and any other model is "<verbose name> #<pk>"."""
+    own_label = getattr(target, "audit_label", None)
+    if callable(own_label):
+        return own_label()[:300]
+    return f"{target._meta.verbose_name} #{target.pk}"[:300]
+
+
 def audit_record(*, actor, verb: str, target: models.Model, data: dict | None = None) -> AuditEvent:
     # Every state change passes here, so no service can forget to refresh the public pages.
     if public_cache.shows_on_public_pages(verb):
@@ -32,7 +42,7 @@ def audit_record(*, actor, verb: str, target: models.Model, data: dict | None = 
         verb=verb,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_label=str(target)[:300],
+        target_label=audit_label(target),
         data=data or {},
     )
 

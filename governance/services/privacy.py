@@ -29,7 +29,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
@@ -93,7 +92,7 @@ def person_anonymise(*, actor, person: Person) -> Anonymisation:
     grants = notifications = sessions = 0
     if user is not None:
         grants, notifications, sessions = _close_account(user)
-    _scrub_audit_labels(person=person, user=user, old_name=old_name, old_handle=old_handle)
+    _scrub_audit_labels(person=person, user=user)
     audit_record(
         actor=actor,
         verb="person.anonymised",
@@ -157,30 +156,15 @@ def _end_sessions(user) -> int:
     return len(ended)
 
 
-def _scrub_audit_labels(*, person: Person, user, old_name: str, old_handle: str) -> None:
+def _scrub_audit_labels(*, person: Person, user) -> None:
     """The audit log (and the admin's history) keeps who did what to which row (ids and verbs);
-    the names copied into its labels are personal data and go. These are the only updates the
-    log ever takes.
-
-    Labels name a person as "Name (@handle)" (the person, their roles) or "Name: ..." (a
-    nomination of them). Only those shapes are rewritten: a bare short name would also match
-    inside other people's names."""
+    the names copied into it are personal data and go. These are the only updates the log ever
+    takes. Its target labels name no one (`audit_label`); the actor's label is a username, and
+    the data of changes to the person holds the old values."""
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
     ).update(object_repr=str(person), change_message="")
     events = AuditEvent.objects.all()
     if user is not None:
         events.filter(actor=user).update(actor_label=anonymised_username(user))
-    events.filter(target_type=Person._meta.label_lower, target_id=str(person.pk)).update(
-        target_label=str(person), data={}
-    )
-    new_name = person.full_name
-    replacements = [(f"{old_name} (@{old_handle})", new_name)] if old_handle else []
-    replacements.append((f"{old_name}:", f"{new_name}:"))
-    named = Q()
-    for spelling, _ in replacements:
-        named |= Q(target_label__contains=spelling)
-    for pk, label in events.filter(named).values_list("pk", "target_label"):
-        for spelling, replacement in replacements:
-            label = label.replace(spelling, replacement)
-        events.filter(pk=pk).update(target_label=label)
+    events.filter(target_type=Person._meta.label_lower, target_id=str(person.pk)).update(data={})

@@ -185,29 +185,42 @@ def role_grant(
     return role
 
 
+# What the roster says of a role moved to emeritus, whatever reason the core maintainers noted.
+EMERITUS_PUBLIC_REASON = "Moved to emeritus."
+
+
 def role_close(
     *,
     actor,
     role: Role,
     ended_on: datetime.date,
     reason: str,
+    public_reason: str,
     verb: str,
     revision: TaxonomyRevision | None = None,
 ) -> Role:
+    """End `role`. `reason` is the core maintainers' own note; `public_reason` is what the
+    roster shows, a fixed wording, never text someone typed."""
     if role.status != RoleStatus.ACTIVE:
         raise ValidationError("This role has already ended.")
     role.status = RoleStatus.EMERITUS
     role.ended_on = ended_on
     role.end_reason = reason
+    role.public_end_reason = public_reason
     role.ended_by_revision = revision
     save_validated(role)
-    audit_record(actor=actor, verb=verb, target=role, data={"reason": reason})
+    audit_record(actor=actor, verb=verb, target=role, data={"public_reason": public_reason})
     return role
 
 
 @transaction.atomic
 def role_make_emeritus(
-    *, actor, role: Role, reason: str, ended_on: datetime.date | None = None
+    *,
+    actor,
+    role: Role,
+    reason: str,
+    ended_on: datetime.date | None = None,
+    public_reason: str = EMERITUS_PUBLIC_REASON,
 ) -> Role:
     require(permissions.can_manage_roster(actor), "You may not retire roles.")
     if not reason.strip():
@@ -223,6 +236,7 @@ def role_make_emeritus(
         role=role,
         ended_on=ended_on or timezone.localdate(),
         reason=reason.strip(),
+        public_reason=public_reason,
         verb="role.emeritus",
     )
 

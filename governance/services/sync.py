@@ -349,6 +349,7 @@ def _role_record_emeritus(*, actor, person: Person, kind: str, module: Module | 
         started_on=today,
         ended_on=today,
         end_reason=IMPORT_EMERITUS_REASON,
+        public_end_reason=roster.EMERITUS_PUBLIC_REASON,
     )
     save_validated(role)
     audit_record(actor=actor, verb="role.recorded_emeritus", target=role)

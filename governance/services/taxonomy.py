@@ -137,11 +137,14 @@ class _Revision:
                 )
             targets = targets_for.get(role.person_id, targets_for.get(0, []))
             names = ", ".join(target.name for target in targets) or "no successor"
+            # Made of the revision's public facts only, so the roster may show it.
+            moved = f"{source.name} was reorganised into {names} ({self.revision.title})."
             role_close(
                 actor=self.actor,
                 role=role,
                 ended_on=self.revision.decided_on,
-                reason=f"{source.name} was reorganised into {names} ({self.revision.title}).",
+                reason=moved,
+                public_reason=moved,
                 verb="role.moved",
                 revision=self.revision,
             )

@@ -98,6 +98,21 @@ def recovery_codes_regenerate(*, actor: AbstractBaseUser) -> list[str]:
     return codes
 
 
+@transaction.atomic
+def two_factor_reset(*, actor: AbstractBaseUser | None, device: Device) -> None:
+    """Remove one of a user's devices (an operator's answer to a lost phone); without an
+    authenticator the user sets one up again at their next sign-in."""
+    require(permissions.can_reset_two_factor(actor), "Only operators reset two-factor sign-in.")
+    user = device.user
+    audit_record(
+        actor=actor,
+        verb="two_factor.reset",
+        target=user,
+        data={"device": device._meta.label_lower, "device_id": device.pk},
+    )
+    device.delete()
+
+
 @dataclass(frozen=True)
 class CodeCheck:
     device: Device | None

@@ -231,7 +231,7 @@ def nomination_open(*, actor, nomination: Nomination) -> Nomination:
         nomination,
         "opened",
         core_maintainer_users() + invited_users(nomination),
-        f"Nomination open for evidence: {nomination}",
+        f"Nomination open for evidence: {nomination.heading}",
         "A nomination is open for evidence. Read it and add what you know.",
     )
     return nomination
@@ -278,7 +278,7 @@ def evidence_invite(*, actor, nomination: Nomination, users: Iterable) -> list:
             nomination,
             "invited",
             invited,
-            f"You are invited to give evidence: {nomination}",
+            f"You are invited to give evidence: {nomination.heading}",
             "The core maintainers ask for your support or testimonial on a nomination to your "
             "module. Only the core maintainers and invited maintainers read the thread.",
         )

@@ -77,7 +77,7 @@ def nomination_decide(*, actor, nomination: Nomination, outcome: str, reasons: s
         nomination,
         "decided",
         core_maintainer_users(),
-        f"Decided: {nomination}",
+        f"Decided: {nomination.heading}",
         f"The nomination was {outcome}. Draft and release the feedback next.",
     )
     return decision
@@ -160,14 +160,14 @@ def announcement_release(*, actor, nomination: Nomination) -> Announcement:
     if announcement.released_at is not None:
         return announcement
     if nomination.kind in ENDING_KINDS:
+        # A fixed wording, public as the announcement itself is.
+        reason = (
+            "Moved to emeritus by decision of the core maintainers."
+            if nomination.kind == NominationKind.EMERITUS
+            else "Removed by decision of the core maintainers."
+        )
         governance_services.role_make_emeritus(
-            actor=actor,
-            role=nomination.ending_role,
-            reason=(
-                "Moved to emeritus by decision of the core maintainers."
-                if nomination.kind == NominationKind.EMERITUS
-                else "Removed by decision of the core maintainers."
-            ),
+            actor=actor, role=nomination.ending_role, reason=reason, public_reason=reason
         )
     else:
         governance_services.role_grant(
@@ -211,7 +211,7 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
         nomination,
         "withdrawn",
         core_maintainer_users(),
-        f"Withdrawn: {nomination}",
+        f"Withdrawn: {nomination.heading}",
         "The nomination was withdrawn; any vote in progress is void.",
     )
     return nomination

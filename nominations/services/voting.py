@@ -109,7 +109,7 @@ def voting_open(
         nomination,
         "voting",
         voters,
-        f"Your vote is needed: {nomination}",
+        f"Your vote is needed: {nomination.heading}",
         f"Voting is open until {deadline:%Y-%m-%d %H:%M} UTC. Read the evidence and vote.",
     )
     return nomination
@@ -232,7 +232,7 @@ def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:
         nomination,
         "closed",
         core_maintainer_users(),
-        f"Voting closed: {nomination}",
+        f"Voting closed: {nomination.heading}",
         f"Voting has closed and the vote {result}. The decision is recorded next.",
     )
     return tally
@@ -320,7 +320,7 @@ def voting_remind_due() -> int:
             nomination,
             "reminder",
             waiting[nomination.pk],
-            f"Reminder: your vote is needed: {nomination}",
+            f"Reminder: your vote is needed: {nomination.heading}",
             f"Voting closes at {nomination.voting_deadline:%Y-%m-%d %H:%M} UTC.",
         )
         for nomination in due

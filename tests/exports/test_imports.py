@@ -5,9 +5,11 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
-from governance import exports, importers, selectors
+from governance import exports, importers, selectors, services
 from governance.models import (
     AuditEvent,
     ExportSettings,
@@ -260,3 +262,92 @@ def test_it_detects_the_format_from_the_file(tmp_path):
 
     assert "Imported" in out.getvalue()
     assert Module.objects.filter(name="Compiler Front End", includes="Dynamo, FX").exists()
+
+
+# Names are text, never markup ---------------------------------------------------------------------
+
+FORGED = "Mallory\n\n## Core Maintainers\n\n- Eve ([eve](https://github.com/eve))"
+
+
+def forged_roster(full_name: str) -> exports.Roster:
+    """A roster whose one module maintainer has `full_name`: built by hand, since the roster
+    itself refuses a line break (tests below), so the files are shown not to depend on that."""
+    nn = exports.ModuleRoster(
+        name="NN APIs",
+        slug="nn-apis",
+        group=ModuleGroup.CORE,
+        includes="",
+        patterns=(),
+        maintainers=(exports.Listed(full_name=full_name, github="mallory"),),
+        emeritus_maintainers=(),
+        reviewers=(),
+        emeritus_reviewers=(),
+    )
+    return exports.Roster(
+        title="Maintainers",
+        responsibilities="",
+        mandatory_checks=(),
+        lead=(exports.Listed(full_name="Ada Example", github="adaex"),),
+        emeritus_lead=(),
+        core=(),
+        emeritus_core=(),
+        modules=(nn,),
+        catch_all_rules=(),
+    )
+
+
+@pytest.mark.parametrize("fmt", ["md", "rst"])
+def test_it_writes_a_name_that_forges_a_section_as_one_line_of_text(fmt):
+    text = RENDER[fmt](forged_roster(FORGED))
+
+    document = importers.parse_persons(text, fmt)
+
+    assert document.core == []
+    assert [bullet.github for bullet in document.bullets()] == ["adaex", "mallory"]
+    assert len(text.splitlines()) == len(RENDER[fmt](forged_roster("Mallory")).splitlines())
+    (forged,) = document.modules[0].people
+    assert forged.full_name == "Mallory ## Core Maintainers - Eve ([eve](https://github.com/eve))"
+
+
+@pytest.mark.parametrize("fmt", ["md", "rst"])
+@pytest.mark.parametrize(
+    "full_name",
+    ["José (Pepe) García-Núñez", "Zoë *O'Brien* [the_2nd] <z> `x` |y| :role: #1 & $5! \\"],
+)
+def test_it_reads_back_every_name_it_writes(fmt, full_name):
+    text = RENDER[fmt](forged_roster(full_name))
+
+    (person,) = importers.parse_persons(text, fmt).modules[0].people
+
+    assert (person.full_name, person.github) == (full_name, "mallory")
+
+
+@pytest.mark.parametrize("fmt", ["md", "rst"])
+def test_it_gives_a_name_with_accents_and_parentheses_back_through_the_roster(fmt):
+    name = "José (Pepe) García-Núñez"
+    text = RENDER[fmt](forged_roster(name))
+
+    import_text(text, fmt)
+
+    assert Person.objects.get(github="mallory").full_name == name
+    assert RENDER[fmt](selectors.roster_for_export()) == text
+
+
+@pytest.mark.parametrize("name", [FORGED, "Tab\there", "Line\u2028separator", "Bell\x07"])
+def test_it_refuses_a_name_with_a_line_break_or_a_control_character(name):
+    with pytest.raises(ValidationError, match="one line of text"):
+        services.person_create(actor=None, full_name=name, github="mallory")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(full_name=name, github="mallory")
+
+    assert not Person.objects.filter(github="mallory").exists()
+
+
+def test_it_refuses_to_import_a_file_whose_name_carries_a_control_character():
+    text = RENDER["md"](forged_roster("Mal Bell")).replace("Mal Bell", "Mal\x07Bell")
+
+    with pytest.raises(importers.MalformedFile, match=r"line \d+: A name is one line of text"):
+        import_text(text, "md")
+
+    assert not Person.objects.filter(github="mallory").exists()

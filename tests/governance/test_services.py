@@ -358,7 +358,7 @@ def test_it_moves_a_role_to_emeritus_with_a_reason(lead, maintainer):
         "Inactive for a year.",
     )
     event = AuditEvent.objects.get(verb="role.emeritus", target_id=str(role.pk))
-    assert (event.actor, event.data) == (lead, {"reason": "Inactive for a year."})
+    assert (event.actor, event.data) == (lead, {"public_reason": "Moved to emeritus."})
 
 
 def test_it_needs_a_reason_for_emeritus(lead, maintainer):

@@ -120,6 +120,98 @@ def test_it_never_lets_a_password_alone_replace_an_authenticator(request, core1)
     assert selectors.authenticator_of(core1) == device
 
 
+# The password again, before changing the second factor -------------------------------------------
+
+
+def age_the_password(client: Client, minutes: int = 6) -> None:
+    """The session last proved the password `minutes` ago."""
+    session = client.session
+    session["reauthenticated_at"] = (
+        timezone.now() - datetime.timedelta(minutes=minutes)
+    ).timestamp()
+    session.save()
+
+
+def test_it_enrolls_with_no_second_password_right_after_signing_in(request, core1):
+    client = signed_in_with_password(request, "core1", enrolled=False)
+
+    page = client.get(SETUP).content.decode()
+
+    assert "otpauth://totp/" in page
+    assert 'name="password"' not in page
+
+
+def test_it_never_enrolls_with_a_session_alone(request, core1):
+    client = signed_in_with_password(request, "core1", enrolled=False)
+    age_the_password(client)
+
+    shown = client.get(SETUP).content.decode()
+    key = default_key()
+    session = client.session
+    session["two_factor_pending_key"] = key
+    session.save()
+    posted = client.post(SETUP, {"code": current_code(TOTPDevice(key=key))})
+
+    assert 'name="password"' in shown
+    assert "otpauth://totp/" not in shown
+    assert posted.status_code == 200
+    assert 'name="password"' in posted.content.decode()
+    assert selectors.authenticator_of(core1) is None
+    assert not AuditEvent.objects.filter(verb="two_factor.enrolled").exists()
+
+
+def test_it_enrolls_once_the_password_is_given_again(request, core1):
+    client = signed_in_with_password(request, "core1", enrolled=False)
+    age_the_password(client)
+
+    wrong = client.post(SETUP, {"password": "not the password"})
+    confirmed = client.post(SETUP, {"password": PASSWORD})
+    page = client.get(SETUP).content.decode()
+    key = client.session["two_factor_pending_key"]
+    enrolled = client.post(SETUP, {"code": current_code(TOTPDevice(key=key))})
+
+    assert wrong.status_code == 200
+    assert "That password is not right." in wrong.content.decode()
+    assert (confirmed.status_code, confirmed["Location"]) == (302, SETUP)
+    assert "otpauth://totp/" in page
+    assert (enrolled.status_code, enrolled["Location"]) == (302, RECOVERY_CODES)
+    assert selectors.authenticator_of(core1).key == key
+
+
+def test_it_counts_wrong_passwords_towards_the_lockout_and_signs_out(request, core1):
+    client = signed_in_with_password(request, "core1", enrolled=False)
+    age_the_password(client)
+
+    responses = [
+        client.post(SETUP, {"password": "not the password"})
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    assert [r.status_code for r in responses[:-1]] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    assert responses[-1].status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get(username=core1.username).failures_since_start == (
+        settings.AXES_FAILURE_LIMIT
+    )
+
+
+def test_it_replaces_recovery_codes_only_after_the_password_again(client_for, core1):
+    enroll_authenticator(core1, default_key())
+    client = client_for("core1")
+    old = recovery_codes(core1)
+
+    asked = client.post(RECOVERY_CODES)
+    unchanged = recovery_codes(core1)
+    client.post(RECOVERY_CODES, {"password": PASSWORD})
+    replaced = client.post(RECOVERY_CODES)
+
+    assert asked.status_code == 200
+    assert 'name="password"' in asked.content.decode()
+    assert unchanged == old
+    assert replaced.status_code == 302
+    assert not set(recovery_codes(core1)) & set(old)
+
+
 # The code after the password --------------------------------------------------------------------
 
 
@@ -250,6 +342,7 @@ def test_it_regenerates_only_the_signed_in_users_recovery_codes(client_for, core
     client = client_for("core1")
     other_codes = recovery_codes(core2)
     old = recovery_codes(core1)
+    client.post(RECOVERY_CODES, {"password": PASSWORD})
 
     response = client.post(RECOVERY_CODES, {"user": core2.pk})
     page = client.get(RECOVERY_CODES).content.decode()

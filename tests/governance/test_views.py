@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from governance import services
@@ -83,6 +84,40 @@ def test_it_shows_a_person_with_their_roles(client_for, roster, viewer):
     assert person.full_name in content
     assert module.name in content
     assert person.email not in content
+
+
+EMERITUS_REASON = "QZTYPEDEMERITUSREASONZQ"
+
+
+def test_it_keeps_the_reason_typed_for_an_emeritus_move_off_every_public_page(
+    client_for, roster, lead
+):
+    """The core maintainers' note says why (a health matter, a dispute); the roster says only
+    that the role ended, and when."""
+    person, module = roster["maintainer"].person, roster["module"]
+    role = person.roles.get()
+    services.role_make_emeritus(actor=lead, role=role, reason=EMERITUS_REASON)
+    pages = [
+        "/",
+        "/modules/",
+        module.get_absolute_url(),
+        person.get_absolute_url(),
+        "/exports/",
+        "/exports/persons_of_interest.md",
+        "/exports/persons_of_interest.rst",
+        "/exports/merge_rules.yaml",
+        "/exports/CODEOWNERS",
+    ]
+
+    shown = {
+        (viewer, page): client_for(viewer).get(page) for viewer in ALL_VIEWERS for page in pages
+    }
+
+    assert {key: r.status_code for key, r in shown.items() if r.status_code != 200} == {}
+    assert [key for key, r in shown.items() if EMERITUS_REASON in r.content.decode()] == []
+    assert "Moved to emeritus." in shown[("anonymous", person.get_absolute_url())].content.decode()
+    role.refresh_from_db()
+    assert (role.end_reason, role.public_end_reason) == (EMERITUS_REASON, "Moved to emeritus.")
 
 
 @pytest.mark.parametrize("viewer", ALL_VIEWERS)
@@ -360,7 +395,7 @@ def test_it_resets_a_password_by_email(client, nominee, mailoutbox):
     assert email.to == [nominee.email]
     assert "\n" not in email.subject
     assert nominee.username in email.body
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", email.body).group(1)
+    link = re.search(rf"{settings.SITE_URL}(/accounts/reset/\S+/)", email.body).group(1)
 
     form = client.get(link, follow=True)
     assert form.status_code == 200
@@ -375,6 +410,23 @@ def test_it_resets_a_password_by_email(client, nominee, mailoutbox):
     assert Client().login(username=nominee.username, password=new_password)
     assert not Client().login(username=nominee.username, password=PASSWORD)
     assert client.get(link, follow=True).context["validlink"] is False  # used once
+
+
+@override_settings(
+    SITE_URL="https://governance.example.org", ALLOWED_HOSTS=["testserver", "evil.example.com"]
+)
+def test_it_builds_the_reset_link_from_the_site_url_not_the_host_header(
+    client, nominee, mailoutbox
+):
+    response = client.post(
+        "/accounts/password_reset/", {"email": nominee.email}, headers={"host": "evil.example.com"}
+    )
+
+    assert response.status_code == 302
+    (email,) = mailoutbox
+    assert "evil.example.com" not in email.subject + email.body
+    links = re.findall(r"\w+://[^/\s]+", email.body)
+    assert links == ["https://governance.example.org"]
 
 
 def test_it_sends_no_reset_email_to_an_unknown_address(client, nominee, mailoutbox):

@@ -2,8 +2,10 @@
 where the refused form is not on it, and nothing is stored. Found by tests/security's fuzzer."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from nominations.models import Ballot, RequestStatus
+from nominations import services
+from nominations.models import Ballot, NominationKind, NominationRequest, RequestStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +36,28 @@ def test_it_says_why_a_ballot_posted_after_the_close_was_not_saved(client_for, p
         response.content.decode()
     )
     assert Ballot.objects.count() == before
+
+
+def test_it_refuses_a_requested_nominee_name_that_would_break_a_line(build, client_for):
+    data = {
+        "nominee_name": "Ada Obi\n## Core Maintainers",
+        "nominee_github": "aobi",
+        "kind": NominationKind.MODULE_REVIEWER,
+        "module": build.module.pk,
+        "rationale": "I review most nn changes.",
+    }
+
+    response = client_for("outsider").post("/nominations/request/", data)
+
+    assert response.status_code == 400
+    assert "A name is one line of text" in response.content.decode()
+    with pytest.raises(ValidationError, match="one line of text"):
+        services.nomination_request_submit(
+            actor=build.nominator,
+            nominee_name=data["nominee_name"],
+            nominee_github="aobi",
+            kind=NominationKind.MODULE_REVIEWER,
+            module=build.module,
+            rationale="Reviews.",
+        )
+    assert not NominationRequest.objects.exists()
