@@ -25,7 +25,6 @@ from governance.forms import (
 )
 from meetings import forms as meeting_forms
 from nominations import forms as nomination_forms
-from nominations.services import core_maintainer_users
 from tests.conftest import PASSWORD
 from tests.security.conftest import World
 from tests.security.matrix import Case, Route, one, routes
@@ -108,10 +107,6 @@ def invite_form(world: World, case: Case) -> forms.Form:
     return nomination_forms.InviteForm(module=world.nominations[case.label].module)
 
 
-def voting_form(world: World, case: Case) -> forms.Form:
-    return nomination_forms.VotingOpenForm(electorate=core_maintainer_users())
-
-
 def password_change_form(world: World, case: Case) -> forms.Form:
     return PasswordChangeForm(user=world.user("core1"))
 
@@ -159,9 +154,14 @@ TARGETS: dict[str, Target] = {
         lambda w: [Case("evidence", {"pk": w.evidence.pk})],
         form(nomination_forms.EvidenceForm),
     ),
-    "nominations/<int:pk>/voting/": Target("core1", nomination("open"), voting_form),
+    "nominations/<int:pk>/voting/": Target(
+        "core1", nomination("open"), form(nomination_forms.VotingOpenForm)
+    ),
     "nominations/<int:pk>/vote/": Target(
         "core1", nomination("voting"), form(nomination_forms.BallotForm)
+    ),
+    "nominations/<int:pk>/recuse/": Target(
+        "core1", nomination("voting"), form(nomination_forms.RecuseForm)
     ),
     "nominations/<int:pk>/close/": Target("core1", nomination("voting")),
     "nominations/<int:pk>/decide/": Target(
