@@ -35,7 +35,6 @@ class Policy:
     secret: bool = True
     early_close: bool = True
     lead_confirms: bool = False
-    conflicts_excluded: bool = True
 
     @property
     def quorum_text(self) -> str:
