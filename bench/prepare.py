@@ -54,7 +54,12 @@ def session_for(user) -> tuple[str, str]:
 
 
 def open_bench_vote() -> Nomination:
-    lead = services.core_maintainer_users()[0]
+    # The lead confirms core maintainer nominations, so another core maintainer opens the vote.
+    lead = next(
+        user
+        for user in services.core_maintainer_users()
+        if not permissions.is_lead_core_maintainer(user)
+    )
     for old in Nomination.objects.filter(rationale=BENCH_RATIONALE, status__in=LIVE_STATUSES):
         services.nomination_withdraw(actor=lead, nomination=old, reason="A newer bench run.")
     nominee = (

@@ -314,8 +314,27 @@ def can_vote(user: User, nomination) -> bool:
     return is_core_maintainer(user) and has_object_permission(user, "nominations.vote", nomination)
 
 
+def opened_the_vote(user: User, nomination) -> bool:
+    return bool(user.is_authenticated and nomination.voting_opened_by_id == user.pk)
+
+
+def can_start_vote(user: User, nomination, *, lead_confirms: bool) -> bool:
+    """Any core maintainer who is not the nominee; but not the lead where the lead confirms the
+    outcome, since whoever starts a vote does not decide it."""
+    if not can_manage_nomination(user, nomination):
+        return False
+    return not (lead_confirms and is_lead_core_maintainer(user))
+
+
+def can_recuse(user: User, nomination) -> bool:
+    """A voter recuses themselves, and nobody else; whether voting is still open and whether
+    they have voted already are read under the nomination's lock."""
+    return can_vote(user, nomination)
+
+
 def can_decide(user: User, nomination) -> bool:
-    if is_nominee(user, nomination):
+    """Four eyes: whoever opened the vote does not also record its decision."""
+    if is_nominee(user, nomination) or opened_the_vote(user, nomination):
         return False
     if nomination.policy.get("lead_confirms"):
         return is_lead_core_maintainer(user)
@@ -333,6 +352,11 @@ def is_secret_ballot(nomination) -> bool:
     """A nomination whose vote has not opened has no frozen policy yet; it counts as secret,
     DESIGN.md's default, so that nothing is shown before the policy says it may be."""
     return bool(nomination.policy.get("secret", True))
+
+
+def can_release_announcement(user: User, nomination) -> bool:
+    """Four eyes: whoever opened the vote does not also make its outcome public."""
+    return can_manage_nomination(user, nomination) and not opened_the_vote(user, nomination)
 
 
 def can_see_votes(user: User, nomination, *, has_voted: bool) -> bool:

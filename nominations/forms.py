@@ -21,6 +21,7 @@ from nominations.models import (
     COMMENT_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
     MODULE_KINDS,
+    RECUSAL_REASON_MAX_LENGTH,
     Choice,
     Criterion,
     NominationKind,
@@ -150,21 +151,8 @@ class VotingOpenForm(forms.Form):
     deadline = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="UTC. Leave empty for the policy's default length.",
+        help_text="UTC. Leave empty for the policy's default length; never less than its minimum.",
     )
-    recused = RowsField(
-        queryset=get_user_model().objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Recused for a conflict of interest",
-    )
-    recusal_reason = forms.CharField(required=False, max_length=300)
-
-    def __init__(self, *args, electorate, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["recused"].queryset = get_user_model().objects.filter(
-            pk__in=[user.pk for user in electorate]
-        )
 
     def clean_deadline(self) -> datetime.datetime | None:
         deadline = self.cleaned_data.get("deadline")
@@ -172,13 +160,14 @@ class VotingOpenForm(forms.Form):
             raise forms.ValidationError("The deadline must be in the future.")
         return deadline
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("recused") and not cleaned.get("recusal_reason"):
-            self.add_error("recusal_reason", "Say what the conflict of interest is.")
-        reason = cleaned.get("recusal_reason", "")
-        cleaned["recusals"] = {user.pk: reason for user in cleaned.get("recused", [])}
-        return cleaned
+
+class RecuseForm(forms.Form):
+    reason = forms.CharField(
+        label="Your conflict of interest",
+        max_length=RECUSAL_REASON_MAX_LENGTH,
+        help_text="Recusing yourself ends your vote on this nomination; you still count in the "
+        "electorate that quorum is measured against.",
+    )
 
 
 class BallotForm(forms.Form):

@@ -19,6 +19,7 @@ from governance.validators import validate_person_name
 
 EVIDENCE_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 2_000
+RECUSAL_REASON_MAX_LENGTH = 300
 
 
 class NominationKind(models.TextChoices):
@@ -143,6 +144,14 @@ class Nomination(models.Model):
     )
     voting_deadline = models.DateTimeField(null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)
+    voting_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who started the vote: they do not also decide it or release its announcement.",
+    )
     voting_closed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
@@ -295,7 +304,7 @@ class Elector(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="electors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recused = models.BooleanField(default=False)
-    recusal_reason = models.CharField(max_length=300, blank=True)
+    recusal_reason = models.CharField(max_length=RECUSAL_REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("evidence/<int:pk>/edit/", views.evidence_edit, name="evidence_edit"),
     path("<int:pk>/voting/", views.voting_open, name="voting_open"),
     path("<int:pk>/vote/", views.ballot_cast, name="vote"),
+    path("<int:pk>/recuse/", views.elector_recuse, name="recuse"),
     path("<int:pk>/close/", views.voting_close, name="close"),
     path("<int:pk>/decide/", views.nomination_decide, name="decide"),
     path("<int:pk>/feedback/draft/", views.feedback_save, name="feedback_save"),

@@ -26,12 +26,13 @@ from nominations.forms import (
     InviteForm,
     NominationForm,
     NominationRequestForm,
+    RecuseForm,
     TriageForm,
     VotingOpenForm,
     WithdrawForm,
 )
 from nominations.models import Criterion, Nomination, RequestStatus, Status
-from nominations.policy import POLICIES, policy_for
+from nominations.policy import POLICIES, policy_for_nomination
 
 
 def _error_text(error: ValidationError) -> str:
@@ -183,11 +184,12 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
     feedback = outcome.feedback
     electors = list(nomination.electors.all())
     voted_ids = {ballot.voter_id for ballot in nomination.live_ballots}
-    policy = policy_for(nomination.kind)
+    policy = policy_for_nomination(nomination)
     can_manage = permissions.can_manage_nomination(user, nomination)
     can_see_votes = permissions.can_see_votes(user, nomination, has_voted=my_ballot is not None)
     show_choices = permissions.can_see_who_voted_what(user, nomination)
     status = nomination.status
+    can_decide = status == Status.CLOSED and permissions.can_decide(user, nomination)
     context = {
         "nomination": nomination,
         "policy": policy,
@@ -195,7 +197,8 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "criteria": [(c, Criterion(c).label) for c in policy.criteria],
         "evidence": list(nomination.evidence.all()),
         "electors": electors,
-        "electorate_size": sum(1 for elector in electors if not elector.recused),
+        "electorate_size": len(electors),
+        "recused_count": sum(1 for elector in electors if elector.recused),
         "voted_ids": voted_ids,
         "my_ballot": my_ballot,
         "can_add_evidence": permissions.can_add_evidence(user, nomination),
@@ -205,8 +208,17 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "secret_ballot": permissions.is_secret_ballot(nomination),
         "can_see_votes": can_see_votes,
         "show_choices": show_choices,
+        "can_recuse": status == Status.VOTING
+        and my_ballot is None
+        and permissions.can_recuse(user, nomination),
         "can_manage": can_manage,
-        "can_decide": status == Status.CLOSED and permissions.can_decide(user, nomination),
+        "can_decide": can_decide,
+        "decide_refusal": services.decide_refusal(user, nomination)
+        if can_manage and status == Status.CLOSED and not can_decide
+        else "",
+        "announce_refusal": services.announcement_release_refusal(user, nomination)
+        if can_manage
+        else "",
         "can_close": can_manage
         and status == Status.VOTING
         and nomination.voting_deadline <= timezone.now(),
@@ -228,13 +240,13 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
                 else None
             ),
             "withdraw": WithdrawForm(),
+            "recuse": RecuseForm(),
             **bound,
         },
     }
     if can_manage and status == Status.OPEN:
-        context["forms"].setdefault(
-            "voting", VotingOpenForm(electorate=services.core_maintainer_users())
-        )
+        context["forms"].setdefault("voting", VotingOpenForm())
+        context["voting_refusal"] = services.voting_open_refusal(actor=user, nomination=nomination)
     if can_manage and nomination.module_id and nomination.is_live:
         context["forms"].setdefault("invite", InviteForm(module=nomination.module))
     return context
@@ -374,22 +386,24 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @private_page
-@sensitive_post_parameters("recusal_reason")
 @require_POST
 def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
-        services.voting_open(
-            actor=request.user,
-            nomination=nomination,
-            deadline=data["deadline"],
-            recusals=data["recusals"],
-        )
-        return "Voting is open; the electorate has been notified."
+        services.voting_open(actor=request.user, nomination=nomination, deadline=data["deadline"])
+        return "Voting is open; every core maintainer has been told."
 
-    def form_class(data) -> forms.Form:
-        return VotingOpenForm(data, electorate=services.core_maintainer_users())
+    return _act(request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply)
 
-    return _act(request, pk, form_name="voting", form_class=form_class, apply=apply)
+
+@private_page
+@sensitive_post_parameters("reason")
+@require_POST
+def elector_recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.elector_recuse(actor=request.user, nomination=nomination, **data)
+        return "You are recused from this vote."
+
+    return _act(request, pk, form_name="recuse", form_class=RecuseForm, apply=apply)
 
 
 @private_page

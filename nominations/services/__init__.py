@@ -16,6 +16,8 @@ from nominations.services.intake import (
 )
 from nominations.services.outcome import (
     announcement_release,
+    announcement_release_refusal,
+    decide_refusal,
     feedback_release,
     feedback_save,
     nomination_decide,
@@ -25,9 +27,11 @@ from nominations.services.removal import RemovalBatch, nominations_for_inactive
 from nominations.services.voting import (
     ballot_cast,
     count_ledger,
+    elector_recuse,
     voting_close,
     voting_close_expired,
     voting_open,
+    voting_open_refusal,
     voting_remind_due,
 )
 
@@ -35,9 +39,12 @@ __all__ = [
     "NominationError",
     "RemovalBatch",
     "announcement_release",
+    "announcement_release_refusal",
     "ballot_cast",
     "core_maintainer_users",
     "count_ledger",
+    "decide_refusal",
+    "elector_recuse",
     "evidence_add",
     "evidence_edit",
     "evidence_invite",
@@ -54,5 +61,6 @@ __all__ = [
     "voting_close",
     "voting_close_expired",
     "voting_open",
+    "voting_open_refusal",
     "voting_remind_due",
 ]

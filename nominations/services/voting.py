@@ -17,7 +17,9 @@ from governance.services import audit_record
 from governance.services.base import require
 from nominations.models import (
     COMMENT_MAX_LENGTH,
+    ENDING_KINDS,
     GENESIS_HASH,
+    RECUSAL_REASON_MAX_LENGTH,
     Ballot,
     Choice,
     Elector,
@@ -25,7 +27,7 @@ from nominations.models import (
     Status,
     Tally,
 )
-from nominations.policy import Count, policy_for, quorum_met, threshold_met
+from nominations.policy import Count, policy_for_nomination, quorum_met, threshold_met
 from nominations.services.common import (
     VOTE_PERMISSION,
     NominationError,
@@ -49,6 +51,45 @@ logger = logging.getLogger(__name__)
 # Voting ---------------------------------------------------------------------------------------
 
 
+def _electors(nomination: Nomination) -> list[Elector]:
+    """The electorate as it would be frozen now: every active core maintainer, the nominee
+    recused. For a move to emeritus or a removal, the nominee is whoever it would remove
+    (`nomination_create` holds the ending role to the nominee's)."""
+    if nomination.kind in ENDING_KINDS:
+        reason = "Whoever the nomination would remove does not vote on it."
+    else:
+        reason = "The nominee does not vote on their own nomination."
+    return [
+        Elector(
+            nomination=nomination,
+            user=user,
+            recused=user.pk == nomination.nominee.user_id,
+            recusal_reason=reason if user.pk == nomination.nominee.user_id else "",
+        )
+        for user in core_maintainer_users()
+    ]
+
+
+def voting_open_refusal(*, actor, nomination: Nomination) -> str:
+    """Why `actor` cannot start the vote on this open nomination now, or "" if they can. The
+    nomination page shows it next to the disabled button; `voting_open` refuses with it."""
+    policy = policy_for_nomination(nomination)
+    if not permissions.can_start_vote(actor, nomination, lead_confirms=policy.lead_confirms):
+        if permissions.can_manage_nomination(actor, nomination):
+            return (
+                "The lead core maintainer confirms this kind of nomination, so another core "
+                "maintainer starts its vote: whoever starts a vote does not decide it."
+            )
+        return "Only core maintainers start a vote."
+    voters = sum(1 for elector in _electors(nomination) if not elector.recused)
+    if voters < policy.min_voters:
+        return (
+            f"A vote needs at least {policy.min_voters} core maintainers who can vote; "
+            f"{voters} can vote on this nomination."
+        )
+    return ""
+
+
 @sensitive_variables()
 @transaction.atomic
 def voting_open(
@@ -56,40 +97,38 @@ def voting_open(
     actor,
     nomination: Nomination,
     deadline: datetime.datetime | None = None,
-    recusals: dict | None = None,
 ) -> Nomination:
-    """Freeze the electorate (active core maintainers, the nominee always recused) and the
-    policy, grant each voter the per-object vote permission, and notify them."""
+    """Freeze the electorate (active core maintainers, the nominee recused) and the policy,
+    grant each voter the per-object vote permission, and tell every core maintainer.
+
+    Nobody recuses anyone else: a core maintainer with a conflict recuses themselves
+    (`elector_recuse`)."""
     require(
         permissions.can_manage_nomination(actor, nomination), "Only core maintainers start a vote."
     )
     nomination = locked(nomination)
     if nomination.status != Status.OPEN:
         raise NominationError("Voting starts on a nomination that is open for evidence.")
-    policy = policy_for(nomination.kind)
+    refusal = voting_open_refusal(actor=actor, nomination=nomination)
+    if refusal:
+        raise NominationError(refusal)
+    policy = policy_for_nomination(nomination)
     now = timezone.now()
+    # To the minute, as the page's deadline field is.
+    earliest = (now + datetime.timedelta(days=policy.min_voting_days)).replace(
+        second=0, microsecond=0
+    )
     deadline = deadline or now + datetime.timedelta(days=policy.voting_days)
-    if deadline <= now + datetime.timedelta(minutes=5):
-        raise ValidationError({"deadline": "The deadline must be at least five minutes away."})
-    recusals = {user_id: reason.strip() for user_id, reason in (recusals or {}).items()}
-    if any(not reason for reason in recusals.values()):
-        raise ValidationError({"recusals": "Give the conflict of interest for each recusal."})
-    electorate = core_maintainer_users()
-    unknown = set(recusals) - {user.pk for user in electorate}
-    if unknown:
-        raise ValidationError({"recusals": "Only core maintainers can be recused."})
-    electors = []
-    for user in electorate:
-        if user.pk == nomination.nominee.user_id:
-            reason = "The nominee does not vote on their own nomination."
-        else:
-            reason = recusals.get(user.pk, "")
-        electors.append(
-            Elector(nomination=nomination, user=user, recused=bool(reason), recusal_reason=reason)
+    if deadline < earliest:
+        raise ValidationError(
+            {
+                "deadline": f"A vote on this kind of nomination runs at least "
+                f"{policy.min_voting_days} days: set the deadline on or after "
+                f"{earliest:%Y-%m-%d %H:%M} UTC."
+            }
         )
+    electors = _electors(nomination)
     voters = [elector.user for elector in electors if not elector.recused]
-    if not voters:
-        raise NominationError("No core maintainer is left to vote.")
     Elector.objects.bulk_create(electors)
     permissions.grant_object_permission_to_users(VOTE_PERMISSION, voters, nomination)
     touch(
@@ -97,22 +136,54 @@ def voting_open(
         status=Status.VOTING,
         policy=policy.frozen(),
         voting_opened_at=now,
+        voting_opened_by=actor,
         voting_deadline=deadline,
     )
     audit_record(
         actor=actor,
         verb="nomination.voting_opened",
         target=nomination,
-        data={"electorate": [user.pk for user in voters], "deadline": deadline.isoformat()},
+        data={
+            "electorate": [elector.user.pk for elector in electors],
+            "voters": [user.pk for user in voters],
+            "deadline": deadline.isoformat(),
+        },
     )
     notify(
         nomination,
         "voting",
-        voters,
-        f"Your vote is needed: {nomination.heading}",
-        f"Voting is open until {deadline:%Y-%m-%d %H:%M} UTC. Read the evidence and vote.",
+        [elector.user for elector in electors],
+        f"Voting is open: {nomination.heading}",
+        f"Voting is open until {deadline:%Y-%m-%d %H:%M} UTC. Read the evidence and vote, or, "
+        "if you have a conflict of interest, recuse yourself on the vote page before voting.",
     )
     return nomination
+
+
+@sensitive_variables()
+@transaction.atomic
+def elector_recuse(*, actor, nomination: Nomination, reason: str) -> Elector:
+    """A voter steps out of this vote for a conflict of interest, before casting a ballot.
+    Their vote grant goes; they stay in the electorate that quorum and threshold count."""
+    require(
+        permissions.can_recuse(actor, nomination),
+        "Only a core maintainer who can vote on this nomination recuses themselves.",
+    )
+    reason = clean_text(reason, field="reason", limit=RECUSAL_REASON_MAX_LENGTH)
+    nomination = locked(nomination)
+    if nomination.status != Status.VOTING:
+        raise NominationError("Voting on this nomination is closed.")
+    if Ballot.objects.filter(nomination=nomination, voter=actor).exists():
+        raise NominationError("You have voted on this nomination; a recusal comes before voting.")
+    elector = Elector.objects.select_for_update().get(
+        nomination=nomination, user=actor, recused=False
+    )
+    elector.recused = True
+    elector.recusal_reason = reason
+    elector.save(update_fields=["recused", "recusal_reason"])
+    permissions.revoke_object_permission(VOTE_PERMISSION, actor, nomination)
+    audit_record(actor=actor, verb="nomination.elector_recused", target=nomination)
+    return elector
 
 
 def _live_ballots(nomination: Nomination):
@@ -189,15 +260,19 @@ def count_ledger(nomination: Nomination) -> tuple[Count, str]:
             )
         latest[ballot.voter_id] = ballot.choice
         previous = ballot.entry_hash
-    voters = _voters(nomination)
-    strays = set(latest) - voters
+    electors = dict(Elector.objects.filter(nomination=nomination).values_list("user", "recused"))
+    strays = {voter for voter in latest if electors.get(voter, True)}
     if strays:
         raise NominationError(
             f"The ledger of nomination #{nomination.pk} holds ballots from outside the electorate."
         )
+    if nomination.policy.get("counts_recused", False):
+        electorate = len(electors)
+    else:
+        electorate = sum(1 for recused in electors.values() if not recused)
     choices = list(latest.values())
     count = Count(
-        electorate=len(voters),
+        electorate=electorate,
         approve=choices.count(Choice.APPROVE),
         decline=choices.count(Choice.DECLINE),
         abstain=choices.count(Choice.ABSTAIN),

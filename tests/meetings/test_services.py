@@ -399,13 +399,13 @@ def decided(nominee, *, accept: bool, announce: bool, voters, module):
         choice = Choice.APPROVE if accept else Choice.DECLINE
         nomination_services.ballot_cast(actor=voter, nomination=nomination, choice=choice)
     nomination_services.nomination_decide(
-        actor=voters[0],
+        actor=voters[1],
         nomination=nomination,
         outcome=Outcome.ACCEPTED if accept else Outcome.DECLINED,
         reasons="The vote.",
     )
     if announce:
-        nomination_services.announcement_release(actor=voters[0], nomination=nomination)
+        nomination_services.announcement_release(actor=voters[1], nomination=nomination)
     return nomination
 
 

@@ -51,7 +51,7 @@ MAINTAINER_EVIDENCE = "The module's maintainers support this nomination."
 DECISION_REASONS = "The vote decided it."
 TO_NOMINEE = "Thank you for your reviews; take on design reviews next."
 TO_NOMINATORS = "Well argued; bring it back in two quarters."
-VOTING_DAYS = 2
+VOTING_DAYS = 7  # the policies' minimum
 
 # lead, core1, core2, core3, core4
 PASSING_VOTES = (Choice.APPROVE, Choice.APPROVE, Choice.APPROVE, Choice.DECLINE, Choice.ABSTAIN)
@@ -186,15 +186,17 @@ class Build:
         return fresh(nomination)
 
     def voting(
-        self, *, recusals: dict | None = None, days: float = VOTING_DAYS, **kwargs
+        self, *, recused: dict | None = None, days: float = VOTING_DAYS, **kwargs
     ) -> Nomination:
+        """Opened by core1; then each of `recused` ({user: reason}) recuses themselves."""
         nomination = self.opened(**kwargs)
         services.voting_open(
             actor=self.core1,
             nomination=nomination,
             deadline=timezone.now() + datetime.timedelta(days=days),
-            recusals=recusals,
         )
+        for user, reason in (recused or {}).items():
+            services.elector_recuse(actor=user, nomination=nomination, reason=reason)
         return fresh(nomination)
 
     def vote(self, nomination: Nomination, votes: dict, comment: str = "") -> Nomination:
@@ -227,7 +229,8 @@ class Build:
         **kwargs,
     ) -> Nomination:
         nomination = self.closed(passed=outcome == Outcome.ACCEPTED, **kwargs)
-        decider = self.lead if nomination.policy.get("lead_confirms") else self.core1
+        # Four eyes: core1 opened the vote, so someone else decides and announces.
+        decider = self.lead if nomination.policy.get("lead_confirms") else self.core2
         services.nomination_decide(
             actor=decider, nomination=nomination, outcome=outcome, reasons=reasons
         )
@@ -240,7 +243,7 @@ class Build:
         if release:
             services.feedback_release(actor=self.core1, nomination=nomination)
             if outcome == Outcome.ACCEPTED:
-                services.announcement_release(actor=self.core1, nomination=nomination)
+                services.announcement_release(actor=self.core2, nomination=nomination)
         return fresh(nomination)
 
 

@@ -80,14 +80,13 @@ def planted(build):
             criterion=Criterion.POSITIVE,
             body=TESTIMONIAL,
         )
-        services.voting_open(
-            actor=build.core1, nomination=nomination, recusals={build.core4.pk: RECUSAL}
-        )
+        services.voting_open(actor=build.core1, nomination=nomination)
+        services.elector_recuse(actor=build.core4, nomination=nomination, reason=RECUSAL)
         choice = Choice.APPROVE if outcome == Outcome.ACCEPTED else Choice.DECLINE
         for voter in build.electorate[:-1]:
             services.ballot_cast(actor=voter, nomination=nomination, choice=choice, comment=BALLOT)
         services.nomination_decide(
-            actor=build.core1, nomination=nomination, outcome=outcome, reasons=REASONS
+            actor=build.core2, nomination=nomination, outcome=outcome, reasons=REASONS
         )
         services.feedback_save(
             actor=build.core1,
@@ -97,7 +96,7 @@ def planted(build):
         )
         services.feedback_release(actor=build.core1, nomination=nomination)
         if outcome == Outcome.ACCEPTED:
-            services.announcement_release(actor=build.core1, nomination=nomination)
+            services.announcement_release(actor=build.core2, nomination=nomination)
         return fresh(nomination)
 
     request = services.nomination_request_submit(

@@ -17,7 +17,7 @@ from nominations import services
 from nominations.models import Choice, Status, Tally
 from tests.conftest import purge_test_queue
 from tests.governance.test_celery_worker import wait_for, worker_idle
-from tests.nominations.conftest import fresh
+from tests.nominations.conftest import VOTING_DAYS, fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,7 +66,7 @@ def test_it_delivers_the_voting_started_emails_exactly_once(build, start, mailou
         assert wait_for(worker_idle)
 
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(u.email for u in build.electorate)
-    assert {mail.subject for mail in mailoutbox} == {f"Your vote is needed: {nomination}"}
+    assert {mail.subject for mail in mailoutbox} == {f"Voting is open: {nomination}"}
     assert set(emails(event).values_list("attempts", flat=True)) == {1}
 
 
@@ -133,7 +133,7 @@ def test_it_drops_a_queued_close_once_the_next_scan_is_due(
 def test_it_reminds_only_those_who_have_not_voted_once(build, start, clock, mailoutbox):
     nomination = build.voting()
     build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.DECLINE})
-    clock.advance(days=1, hours=1)  # the deadline is now less than a day away
+    clock.advance(days=VOTING_DAYS - 1, hours=1)  # the deadline is now less than a day away
     event = f"nomination-reminder:{nomination.pk}"
 
     with start():

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 
 from nominations import services
-from nominations.models import GENESIS_HASH, Ballot, Choice, Outcome, Tally
+from nominations.models import GENESIS_HASH, Ballot, Choice, Nomination, Outcome, Tally
 from tests.nominations.conftest import close_due_votes
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,34 @@ def test_it_recounts_nothing_when_nothing_is_closed(build):
     build.voting()
 
     assert "Recounted 0 closed tallies" in recount()
+
+
+def test_it_recounts_a_vote_with_a_recusal_against_the_whole_electorate(build):
+    nomination = build.voting(recused={build.core4: "Same team."})
+    build.vote(nomination, dict.fromkeys([build.lead, build.core1, build.core2], Choice.APPROVE))
+    nomination = build.close(nomination)
+
+    assert nomination.tally.electorate == 5
+    assert "Recounted 1 closed tallies: all match." in recount()
+
+
+def test_it_recounts_a_vote_frozen_before_recused_electors_counted_as_it_was(build):
+    """Tallies stored before the rule counted only the electors not recused; their frozen
+    policy has no `counts_recused`, and the recount reads them as they were closed."""
+    nomination = build.voting(recused={build.core4: "Same team."})
+    build.vote(nomination, dict.fromkeys([build.lead, build.core1, build.core2], Choice.APPROVE))
+    nomination = build.close(nomination)
+    older = {
+        key: value
+        for key, value in nomination.policy.items()
+        if key not in {"counts_recused", "threshold_of_electorate", "min_voters"}
+    }
+    Nomination.objects.filter(pk=nomination.pk).update(policy=older)
+    Tally.objects.filter(nomination=nomination).update(electorate=4)
+
+    count, _ = services.count_ledger(Nomination.objects.get(pk=nomination.pk))
+    assert count.electorate == 4
+    assert "Recounted 1 closed tallies: all match." in recount()
 
 
 def test_it_catches_a_ballot_whose_choice_was_changed(ledger):

@@ -112,10 +112,6 @@ def invite_form(world: World, case: Case) -> forms.Form:
     return nomination_forms.InviteForm(module=world.nominations[case.label].module)
 
 
-def voting_form(world: World, case: Case) -> forms.Form:
-    return nomination_forms.VotingOpenForm(electorate=core_maintainer_users())
-
-
 def password_change_form(world: World, case: Case) -> forms.Form:
     return PasswordChangeForm(user=world.user("core1"))
 
@@ -180,9 +176,14 @@ TARGETS: dict[str, Target] = {
         lambda w: [Case("evidence", {"pk": w.evidence.pk})],
         form(nomination_forms.EvidenceForm),
     ),
-    "nominations/<int:pk>/voting/": Target("core1", nomination("open"), voting_form),
+    "nominations/<int:pk>/voting/": Target(
+        "core1", nomination("open"), form(nomination_forms.VotingOpenForm)
+    ),
     "nominations/<int:pk>/vote/": Target(
         "core1", nomination("voting"), form(nomination_forms.BallotForm)
+    ),
+    "nominations/<int:pk>/recuse/": Target(
+        "core1", nomination("voting"), form(nomination_forms.RecuseForm)
     ),
     "nominations/<int:pk>/close/": Target("core1", nomination("voting")),
     "nominations/<int:pk>/decide/": Target(

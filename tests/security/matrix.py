@@ -396,6 +396,7 @@ RULES: dict[str, Rule] = {
     ),
     "nominations/<int:pk>/voting/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/vote/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/recuse/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/close/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/decide/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/feedback/draft/": Rule(nominations, may_see=view_nomination),

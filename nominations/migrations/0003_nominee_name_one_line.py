@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("nominations", "0001_initial"),
+        ("nominations", "0002_nomination_voting_opened_by"),
     ]
 
     operations = [
