@@ -133,12 +133,15 @@ def _sections(roster: Roster) -> list[tuple[str, Sequence[tuple[str, Sequence[st
 # any line break (which the roster refuses, but a file must never depend on that) as a space.
 # `governance.importers` takes the backslashes off again.
 LINE_BREAKS = re.compile(f"{NAME_BREAKING_CHARACTERS}+")
-MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>#|~&$!{}])")
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&$!{}])")
+# "#" starts a heading only at the start of a bullet's text, so only there is it markup.
+MARKDOWN_LEADING_HASH = re.compile(r"^#")
 RST_SYNTAX = re.compile(r"([\\`*_|\[\]:<>])")
 
 
 def markdown_text(text: str) -> str:
-    return MARKDOWN_SYNTAX.sub(r"\\\1", LINE_BREAKS.sub(" ", text))
+    escaped = MARKDOWN_SYNTAX.sub(r"\\\1", LINE_BREAKS.sub(" ", text))
+    return MARKDOWN_LEADING_HASH.sub(r"\\#", escaped)
 
 
 def rst_text(text: str) -> str:

@@ -114,10 +114,12 @@ def voting_open(
         raise NominationError(refusal)
     policy = policy_for_nomination(nomination)
     now = timezone.now()
-    # To the minute, as the page's deadline field is.
-    earliest = (now + datetime.timedelta(days=policy.min_voting_days)).replace(
-        second=0, microsecond=0
-    )
+    # The page's deadline field is to the minute, so the minimum is too: a deadline within the
+    # minute before `now + minimum` (as one set a moment ago is, once the clock ticks over)
+    # still counts as the minimum.
+    earliest = (
+        now + datetime.timedelta(days=policy.min_voting_days) - datetime.timedelta(minutes=1)
+    ).replace(second=0, microsecond=0)
     deadline = deadline or now + datetime.timedelta(days=policy.voting_days)
     if deadline < earliest:
         raise ValidationError(

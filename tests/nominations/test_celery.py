@@ -66,7 +66,7 @@ def test_it_delivers_the_voting_started_emails_exactly_once(build, start, mailou
         assert wait_for(worker_idle)
 
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(u.email for u in build.electorate)
-    assert {mail.subject for mail in mailoutbox} == {f"Voting is open: {nomination}"}
+    assert {mail.subject for mail in mailoutbox} == {f"Voting is open: {nomination.heading}"}
     assert set(emails(event).values_list("attempts", flat=True)) == {1}
 
 
@@ -86,7 +86,7 @@ def test_it_closes_a_due_vote_once_when_the_scan_runs_twice(build, start, clock,
     assert Tally.objects.filter(nomination=nomination).count() == 1
     assert AuditEvent.objects.filter(verb="nomination.voting_closed").count() == 1
     assert fresh(nomination).tally.approve == 2
-    closed = [mail for mail in mailoutbox if mail.subject == f"Voting closed: {nomination}"]
+    closed = [mail for mail in mailoutbox if mail.subject == f"Voting closed: {nomination.heading}"]
     assert sorted(mail.to[0] for mail in closed) == sorted(u.email for u in build.electorate)
 
 
@@ -145,6 +145,6 @@ def test_it_reminds_only_those_who_have_not_voted_once(build, start, clock, mail
 
     waiting = {build.lead.email, build.core3.email, build.core4.email}
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(waiting)
-    assert {mail.subject for mail in mailoutbox} == {f"Reminder: your vote is needed: {nomination}"}
+    assert {mail.subject for mail in mailoutbox} == {f"Reminder: your vote is needed: {nomination.heading}"}
     inbox = Notification.objects.filter(event_key=event, channel=NotificationChannel.INBOX)
     assert set(inbox.values_list("recipient__email", flat=True)) == waiting

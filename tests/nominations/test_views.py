@@ -522,7 +522,8 @@ def test_it_shows_the_invited_maintainer_no_status_outcome_tally_or_decision(
         assert response.status_code == 200, name
         assert CORE_EVIDENCE in content, name
         assert 'class="badge"' not in content, name
-        assert "Voting" not in content, name
+        assert 'id="vote-heading"' not in content, name
+        assert "Open until" not in content, name
         assert "Decided" not in content, name
         assert "tally" not in content.lower(), name
         assert "have voted" not in content, name

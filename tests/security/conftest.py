@@ -130,6 +130,8 @@ class World:
     proposal: TaxonomyProposal
     users: dict = field(default_factory=dict)
     sent_mail: list = field(default_factory=list)
+    # What built the world, for a test that adds to it through the services as the personas.
+    builder: Build | None = None
 
     def reloaded(self) -> "World":
         def again(instance):
@@ -147,6 +149,7 @@ class World:
             proposal=again(self.proposal),
             users={persona: again(user) for persona, user in self.users.items()},
             sent_mail=self.sent_mail,
+            builder=self.builder,
         )
 
     def user(self, persona: str):
@@ -322,6 +325,7 @@ def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
             builder, canary, make_persona(users, "staff"), make_persona(users, "outsider")
         )
         world.sent_mail = mail.outbox[sent_before:]
+        world.builder = builder
         yield world
         transaction.set_rollback(True)
 
