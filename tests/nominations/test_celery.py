@@ -145,6 +145,8 @@ def test_it_reminds_only_those_who_have_not_voted_once(build, start, clock, mail
 
     waiting = {build.lead.email, build.core3.email, build.core4.email}
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(waiting)
-    assert {mail.subject for mail in mailoutbox} == {f"Reminder: your vote is needed: {nomination.heading}"}
+    assert {mail.subject for mail in mailoutbox} == {
+        f"Reminder: your vote is needed: {nomination.heading}"
+    }
     inbox = Notification.objects.filter(event_key=event, channel=NotificationChannel.INBOX)
     assert set(inbox.values_list("recipient__email", flat=True)) == waiting
