@@ -6,9 +6,13 @@ ignored so that a model-wide permission never widens an object grant. Other apps
 named by codename ("nominations.vote") so this module imports none of them.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, Model, OuterRef
+from django.utils import timezone
 from django_otp import user_has_device
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import (
@@ -359,6 +363,32 @@ def can_release_announcement(user: User, nomination) -> bool:
     return can_manage_nomination(user, nomination) and not opened_the_vote(user, nomination)
 
 
+OPENER_REFUSAL = (
+    "You started this vote, so another core maintainer {does}: no one person decides for the "
+    "core maintainers."
+)
+
+
+def decide_refusal(user: User, nomination) -> str:
+    """Why `user` may not record the decision, or "" if they may."""
+    if can_decide(user, nomination):
+        return ""
+    if nomination.policy.get("lead_confirms"):
+        return "The lead core maintainer confirms this kind of nomination."
+    if opened_the_vote(user, nomination):
+        return OPENER_REFUSAL.format(does="records the decision")
+    return "Only core maintainers record decisions."
+
+
+def announcement_release_refusal(user: User, nomination) -> str:
+    """Why `user` may not release the announcement, or "" if they may."""
+    if can_release_announcement(user, nomination):
+        return ""
+    if opened_the_vote(user, nomination):
+        return OPENER_REFUSAL.format(does="releases the announcement")
+    return "Only core maintainers release announcements."
+
+
 def can_see_votes(user: User, nomination, *, has_voted: bool) -> bool:
     """The tally and the ballot comments are the core maintainers'; every core maintainer sees
     them after the close. Before it, a voter of an open ballot sees the running tally once they
@@ -369,7 +399,7 @@ def can_see_votes(user: User, nomination, *, has_voted: bool) -> bool:
         return False
     if is_secret_ballot(nomination):
         return nomination.voting_closed_at is not None
-    return nomination.status in {"closed", "decided", "withdrawn"} or has_voted
+    return nomination.takes_no_more_ballots or has_voted
 
 
 def can_see_turnout(user: User, nomination) -> bool:
@@ -398,6 +428,90 @@ def can_read_feedback(user: User, nomination, feedback) -> bool:
     if feedback is None or feedback.released_at is None:
         return False
     return is_nominee(user, nomination) or is_nominator(user, nomination)
+
+
+@dataclass(frozen=True)
+class NominationActions:
+    """What the nomination page offers one user: each action the policy and the nomination's
+    status allow, and why a button is shown disabled. A refusal is "" where there is no disabled
+    button to explain."""
+
+    manage: bool
+    manage_live: bool
+    see_outcome: bool
+    see_withdrawal_reason: bool
+    add_evidence: bool
+    open_for_evidence: bool
+    invite: bool
+    start_vote: bool
+    start_vote_refusal: str
+    see_vote: bool
+    vote: bool
+    recuse: bool
+    close: bool
+    see_votes: bool
+    see_turnout: bool
+    see_who_voted_what: bool
+    decide: bool
+    decide_refusal: str
+    feedback_section: bool
+    draft_feedback: bool
+    release_feedback: bool
+    release_announcement: bool
+    announce_refusal: str
+    withdraw: bool
+
+
+def nomination_actions(
+    user: User,
+    nomination,
+    *,
+    has_voted: bool,
+    feedback,
+    announcement,
+    start_vote_refusal: Callable[[], str],
+) -> NominationActions:
+    """Every action of the nomination page for `user`, status gating included.
+
+    `feedback` and `announcement` are the nomination's (or None). Whether the vote may start
+    also depends on how many electors it would have, which the nominations app counts:
+    `start_vote_refusal` gives its reason, and is asked only where the page offers the vote."""
+    manage = can_manage_nomination(user, nomination)
+    manage_live = manage and nomination.is_live
+    may_decide = nomination.awaits_decision and can_decide(user, nomination)
+    feedback_section = manage and (nomination.awaits_decision or nomination.is_decided)
+    draft_feedback = feedback_section and (feedback is None or feedback.released_at is None)
+    announcement_pending = manage and announcement is not None and announcement.released_at is None
+    announce_refusal = announcement_release_refusal(user, nomination) if manage else ""
+    vote_start_refusal = start_vote_refusal() if manage and nomination.is_open_for_evidence else ""
+    return NominationActions(
+        manage=manage,
+        manage_live=manage_live,
+        see_outcome=can_see_outcome(user, nomination),
+        see_withdrawal_reason=manage and nomination.is_withdrawn,
+        add_evidence=can_add_evidence(user, nomination),
+        open_for_evidence=manage_live and nomination.is_draft,
+        invite=manage_live and nomination.module_id is not None,
+        start_vote=manage and nomination.is_open_for_evidence and not vote_start_refusal,
+        start_vote_refusal=vote_start_refusal,
+        see_vote=manage and nomination.voting_opened_at is not None,
+        vote=nomination.is_voting and can_vote(user, nomination),
+        recuse=nomination.is_voting and not has_voted and can_recuse(user, nomination),
+        close=manage and nomination.is_voting and nomination.voting_deadline <= timezone.now(),
+        see_votes=can_see_votes(user, nomination, has_voted=has_voted),
+        see_turnout=can_see_turnout(user, nomination),
+        see_who_voted_what=can_see_who_voted_what(user, nomination),
+        decide=may_decide,
+        decide_refusal=decide_refusal(user, nomination)
+        if manage and nomination.awaits_decision and not may_decide
+        else "",
+        feedback_section=feedback_section,
+        draft_feedback=draft_feedback,
+        release_feedback=draft_feedback and feedback is not None and nomination.is_decided,
+        release_announcement=announcement_pending and not announce_refusal,
+        announce_refusal=announce_refusal,
+        withdraw=manage_live and not nomination.awaits_decision,
+    )
 
 
 # Reports and exports ---------------------------------------------------------------------------
@@ -448,7 +562,7 @@ def can_edit_minutes(actor: User | None, meeting) -> bool:
 
 def can_review_minutes(user: User, meeting) -> bool:
     """Approve or object: core maintainers (people, never the system), while in review."""
-    return meeting.status == "in_review" and user is not None and is_core_maintainer(user)
+    return meeting.is_in_review and user is not None and is_core_maintainer(user)
 
 
 def can_publish_minutes(actor: User | None, meeting) -> bool:

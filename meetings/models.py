@@ -92,6 +92,10 @@ class Meeting(models.Model):
     def audit_label(self) -> str:
         return f"meeting {self.slug}"
 
+    @property
+    def is_in_review(self) -> bool:
+        return self.status == MeetingStatus.IN_REVIEW
+
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", "Public: title, notes, decisions and action items, redacted"

@@ -239,6 +239,35 @@ class Nomination(models.Model):
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_open_for_evidence(self) -> bool:
+        return self.status == Status.OPEN
+
+    @property
+    def is_voting(self) -> bool:
+        return self.status == Status.VOTING
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == Status.DECIDED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+    @property
+    def takes_no_more_ballots(self) -> bool:
+        """The vote closed, or the nomination was withdrawn: no ballot can change any more."""
+        return self.status in {Status.CLOSED, Status.DECIDED, Status.WITHDRAWN}
+
 
 class NominationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Nomination, on_delete=models.CASCADE)

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +30,7 @@ from nominations.forms import (
     VotingOpenForm,
     WithdrawForm,
 )
-from nominations.models import Criterion, Nomination, RequestStatus, Status
+from nominations.models import Criterion, Nomination, RequestStatus
 from nominations.policy import POLICIES, policy_for_nomination
 
 
@@ -181,54 +180,42 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
     user = request.user
     my_ballot = next((b for b in nomination.live_ballots if b.voter_id == user.pk), None)
     outcome = selectors.outcome_of(nomination)
-    feedback = outcome.feedback
     electors = list(nomination.electors.all())
-    voted_ids = {ballot.voter_id for ballot in nomination.live_ballots}
     policy = policy_for_nomination(nomination)
-    can_manage = permissions.can_manage_nomination(user, nomination)
-    can_see_votes = permissions.can_see_votes(user, nomination, has_voted=my_ballot is not None)
-    show_choices = permissions.can_see_who_voted_what(user, nomination)
-    status = nomination.status
-    can_decide = status == Status.CLOSED and permissions.can_decide(user, nomination)
+    actions = permissions.nomination_actions(
+        user,
+        nomination,
+        has_voted=my_ballot is not None,
+        feedback=outcome.feedback,
+        announcement=outcome.announcement,
+        start_vote_refusal=lambda: services.voting_open_refusal(actor=user, nomination=nomination),
+    )
+    feedback = outcome.feedback if actions.manage else None
+    evidence = list(nomination.evidence.all())
     context = {
         "nomination": nomination,
+        "actions": actions,
         "policy": policy,
         "frozen_policy": nomination.policy,
         "criteria": [(c, Criterion(c).label) for c in policy.criteria],
-        "evidence": list(nomination.evidence.all()),
+        "evidence": evidence,
+        "editable_evidence_ids": {
+            entry.pk for entry in evidence if permissions.can_edit_evidence(user, entry)
+        },
         "electors": electors,
         "electorate_size": len(electors),
         "recused_count": sum(1 for elector in electors if elector.recused),
-        "voted_ids": voted_ids,
+        "voted_ids": {ballot.voter_id for ballot in nomination.live_ballots},
         "my_ballot": my_ballot,
-        "can_add_evidence": permissions.can_add_evidence(user, nomination),
-        "can_vote": status == Status.VOTING and permissions.can_vote(user, nomination),
-        "can_see_outcome": permissions.can_see_outcome(user, nomination),
-        "can_see_turnout": permissions.can_see_turnout(user, nomination),
+        "vote_is_open": nomination.is_voting,
         "secret_ballot": permissions.is_secret_ballot(nomination),
-        "can_see_votes": can_see_votes,
-        "show_choices": show_choices,
-        "can_recuse": status == Status.VOTING
-        and my_ballot is None
-        and permissions.can_recuse(user, nomination),
-        "can_manage": can_manage,
-        "can_decide": can_decide,
-        "decide_refusal": services.decide_refusal(user, nomination)
-        if can_manage and status == Status.CLOSED and not can_decide
-        else "",
-        "announce_refusal": services.announcement_release_refusal(user, nomination)
-        if can_manage
-        else "",
-        "can_close": can_manage
-        and status == Status.VOTING
-        and nomination.voting_deadline <= timezone.now(),
-        "feedback": feedback if can_manage else None,
+        "feedback": feedback,
         "tally": outcome.tally,
         "decision": outcome.decision,
         "announcement": outcome.announcement,
-        "running": _running_count(nomination.live_ballots) if can_see_votes else None,
+        "running": _running_count(nomination.live_ballots) if actions.see_votes else None,
         "comments": _comments(nomination.live_ballots)
-        if can_see_votes and outcome.tally and not show_choices
+        if actions.see_votes and outcome.tally and not actions.see_who_voted_what
         else [],
         "forms": {
             "evidence": EvidenceForm(),
@@ -244,10 +231,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
             **bound,
         },
     }
-    if can_manage and status == Status.OPEN:
+    if actions.start_vote or actions.start_vote_refusal:
         context["forms"].setdefault("voting", VotingOpenForm())
-        context["voting_refusal"] = services.voting_open_refusal(actor=user, nomination=nomination)
-    if can_manage and nomination.module_id and nomination.is_live:
+    if actions.invite:
         context["forms"].setdefault("invite", InviteForm(module=nomination.module))
     return context
 

@@ -16,8 +16,6 @@ from nominations.services.intake import (
 )
 from nominations.services.outcome import (
     announcement_release,
-    announcement_release_refusal,
-    decide_refusal,
     feedback_release,
     feedback_save,
     nomination_decide,
@@ -39,11 +37,9 @@ __all__ = [
     "NominationError",
     "RemovalBatch",
     "announcement_release",
-    "announcement_release_refusal",
     "ballot_cast",
     "core_maintainer_users",
     "count_ledger",
-    "decide_refusal",
     "elector_recuse",
     "evidence_add",
     "evidence_edit",

@@ -32,31 +32,6 @@ from nominations.services.common import (
 
 # Decision, feedback, announcement -------------------------------------------------------------
 
-OPENER_REFUSAL = (
-    "You started this vote, so another core maintainer {does}: no one person decides for the "
-    "core maintainers."
-)
-
-
-def decide_refusal(actor, nomination: Nomination) -> str:
-    """Why `actor` may not record the decision, or "" if they may."""
-    if permissions.can_decide(actor, nomination):
-        return ""
-    if nomination.policy.get("lead_confirms"):
-        return "The lead core maintainer confirms this kind of nomination."
-    if permissions.opened_the_vote(actor, nomination):
-        return OPENER_REFUSAL.format(does="records the decision")
-    return "Only core maintainers record decisions."
-
-
-def announcement_release_refusal(actor, nomination: Nomination) -> str:
-    """Why `actor` may not release the announcement, or "" if they may."""
-    if permissions.can_release_announcement(actor, nomination):
-        return ""
-    if permissions.opened_the_vote(actor, nomination):
-        return OPENER_REFUSAL.format(does="releases the announcement")
-    return "Only core maintainers release announcements."
-
 
 def _announcement_text(nomination: Nomination) -> str:
     name = nomination.nominee.full_name
@@ -73,7 +48,9 @@ def nomination_decide(*, actor, nomination: Nomination, outcome: str, reasons: s
     nomination = locked(nomination)
     if nomination.status != Status.CLOSED:
         raise NominationError("A decision follows the close of the vote.")
-    require(permissions.can_decide(actor, nomination), decide_refusal(actor, nomination))
+    require(
+        permissions.can_decide(actor, nomination), permissions.decide_refusal(actor, nomination)
+    )
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Choose accepted or declined."})
     reasons = clean_text(reasons, field="reasons")
@@ -172,7 +149,7 @@ def announcement_release(*, actor, nomination: Nomination) -> Announcement:
     nomination = locked(nomination)
     require(
         permissions.can_release_announcement(actor, nomination),
-        announcement_release_refusal(actor, nomination),
+        permissions.announcement_release_refusal(actor, nomination),
     )
     announcement = Announcement.objects.select_for_update().filter(nomination=nomination).first()
     if announcement is None:

@@ -101,11 +101,11 @@ def test_it_shows_the_opener_the_decision_button_disabled_with_the_reason(build,
     opener = client_for("core1").get(nomination.get_absolute_url())
     other = client_for("core2").get(nomination.get_absolute_url())
 
-    assert opener.context["can_decide"] is False
-    assert opener.context["decide_refusal"].startswith("You started this vote")
+    assert opener.context["actions"].decide is False
+    assert opener.context["actions"].decide_refusal.startswith("You started this vote")
     assert b'<button type="button" disabled aria-describedby="decide-refusal">' in opener.content
-    assert other.context["can_decide"] is True
-    assert other.context["decide_refusal"] == ""
+    assert other.context["actions"].decide is True
+    assert other.context["actions"].decide_refusal == ""
 
 
 def test_it_shows_the_opener_the_announcement_button_disabled_with_the_reason(build, client_for):
@@ -116,9 +116,9 @@ def test_it_shows_the_opener_the_announcement_button_disabled_with_the_reason(bu
     opener = client_for("core1").get(nomination.get_absolute_url())
     other = client_for("core2").get(nomination.get_absolute_url())
 
-    assert "releases the announcement" in opener.context["announce_refusal"]
+    assert "releases the announcement" in opener.context["actions"].announce_refusal
     assert b'disabled aria-describedby="announce-refusal"' in opener.content
-    assert other.context["announce_refusal"] == ""
+    assert other.context["actions"].announce_refusal == ""
     assert b'action="/nominations/%d/announce/"' % nomination.pk in other.content
 
 
@@ -131,21 +131,21 @@ def test_it_shows_why_a_vote_below_the_floor_of_voters_cannot_start(build, clien
 
     page = client_for("core1").get(nomination.get_absolute_url())
 
-    assert "at least 3 core maintainers" in page.context["voting_refusal"]
+    assert "at least 3 core maintainers" in page.context["actions"].start_vote_refusal
     assert b'disabled aria-describedby="voting-refusal"' in page.content
 
 
 def test_it_lets_a_voter_recuse_themselves_from_the_vote_page(build, client_for):
     nomination = build.voting()
     core3 = client_for("core3")
-    assert core3.get(nomination.get_absolute_url()).context["can_recuse"] is True
+    assert core3.get(nomination.get_absolute_url()).context["actions"].recuse is True
 
     response = core3.post(f"/nominations/{nomination.pk}/recuse/", {"reason": "Same team."})
 
     elector = Elector.objects.get(nomination=nomination, user=build.core3)
     assert response.status_code == 302
     assert (elector.recused, elector.recusal_reason) == (True, "Same team.")
-    assert core3.get(nomination.get_absolute_url()).context["can_recuse"] is False
+    assert core3.get(nomination.get_absolute_url()).context["actions"].recuse is False
 
 
 def test_it_lists_every_open_vote_on_every_core_maintainer_s_dashboard(build, client_for):
