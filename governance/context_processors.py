@@ -12,4 +12,5 @@ def site(request: HttpRequest) -> dict:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "viewer_is_core": permissions.is_core_maintainer(user),
+        "viewer_is_operator": permissions.is_operator(user),
     }
