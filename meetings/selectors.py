@@ -214,6 +214,14 @@ def agenda_item(meeting: Meeting, pk: int) -> AgendaItem | None:
     return _agenda(meeting).filter(pk=pk).first()
 
 
+def decision_of(meeting: Meeting, pk: int) -> Decision | None:
+    return Decision.objects.filter(pk=pk, agenda_item__meeting=meeting).first()
+
+
+def action_item_with_meeting(pk: int) -> ActionItem | None:
+    return ActionItem.objects.filter(pk=pk).select_related("agenda_item__meeting").first()
+
+
 def meetings_for_manage() -> QuerySet[Meeting]:
     """Every meeting with its item and version counts, newest first. One query."""
     return Meeting.objects.annotate(

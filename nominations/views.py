@@ -13,9 +13,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions, reports
-from governance.decorators import private_page
+from governance import selectors as governance_selectors
+from governance.decorators import private_page, visible_or_404
 from governance.forms import RolesActionForm, add_service_error, refusal_message
-from governance.models import Role
 from governance.public_cache import cached_public_page
 from nominations import selectors, services
 from nominations.forms import (
@@ -73,9 +73,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_manage_nominations)
 def dashboard_section(request: HttpRequest, section: str) -> HttpResponse:
     """All of one of the core maintainers' dashboard lists, fifty rows a page."""
-    if not permissions.can_manage_nominations(request.user) or section not in selectors.SECTIONS:
+    if section not in selectors.SECTIONS:
         raise Http404("No list here.")
     listed = selectors.SECTIONS[section]
     paginator = Paginator(listed.rows(request.user), selectors.SECTION_PAGE_ROWS)
@@ -152,9 +153,8 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("rationale")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_nominations)
 def nomination_new(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_nominations(request.user):
-        raise Http404("No page here.")
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -488,11 +488,7 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The nominee reads the text for the nominee, nominators the text for nominators; nobody
     else learns that the page, or the nomination, exists."""
-    nomination = (
-        Nomination.objects.filter(pk=pk)
-        .select_related("nominee", "module", "feedback", "ending_role")
-        .first()
-    )
+    nomination = selectors.nomination_for_feedback(pk)
     feedback = getattr(nomination, "feedback", None) if nomination else None
     if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
         raise Http404("No feedback here.")
@@ -539,18 +535,17 @@ def become_maintainer(request: HttpRequest) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("reason")
 @require_POST
+@visible_or_404(permissions.can_open_removal_nominations)
 def nominations_for_inactive(request: HttpRequest) -> HttpResponse:
     """The report's second one-step action: a removal nomination for each selected role."""
-    if not permissions.can_open_removal_nominations(request.user):
-        raise Http404("No page here.")
     form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
     if not form.is_valid():
         messages.error(request, "Select the roles to nominate and give the rationale.")
         return redirect("report_inactive")
-    roles = Role.objects.filter(pk__in=form.cleaned_data["roles"])
+    roles = governance_selectors.roles_by_ids(form.cleaned_data["roles"])
     try:
         batch = services.nominations_for_inactive(
-            actor=request.user, roles=list(roles), rationale=form.cleaned_data["reason"]
+            actor=request.user, roles=roles, rationale=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))

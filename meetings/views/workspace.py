@@ -15,9 +15,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions, reports
-from governance.decorators import private_page
+from governance import selectors as governance_selectors
+from governance.decorators import found_or_404, private_page, visible_or_404
 from governance.forms import RolesActionForm, add_service_error, refusal_message
-from governance.models import Role
 from governance.redirects import safe_next
 from meetings import selectors, services
 from meetings.forms import (
@@ -40,9 +40,7 @@ from meetings.minutes import (
     preview_html,
 )
 from meetings.models import (
-    ActionItem,
     AgendaItem,
-    Decision,
     Meeting,
     MeetingStatus,
     MinutesVersion,
@@ -58,17 +56,12 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _require_core(request: HttpRequest) -> None:
-    if not permissions.can_manage_meetings(request.user):
-        raise Http404("No page here.")
-
-
 def _visible_meeting(request: HttpRequest, slug: str) -> Meeting:
-    _require_core(request)
-    meeting = selectors.meeting_for_workspace(slug)
-    if meeting is None or not permissions.can_view_meeting_draft(request.user, meeting):
-        raise Http404("No meeting has this address.")
-    return meeting
+    return found_or_404(
+        selectors.meeting_for_workspace(slug),
+        lambda meeting: permissions.can_view_meeting_draft(request.user, meeting),
+        "No meeting has this address.",
+    )
 
 
 def _visible_item(request: HttpRequest, slug: str, pk: int) -> AgendaItem:
@@ -200,15 +193,15 @@ def _act(
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_manage_meetings)
 def manage(request: HttpRequest) -> HttpResponse:
-    _require_core(request)
     return render(request, "meetings/manage.html", {"meetings": selectors.meetings_for_manage()})
 
 
 @private_page
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    _require_core(request)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,8 +224,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def import_minutes(request: HttpRequest) -> HttpResponse:
-    _require_core(request)
     # Bound on every POST, an empty one included, so that it answers with what is missing.
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     status = 200
@@ -259,6 +252,7 @@ def import_minutes(request: HttpRequest) -> HttpResponse:
 
 @private_page
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return _workspace(request, _visible_meeting(request, slug), {})
@@ -272,6 +266,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         carried = services.action_items_carry_over(actor=request.user, meeting=meeting)
@@ -286,6 +281,7 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("change_note")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         services.minutes_submit(actor=request.user, meeting=meeting, **data)
@@ -297,6 +293,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("verdict", "comment")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def review(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         services.minutes_review(actor=request.user, meeting=meeting, **data)
@@ -310,6 +307,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         version = services.minutes_publish(actor=request.user, meeting=meeting)
@@ -319,11 +317,11 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _visible_version(request: HttpRequest, slug: str, number: int) -> MinutesVersion:
-    _require_core(request)
-    version = selectors.version_to_retract(slug, number)
-    if version is None or not permissions.can_view_meeting_draft(request.user, version.meeting):
-        raise Http404("No published version has this address.")
-    return version
+    return found_or_404(
+        selectors.version_to_retract(slug, number),
+        lambda version: permissions.can_view_meeting_draft(request.user, version.meeting),
+        "No published version has this address.",
+    )
 
 
 def _retract_page(
@@ -347,6 +345,7 @@ def _retract_page(
 @private_page
 @sensitive_post_parameters("reason")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def version_retract(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """A confirmation page that says what a retraction does and who reads what, then does it."""
     version = _visible_version(request, slug, number)
@@ -380,6 +379,7 @@ def version_retract(request: HttpRequest, slug: str, number: int) -> HttpRespons
 @private_page
 @sensitive_post_parameters("title")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _visible_meeting(request, slug)
     form = NewAgendaItemForm(request.POST)
@@ -456,6 +456,7 @@ def _item_act(
 @private_page
 @sensitive_post_parameters("notes", "title", "public_summary")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _item_page(request, _visible_item(request, slug, pk), {})
@@ -470,6 +471,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("text")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def decision_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def apply(item: AgendaItem, data: dict) -> str:
         services.decision_add(actor=request.user, item=item, **data)
@@ -481,6 +483,7 @@ def decision_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("text")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def action_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def apply(item: AgendaItem, data: dict) -> str:
         services.action_item_add(actor=request.user, item=item, **data)
@@ -491,6 +494,7 @@ def action_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _visible_item(request, slug, pk)
     services.agenda_item_move(actor=request.user, item=item, up=request.POST.get("to") == "up")
@@ -499,6 +503,7 @@ def item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _visible_item(request, slug, pk)
     services.agenda_item_remove(actor=request.user, item=item)
@@ -508,9 +513,10 @@ def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def decision_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, slug)
-    decision = Decision.objects.filter(pk=pk, agenda_item__meeting=meeting).first()
+    decision = selectors.decision_of(meeting, pk)
     if decision is None:
         raise Http404("No decision here.")
     services.decision_remove(actor=request.user, decision=decision)
@@ -523,9 +529,8 @@ def decision_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_see_own_action_items)
 def my_action_items(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_see_own_action_items(request.user):
-        raise Http404("No page here.")
     items = list(selectors.action_items_owned_by(request.user))
     for action in items:
         action.public_text = action_item_public_text(action)
@@ -539,11 +544,11 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 @private_page
 @require_POST
 def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
-    action_item = ActionItem.objects.filter(pk=pk).select_related("agenda_item__meeting").first()
-    if action_item is None or not permissions.can_update_action_item_status(
-        request.user, action_item
-    ):
-        raise Http404("No action item here.")
+    action_item = found_or_404(
+        selectors.action_item_with_meeting(pk),
+        lambda action_item: permissions.can_update_action_item_status(request.user, action_item),
+        "No action item here.",
+    )
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose open, done or dropped.")
@@ -558,22 +563,18 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("reason")
 @require_POST
+@visible_or_404(permissions.can_view_reports)
+@visible_or_404(permissions.can_manage_meetings)
 def agenda_item_for_inactive(request: HttpRequest) -> HttpResponse:
     """The inactive maintainers' report's third one-step action: an agenda item."""
-    if not (
-        permissions.can_view_reports(request.user) and permissions.can_manage_meetings(request.user)
-    ):
-        raise Http404("No page here.")
     form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
     if not form.is_valid():
         messages.error(request, "Select the maintainers and give the reason.")
         return redirect("report_inactive")
-    roles = Role.objects.filter(pk__in=form.cleaned_data["roles"]).select_related(
-        "person", "module"
-    )
+    roles = governance_selectors.roles_by_ids(form.cleaned_data["roles"])
     try:
         item = services.agenda_item_for_inactive(
-            actor=request.user, roles=list(roles), reason=form.cleaned_data["reason"]
+            actor=request.user, roles=roles, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
