@@ -14,12 +14,9 @@ from governance.forms import (
     ApplyProposalForm,
     ProposalForm,
     RolesActionForm,
+    service_error_text,
 )
 from governance.models import ProposalStatus, TaxonomyProposal
-
-
-def _errors(error: ValidationError | PermissionDenied) -> str:
-    return " ".join(getattr(error, "messages", [str(error)]))
 
 
 @private_page
@@ -72,7 +69,7 @@ def inactive_make_emeritus(request: HttpRequest) -> HttpResponse:
                 actor=request.user, roles=roles, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             messages.success(request, f"Moved {len(moved)} role(s) to emeritus.")
             return redirect("report_inactive")
@@ -118,7 +115,7 @@ def taxonomy_proposals(request: HttpRequest) -> HttpResponse:
         try:
             proposal = services.taxonomy_proposal_create(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             return redirect(proposal)
     return render(
@@ -149,7 +146,7 @@ def _proposal_page(
             )
         except ValidationError as error:
             # The roster changed under the draft (a module retired, a slug taken).
-            problem = _errors(error)
+            problem = service_error_text(error)
     modules = projection.modules if projection else current
     step_forms = {
         operation: bound.get(operation) or form_class(modules=modules)
@@ -202,7 +199,7 @@ def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResp
                 data=form.step_data(),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             messages.success(request, "The step is added; the proposed taxonomy shows it.")
             return redirect(proposal)
@@ -219,7 +216,7 @@ def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpRe
             actor=request.user, proposal=proposal, position=position
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, "The step is removed.")
     return redirect(proposal)
@@ -238,7 +235,7 @@ def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, proposal=proposal, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             messages.success(
                 request, "Applied. The roster, its pages and the exported files show it now."
@@ -255,7 +252,7 @@ def taxonomy_proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.taxonomy_proposal_withdraw(actor=request.user, proposal=proposal)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, "The proposal is withdrawn.")
     return redirect(proposal)

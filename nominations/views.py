@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance import permissions, reports
 from governance import selectors as governance_selectors
 from governance.decorators import private_page, visible_or_404
-from governance.forms import RolesActionForm, add_service_error, refusal_message
+from governance.forms import RolesActionForm, add_service_error, refusal_message, service_error_text
 from governance.public_cache import cached_public_page
 from nominations import selectors, services
 from nominations.forms import (
@@ -33,10 +33,6 @@ from nominations.forms import (
 )
 from nominations.models import Criterion, Nomination, RequestStatus, Status
 from nominations.policy import POLICIES, policy_for_nomination
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _visible(request: HttpRequest, nomination: Nomination | None) -> Nomination:
@@ -307,9 +303,9 @@ def _act(
     except PermissionDenied as error:
         return _page_with_error(request, nomination, str(error) or "You may not do this.", 403)
     except services.NominationError as error:
-        return _page_with_error(request, nomination, _error_text(error), 409)
+        return _page_with_error(request, nomination, service_error_text(error), 409)
     except ValidationError as error:
-        return _page_with_error(request, nomination, _error_text(error), 400)
+        return _page_with_error(request, nomination, service_error_text(error), 400)
     messages.success(request, done)
     return redirect(nomination)
 
@@ -548,7 +544,7 @@ def nominations_for_inactive(request: HttpRequest) -> HttpResponse:
             actor=request.user, roles=roles, rationale=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
         return redirect("report_inactive")
     skipped = len(batch.already_nominated)
     messages.success(

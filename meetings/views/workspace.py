@@ -10,15 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions, reports
 from governance import selectors as governance_selectors
 from governance.decorators import found_or_404, private_page, visible_or_404
-from governance.forms import RolesActionForm, add_service_error, refusal_message
+from governance.forms import RolesActionForm, add_service_error, service_error_text
 from governance.redirects import safe_next
+from governance.web import post_action
 from meetings import selectors, services
 from meetings.forms import (
     ActionItemForm,
@@ -45,15 +45,9 @@ from meetings.models import (
     MeetingStatus,
     MinutesVersion,
 )
-from meetings.policy import review_state
 from meetings.redaction import SYNTAX_HELP
-from nominations.services import core_maintainer_users
 
 Apply = Callable[[Meeting, dict], str]
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _visible_meeting(request: HttpRequest, slug: str) -> Meeting:
@@ -107,14 +101,10 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
     current = next((review_round for review_round in rounds if review_round.is_open), None)
     state = my_review = None
     if current is not None:
-        reviews = list(current.reviews.all())
-        state = review_state(
-            reviews=reviews,
-            core_user_ids={user.pk for user in core_maintainer_users()},
-            closes_at=current.closes_at,
-            now=timezone.now(),
+        state = selectors.review_state_of(current)
+        my_review = next(
+            (r for r in current.reviews.all() if r.reviewer_id == request.user.pk), None
         )
-        my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
     versions = list(meeting.versions.all())
     for version in versions:
         version.may_retract = not version.is_retracted and permissions.can_retract_minutes(
@@ -160,32 +150,17 @@ def _act(
     form_class: Callable[..., forms.Form] | None,
     apply: Apply,
 ) -> HttpResponse:
-    """Run one POST action of the workspace: 404 for those who may not see it, the page again
-    with the form's errors (400) or the refusal (403, 409) for bad input, else a redirect."""
+    """Run one POST action of the workspace; 404 for those who may not see it."""
     meeting = _visible_meeting(request, slug)
-    data = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, refusal_message(form))
-            return _workspace(request, meeting, {form_name: form}, status=400)
-        data = form.cleaned_data
-    try:
-        done = apply(meeting, data)
-    except PermissionDenied as error:
-        messages.error(request, str(error) or "You may not do this.")
-        return _workspace(request, meeting, {}, status=403)
-    except services.MeetingError as error:
-        messages.error(request, _error_text(error))
-        return _workspace(request, meeting, {}, status=409)
-    except ValidationError as error:
-        if form_name is not None and hasattr(error, "error_dict"):
-            add_service_error(form, error)
-            return _workspace(request, meeting, {form_name: form}, status=400)
-        messages.error(request, _error_text(error))
-        return _workspace(request, meeting, {}, status=400)
-    messages.success(request, done)
-    return redirect("meetings:workspace", slug=meeting.slug)
+    return post_action(
+        request,
+        form_name=form_name,
+        form=form_class(request.POST) if form_class is not None else None,
+        apply=lambda data: apply(meeting, data),
+        page=lambda bound, status: _workspace(request, meeting, bound, status=status),
+        done_url=meeting.get_edit_url,
+        conflict=services.MeetingError,
+    )
 
 
 # Meetings -------------------------------------------------------------------------------------
@@ -361,7 +336,7 @@ def version_retract(request: HttpRequest, slug: str, number: int) -> HttpRespons
             actor=request.user, version=version, reason=form.cleaned_data["reason"]
         )
     except services.MeetingError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
         return _retract_page(request, version, form, status=409)
     except ValidationError as error:
         add_service_error(form, error)
@@ -438,19 +413,15 @@ def _item_act(
     apply: Callable[[AgendaItem, dict], str],
 ) -> HttpResponse:
     item = _visible_item(request, slug, pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _item_page(request, item, {form_name: form}, status=400)
-    try:
-        done = apply(item, form.cleaned_data)
-    except PermissionDenied as error:
-        messages.error(request, str(error) or "You may not do this.")
-        return _item_page(request, item, {}, status=403)
-    except ValidationError as error:
-        add_service_error(form, error)
-        return _item_page(request, item, {form_name: form}, status=400)
-    messages.success(request, done)
-    return redirect("meetings:item", slug=slug, pk=item.pk)
+    return post_action(
+        request,
+        form_name=form_name,
+        form=form_class(request.POST),
+        apply=lambda data: apply(item, data),
+        page=lambda bound, status: _item_page(request, item, bound, status=status),
+        done_url=lambda: reverse("meetings:item", args=[slug, item.pk]),
+        errors_on_form=True,
+    )
 
 
 @private_page
@@ -577,7 +548,7 @@ def agenda_item_for_inactive(request: HttpRequest) -> HttpResponse:
             actor=request.user, roles=roles, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
         return redirect("report_inactive")
     messages.success(request, f"Added to the agenda of {item.meeting.title}.")
     return redirect("meetings:item", item.meeting.slug, item.pk)
