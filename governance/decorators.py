@@ -1,11 +1,14 @@
-"""View decorators that mark a response as private."""
+"""View decorators that mark a response as private, and the one way a view refuses a reader."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+T = TypeVar("T")
 
 
 def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -20,3 +23,26 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         return response
 
     return wrapper
+
+
+def visible_or_404(predicate: Callable[..., bool]) -> Callable:
+    """Answer 404 to a user the predicate refuses, as if the page did not exist. Place it below
+    `private_page`, so that a signed-out reader is still sent to sign in first."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not predicate(request.user):
+                raise Http404("No page here.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def found_or_404(found: T | None, visible: Callable[[T], bool], message: str) -> T:
+    """The object a view looked up, or 404 when there is none or the reader may not see it."""
+    if found is None or not visible(found):
+        raise Http404(message)
+    return found

@@ -3,7 +3,7 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
@@ -42,6 +42,11 @@ def refusal_message(form: forms.Form) -> str:
         label = f"{field.label or name.replace('_', ' ').capitalize()}: " if field else ""
         problems.append(label + " ".join(errors))
     return "Nothing was saved. " + " ".join(problems)
+
+
+def service_error_text(error: ValidationError | PermissionDenied) -> str:
+    """A service's refusal as one message for the top of the page."""
+    return " ".join(getattr(error, "messages", [str(error)]))
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -7,30 +7,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import permissions, proposals, reports, services
-from governance.decorators import private_page
+from governance import permissions, proposals, reports, selectors, services
+from governance.decorators import private_page, visible_or_404
 from governance.forms import (
     STEP_FORMS,
     ApplyProposalForm,
     ProposalForm,
     RolesActionForm,
+    service_error_text,
 )
-from governance.models import ProposalStatus, Role, TaxonomyProposal
-
-
-def _require_reports(request: HttpRequest) -> None:
-    if not permissions.can_view_reports(request.user):
-        raise Http404("No page here.")
-
-
-def _errors(error: ValidationError | PermissionDenied) -> str:
-    return " ".join(getattr(error, "messages", [str(error)]))
+from governance.models import ProposalStatus, TaxonomyProposal
 
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_view_reports)
 def report_index(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
     return render(request, "governance/reports/index.html")
 
 
@@ -59,25 +51,25 @@ def _inactive_page(request: HttpRequest, form: RolesActionForm | None, status: i
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_view_reports)
 def inactive_report(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
     return _inactive_page(request, None)
 
 
 @private_page
 @sensitive_post_parameters("reason")
 @require_POST
+@visible_or_404(permissions.can_view_reports)
 def inactive_make_emeritus(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
     form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
     if form.is_valid():
-        roles = Role.objects.filter(pk__in=form.cleaned_data["roles"])
+        roles = selectors.roles_by_ids(form.cleaned_data["roles"])
         try:
             moved = services.roles_make_emeritus(
-                actor=request.user, roles=list(roles), reason=form.cleaned_data["reason"]
+                actor=request.user, roles=roles, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             messages.success(request, f"Moved {len(moved)} role(s) to emeritus.")
             return redirect("report_inactive")
@@ -89,8 +81,8 @@ def inactive_make_emeritus(request: HttpRequest) -> HttpResponse:
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_view_reports)
 def understaffed_report(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
     return render(
         request,
         "governance/reports/understaffed.html",
@@ -100,8 +92,8 @@ def understaffed_report(request: HttpRequest) -> HttpResponse:
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_view_reports)
 def affiliation_report(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
     core, modules = reports.affiliation_spread()
     return render(
         request,
@@ -116,14 +108,14 @@ def affiliation_report(request: HttpRequest) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("title", "reason")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_view_reports)
 def taxonomy_proposals(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.taxonomy_proposal_create(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             return redirect(proposal)
     return render(
@@ -134,8 +126,7 @@ def taxonomy_proposals(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _proposal(request: HttpRequest, pk: int) -> TaxonomyProposal:
-    _require_reports(request)
+def _proposal(pk: int) -> TaxonomyProposal:
     proposal = reports.taxonomy_proposal(pk)
     if proposal is None:
         raise Http404("No proposal here.")
@@ -155,7 +146,7 @@ def _proposal_page(
             )
         except ValidationError as error:
             # The roster changed under the draft (a module retired, a slug taken).
-            problem = _errors(error)
+            problem = service_error_text(error)
     modules = projection.modules if projection else current
     step_forms = {
         operation: bound.get(operation) or form_class(modules=modules)
@@ -180,14 +171,16 @@ def _proposal_page(
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_view_reports)
 def taxonomy_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    return _proposal_page(request, _proposal(request, pk), {})
+    return _proposal_page(request, _proposal(pk), {})
 
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_view_reports)
 def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = _proposal(pk)
     form_class = STEP_FORMS.get(operation)
     if form_class is None:
         raise Http404("No such step.")
@@ -206,7 +199,7 @@ def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResp
                 data=form.step_data(),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             messages.success(request, "The step is added; the proposed taxonomy shows it.")
             return redirect(proposal)
@@ -215,14 +208,15 @@ def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResp
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_view_reports)
 def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = _proposal(pk)
     try:
         services.taxonomy_proposal_remove_step(
             actor=request.user, proposal=proposal, position=position
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, "The step is removed.")
     return redirect(proposal)
@@ -231,8 +225,9 @@ def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpRe
 @private_page
 @sensitive_post_parameters("reason")
 @require_POST
+@visible_or_404(permissions.can_view_reports)
 def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = _proposal(pk)
     form = ApplyProposalForm(request.POST)
     if form.is_valid():
         try:
@@ -240,7 +235,7 @@ def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, proposal=proposal, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, service_error_text(error))
         else:
             messages.success(
                 request, "Applied. The roster, its pages and the exported files show it now."
@@ -251,12 +246,13 @@ def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_view_reports)
 def taxonomy_proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = _proposal(pk)
     try:
         services.taxonomy_proposal_withdraw(actor=request.user, proposal=proposal)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, "The proposal is withdrawn.")
     return redirect(proposal)

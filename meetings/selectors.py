@@ -19,7 +19,9 @@ from meetings.models import (
     Review,
     ReviewRound,
 )
+from meetings.policy import ReviewState, review_state
 from nominations.models import Nomination
+from nominations.services import core_maintainer_users
 
 SEARCH_LIMIT = 50
 FEED_LIMIT = 50
@@ -212,6 +214,25 @@ def meeting_by_slug(slug: str) -> Meeting | None:
 def agenda_item(meeting: Meeting, pk: int) -> AgendaItem | None:
     """One item of the meeting, loaded like `agenda_items`."""
     return _agenda(meeting).filter(pk=pk).first()
+
+
+def decision_of(meeting: Meeting, pk: int) -> Decision | None:
+    return Decision.objects.filter(pk=pk, agenda_item__meeting=meeting).first()
+
+
+def action_item_with_meeting(pk: int) -> ActionItem | None:
+    return ActionItem.objects.filter(pk=pk).select_related("agenda_item__meeting").first()
+
+
+def review_state_of(review_round: ReviewRound) -> ReviewState:
+    """Where the round stands under the review policy, read from its reviews (prefetched or one
+    query) and the core maintainers (one query)."""
+    return review_state(
+        reviews=review_round.reviews.all(),
+        core_user_ids={user.pk for user in core_maintainer_users()},
+        closes_at=review_round.closes_at,
+        now=timezone.now(),
+    )
 
 
 def meetings_for_manage() -> QuerySet[Meeting]:

@@ -314,3 +314,12 @@ def votes_past_deadline() -> list[int]:
         .order_by("voting_deadline", "pk")
         .values_list("pk", flat=True)
     )
+
+
+def nomination_for_feedback(pk: int) -> Nomination | None:
+    """The nomination with its people, feedback and the role it ends. One query."""
+    return (
+        Nomination.objects.filter(pk=pk)
+        .select_related("nominee", "module", "feedback", "ending_role")
+        .first()
+    )

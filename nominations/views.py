@@ -12,9 +12,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions, reports
-from governance.decorators import private_page
-from governance.forms import RolesActionForm, add_service_error, refusal_message
-from governance.models import Role
+from governance import selectors as governance_selectors
+from governance.decorators import private_page, visible_or_404
+from governance.forms import RolesActionForm, add_service_error, refusal_message, service_error_text
 from governance.public_cache import cached_public_page
 from nominations import selectors, services
 from nominations.forms import (
@@ -32,10 +32,6 @@ from nominations.forms import (
 )
 from nominations.models import Criterion, Nomination, RequestStatus
 from nominations.policy import POLICIES, policy_for_nomination
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _visible(request: HttpRequest, nomination: Nomination | None) -> Nomination:
@@ -72,9 +68,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_manage_nominations)
 def dashboard_section(request: HttpRequest, section: str) -> HttpResponse:
     """All of one of the core maintainers' dashboard lists, fifty rows a page."""
-    if not permissions.can_manage_nominations(request.user) or section not in selectors.SECTIONS:
+    if section not in selectors.SECTIONS:
         raise Http404("No list here.")
     listed = selectors.SECTIONS[section]
     paginator = Paginator(listed.rows(request.user), selectors.SECTION_PAGE_ROWS)
@@ -151,9 +148,8 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("rationale")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_nominations)
 def nomination_new(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_nominations(request.user):
-        raise Http404("No page here.")
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,9 +289,9 @@ def _act(
     except PermissionDenied as error:
         return _page_with_error(request, nomination, str(error) or "You may not do this.", 403)
     except services.NominationError as error:
-        return _page_with_error(request, nomination, _error_text(error), 409)
+        return _page_with_error(request, nomination, service_error_text(error), 409)
     except ValidationError as error:
-        return _page_with_error(request, nomination, _error_text(error), 400)
+        return _page_with_error(request, nomination, service_error_text(error), 400)
     messages.success(request, done)
     return redirect(nomination)
 
@@ -474,11 +470,7 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The nominee reads the text for the nominee, nominators the text for nominators; nobody
     else learns that the page, or the nomination, exists."""
-    nomination = (
-        Nomination.objects.filter(pk=pk)
-        .select_related("nominee", "module", "feedback", "ending_role")
-        .first()
-    )
+    nomination = selectors.nomination_for_feedback(pk)
     feedback = getattr(nomination, "feedback", None) if nomination else None
     if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
         raise Http404("No feedback here.")
@@ -525,21 +517,20 @@ def become_maintainer(request: HttpRequest) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("reason")
 @require_POST
+@visible_or_404(permissions.can_open_removal_nominations)
 def nominations_for_inactive(request: HttpRequest) -> HttpResponse:
     """The report's second one-step action: a removal nomination for each selected role."""
-    if not permissions.can_open_removal_nominations(request.user):
-        raise Http404("No page here.")
     form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
     if not form.is_valid():
         messages.error(request, "Select the roles to nominate and give the rationale.")
         return redirect("report_inactive")
-    roles = Role.objects.filter(pk__in=form.cleaned_data["roles"])
+    roles = governance_selectors.roles_by_ids(form.cleaned_data["roles"])
     try:
         batch = services.nominations_for_inactive(
-            actor=request.user, roles=list(roles), rationale=form.cleaned_data["reason"]
+            actor=request.user, roles=roles, rationale=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
         return redirect("report_inactive")
     skipped = len(batch.already_nominated)
     messages.success(

@@ -25,7 +25,7 @@ from meetings.models import (
     RoundOutcome,
     Verdict,
 )
-from meetings.policy import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW, review_state
+from meetings.policy import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW
 from meetings.redaction import RedactionError, merge_logs, redact
 from meetings.services.common import (
     MeetingError,
@@ -45,15 +45,6 @@ def _compose(meeting: Meeting):
         )
     except ItemRedactionError as error:
         raise MeetingError(f"Fix the redaction markup first: {error}") from None
-
-
-def _state(review_round: ReviewRound):
-    return review_state(
-        reviews=Review.objects.filter(round=review_round),
-        core_user_ids={user.pk for user in core_maintainer_users()},
-        closes_at=review_round.closes_at,
-        now=timezone.now(),
-    )
 
 
 @sensitive_variables()
@@ -148,7 +139,7 @@ def minutes_review(*, actor, meeting: Meeting, verdict: str, comment: str = "") 
             f"{actor.get_username()} objects: {comment}",
             meeting.get_edit_url(),
         )
-    if _state(review_round).majority_approves:
+    if selectors.review_state_of(review_round).majority_approves:
         _publish(actor=actor, meeting=meeting, review_round=review_round)
     return review
 
@@ -219,7 +210,7 @@ def minutes_publish(*, actor, meeting: Meeting) -> MinutesVersion:
     review_round = open_round(meeting)
     if meeting.status != MeetingStatus.IN_REVIEW or review_round is None:
         raise MeetingError("Submit the minutes for review first; they publish after review.")
-    state = _state(review_round)
+    state = selectors.review_state_of(review_round)
     if not state.may_publish:
         raise MeetingError(state.explanation())
     return _publish(actor=actor, meeting=meeting, review_round=review_round)

@@ -10,15 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions, reports
-from governance.decorators import private_page
-from governance.forms import RolesActionForm, add_service_error, refusal_message
-from governance.models import Role
+from governance import selectors as governance_selectors
+from governance.decorators import found_or_404, private_page, visible_or_404
+from governance.forms import RolesActionForm, add_service_error, service_error_text
 from governance.redirects import safe_next
+from governance.web import post_action
 from meetings import selectors, services
 from meetings.forms import (
     ActionItemForm,
@@ -40,35 +40,22 @@ from meetings.minutes import (
     preview_html,
 )
 from meetings.models import (
-    ActionItem,
     AgendaItem,
-    Decision,
     Meeting,
     MeetingStatus,
     MinutesVersion,
 )
-from meetings.policy import review_state
 from meetings.redaction import SYNTAX_HELP
-from nominations.services import core_maintainer_users
 
 Apply = Callable[[Meeting, dict], str]
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _require_core(request: HttpRequest) -> None:
-    if not permissions.can_manage_meetings(request.user):
-        raise Http404("No page here.")
-
-
 def _visible_meeting(request: HttpRequest, slug: str) -> Meeting:
-    _require_core(request)
-    meeting = selectors.meeting_for_workspace(slug)
-    if meeting is None or not permissions.can_view_meeting_draft(request.user, meeting):
-        raise Http404("No meeting has this address.")
-    return meeting
+    return found_or_404(
+        selectors.meeting_for_workspace(slug),
+        lambda meeting: permissions.can_view_meeting_draft(request.user, meeting),
+        "No meeting has this address.",
+    )
 
 
 def _visible_item(request: HttpRequest, slug: str, pk: int) -> AgendaItem:
@@ -114,14 +101,10 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
     current = next((review_round for review_round in rounds if review_round.is_open), None)
     state = my_review = None
     if current is not None:
-        reviews = list(current.reviews.all())
-        state = review_state(
-            reviews=reviews,
-            core_user_ids={user.pk for user in core_maintainer_users()},
-            closes_at=current.closes_at,
-            now=timezone.now(),
+        state = selectors.review_state_of(current)
+        my_review = next(
+            (r for r in current.reviews.all() if r.reviewer_id == request.user.pk), None
         )
-        my_review = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
     versions = list(meeting.versions.all())
     for version in versions:
         version.may_retract = not version.is_retracted and permissions.can_retract_minutes(
@@ -167,32 +150,17 @@ def _act(
     form_class: Callable[..., forms.Form] | None,
     apply: Apply,
 ) -> HttpResponse:
-    """Run one POST action of the workspace: 404 for those who may not see it, the page again
-    with the form's errors (400) or the refusal (403, 409) for bad input, else a redirect."""
+    """Run one POST action of the workspace; 404 for those who may not see it."""
     meeting = _visible_meeting(request, slug)
-    data = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, refusal_message(form))
-            return _workspace(request, meeting, {form_name: form}, status=400)
-        data = form.cleaned_data
-    try:
-        done = apply(meeting, data)
-    except PermissionDenied as error:
-        messages.error(request, str(error) or "You may not do this.")
-        return _workspace(request, meeting, {}, status=403)
-    except services.MeetingError as error:
-        messages.error(request, _error_text(error))
-        return _workspace(request, meeting, {}, status=409)
-    except ValidationError as error:
-        if form_name is not None and hasattr(error, "error_dict"):
-            add_service_error(form, error)
-            return _workspace(request, meeting, {form_name: form}, status=400)
-        messages.error(request, _error_text(error))
-        return _workspace(request, meeting, {}, status=400)
-    messages.success(request, done)
-    return redirect("meetings:workspace", slug=meeting.slug)
+    return post_action(
+        request,
+        form_name=form_name,
+        form=form_class(request.POST) if form_class is not None else None,
+        apply=lambda data: apply(meeting, data),
+        page=lambda bound, status: _workspace(request, meeting, bound, status=status),
+        done_url=meeting.get_edit_url,
+        conflict=services.MeetingError,
+    )
 
 
 # Meetings -------------------------------------------------------------------------------------
@@ -200,15 +168,15 @@ def _act(
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_manage_meetings)
 def manage(request: HttpRequest) -> HttpResponse:
-    _require_core(request)
     return render(request, "meetings/manage.html", {"meetings": selectors.meetings_for_manage()})
 
 
 @private_page
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    _require_core(request)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,8 +199,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def import_minutes(request: HttpRequest) -> HttpResponse:
-    _require_core(request)
     # Bound on every POST, an empty one included, so that it answers with what is missing.
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     status = 200
@@ -259,6 +227,7 @@ def import_minutes(request: HttpRequest) -> HttpResponse:
 
 @private_page
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return _workspace(request, _visible_meeting(request, slug), {})
@@ -272,6 +241,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         carried = services.action_items_carry_over(actor=request.user, meeting=meeting)
@@ -286,6 +256,7 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("change_note")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         services.minutes_submit(actor=request.user, meeting=meeting, **data)
@@ -297,6 +268,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("verdict", "comment")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def review(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         services.minutes_review(actor=request.user, meeting=meeting, **data)
@@ -310,6 +282,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     def apply(meeting: Meeting, data: dict) -> str:
         version = services.minutes_publish(actor=request.user, meeting=meeting)
@@ -319,11 +292,11 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _visible_version(request: HttpRequest, slug: str, number: int) -> MinutesVersion:
-    _require_core(request)
-    version = selectors.version_to_retract(slug, number)
-    if version is None or not permissions.can_view_meeting_draft(request.user, version.meeting):
-        raise Http404("No published version has this address.")
-    return version
+    return found_or_404(
+        selectors.version_to_retract(slug, number),
+        lambda version: permissions.can_view_meeting_draft(request.user, version.meeting),
+        "No published version has this address.",
+    )
 
 
 def _retract_page(
@@ -347,6 +320,7 @@ def _retract_page(
 @private_page
 @sensitive_post_parameters("reason")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def version_retract(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """A confirmation page that says what a retraction does and who reads what, then does it."""
     version = _visible_version(request, slug, number)
@@ -362,7 +336,7 @@ def version_retract(request: HttpRequest, slug: str, number: int) -> HttpRespons
             actor=request.user, version=version, reason=form.cleaned_data["reason"]
         )
     except services.MeetingError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
         return _retract_page(request, version, form, status=409)
     except ValidationError as error:
         add_service_error(form, error)
@@ -380,6 +354,7 @@ def version_retract(request: HttpRequest, slug: str, number: int) -> HttpRespons
 @private_page
 @sensitive_post_parameters("title")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _visible_meeting(request, slug)
     form = NewAgendaItemForm(request.POST)
@@ -438,24 +413,21 @@ def _item_act(
     apply: Callable[[AgendaItem, dict], str],
 ) -> HttpResponse:
     item = _visible_item(request, slug, pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _item_page(request, item, {form_name: form}, status=400)
-    try:
-        done = apply(item, form.cleaned_data)
-    except PermissionDenied as error:
-        messages.error(request, str(error) or "You may not do this.")
-        return _item_page(request, item, {}, status=403)
-    except ValidationError as error:
-        add_service_error(form, error)
-        return _item_page(request, item, {form_name: form}, status=400)
-    messages.success(request, done)
-    return redirect("meetings:item", slug=slug, pk=item.pk)
+    return post_action(
+        request,
+        form_name=form_name,
+        form=form_class(request.POST),
+        apply=lambda data: apply(item, data),
+        page=lambda bound, status: _item_page(request, item, bound, status=status),
+        done_url=lambda: reverse("meetings:item", args=[slug, item.pk]),
+        errors_on_form=True,
+    )
 
 
 @private_page
 @sensitive_post_parameters("notes", "title", "public_summary")
 @require_http_methods(["GET", "POST"])
+@visible_or_404(permissions.can_manage_meetings)
 def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _item_page(request, _visible_item(request, slug, pk), {})
@@ -470,6 +442,7 @@ def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("text")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def decision_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def apply(item: AgendaItem, data: dict) -> str:
         services.decision_add(actor=request.user, item=item, **data)
@@ -481,6 +454,7 @@ def decision_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("text")
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def action_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def apply(item: AgendaItem, data: dict) -> str:
         services.action_item_add(actor=request.user, item=item, **data)
@@ -491,6 +465,7 @@ def action_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _visible_item(request, slug, pk)
     services.agenda_item_move(actor=request.user, item=item, up=request.POST.get("to") == "up")
@@ -499,6 +474,7 @@ def item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = _visible_item(request, slug, pk)
     services.agenda_item_remove(actor=request.user, item=item)
@@ -508,9 +484,10 @@ def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_POST
+@visible_or_404(permissions.can_manage_meetings)
 def decision_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, slug)
-    decision = Decision.objects.filter(pk=pk, agenda_item__meeting=meeting).first()
+    decision = selectors.decision_of(meeting, pk)
     if decision is None:
         raise Http404("No decision here.")
     services.decision_remove(actor=request.user, decision=decision)
@@ -523,9 +500,8 @@ def decision_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @private_page
 @require_GET
+@visible_or_404(permissions.can_see_own_action_items)
 def my_action_items(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_see_own_action_items(request.user):
-        raise Http404("No page here.")
     items = list(selectors.action_items_owned_by(request.user))
     for action in items:
         action.public_text = action_item_public_text(action)
@@ -539,11 +515,11 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 @private_page
 @require_POST
 def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
-    action_item = ActionItem.objects.filter(pk=pk).select_related("agenda_item__meeting").first()
-    if action_item is None or not permissions.can_update_action_item_status(
-        request.user, action_item
-    ):
-        raise Http404("No action item here.")
+    action_item = found_or_404(
+        selectors.action_item_with_meeting(pk),
+        lambda action_item: permissions.can_update_action_item_status(request.user, action_item),
+        "No action item here.",
+    )
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose open, done or dropped.")
@@ -558,25 +534,21 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 @private_page
 @sensitive_post_parameters("reason")
 @require_POST
+@visible_or_404(permissions.can_view_reports)
+@visible_or_404(permissions.can_manage_meetings)
 def agenda_item_for_inactive(request: HttpRequest) -> HttpResponse:
     """The inactive maintainers' report's third one-step action: an agenda item."""
-    if not (
-        permissions.can_view_reports(request.user) and permissions.can_manage_meetings(request.user)
-    ):
-        raise Http404("No page here.")
     form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
     if not form.is_valid():
         messages.error(request, "Select the maintainers and give the reason.")
         return redirect("report_inactive")
-    roles = Role.objects.filter(pk__in=form.cleaned_data["roles"]).select_related(
-        "person", "module"
-    )
+    roles = governance_selectors.roles_by_ids(form.cleaned_data["roles"])
     try:
         item = services.agenda_item_for_inactive(
-            actor=request.user, roles=list(roles), reason=form.cleaned_data["reason"]
+            actor=request.user, roles=roles, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
         return redirect("report_inactive")
     messages.success(request, f"Added to the agenda of {item.meeting.title}.")
     return redirect("meetings:item", item.meeting.slug, item.pk)
