@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import permissions, proposals, reports, services
+from governance import permissions, proposals, reports, selectors, services
 from governance.decorators import private_page
 from governance.forms import (
     STEP_FORMS,
@@ -94,7 +94,7 @@ def understaffed_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/reports/understaffed.html",
-        {"modules": reports.understaffed_modules(), "minimum": reports.MIN_MAINTAINERS},
+        {"modules": reports.understaffed_modules(), "minimum": selectors.MIN_MAINTAINERS},
     )
 
 

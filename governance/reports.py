@@ -21,7 +21,7 @@ from governance.models import (
     RoleStatus,
     TaxonomyProposal,
 )
-from governance.selectors import MIN_MAINTAINERS, module_file_order
+from governance.selectors import has_too_few_maintainers, module_file_order
 
 NO_EMPLOYER = {"", "independent", "none", "self", "self-employed", "unaffiliated"}
 # More than this share of a group's people with one employer is a single-vendor majority.
@@ -116,7 +116,7 @@ class Staffing:
 
     @property
     def too_few(self) -> bool:
-        return len(self.maintainers) < MIN_MAINTAINERS
+        return has_too_few_maintainers(self.module, len(self.maintainers))
 
     @property
     def all_inactive(self) -> bool:

@@ -27,6 +27,16 @@ from governance.models import (
 MIN_MAINTAINERS = 2
 
 
+def has_too_few_maintainers(module: Module, maintainer_count: int) -> bool:
+    """Whether a module still in use (active, not sunsetted) has fewer active maintainers than
+    it needs; a sunsetted or retired module needs none."""
+    return (
+        module.status == ModuleStatus.ACTIVE
+        and module.group != ModuleGroup.SUNSETTED
+        and maintainer_count < MIN_MAINTAINERS
+    )
+
+
 @dataclass(frozen=True)
 class ModuleGroupListing:
     group: ModuleGroup
@@ -52,9 +62,7 @@ def module_listing() -> list[ModuleGroupListing]:
     )
     by_group: dict[str, list[Module]] = {group: [] for group in ModuleGroup.values}
     for module in modules:
-        module.understaffed = (
-            module.group != ModuleGroup.SUNSETTED and module.maintainer_count < MIN_MAINTAINERS
-        )
+        module.understaffed = has_too_few_maintainers(module, module.maintainer_count)
         by_group[module.group].append(module)
     return [ModuleGroupListing(ModuleGroup(group), items) for group, items in by_group.items()]
 
