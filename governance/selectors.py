@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Lower
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -128,6 +129,20 @@ def core_team() -> QuerySet[Role]:
         )
         .select_related("person")
         .order_by(lead_first, "person__full_name", "pk")
+    )
+
+
+def core_maintainer_users() -> list:
+    """The active user accounts of the active core maintainers, the lead among them. One query."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            person__roles__status=RoleStatus.ACTIVE,
+            person__roles__kind__in=[RoleKind.CORE_MAINTAINER, RoleKind.LEAD_CORE_MAINTAINER],
+        )
+        .distinct()
+        .order_by("pk")
     )
 
 

@@ -19,6 +19,7 @@ from governance.decorators import private_page
 from governance.forms import RolesActionForm, add_service_error, refusal_message
 from governance.models import Role
 from governance.redirects import safe_next
+from governance.selectors import core_maintainer_users
 from meetings import selectors, services
 from meetings.forms import (
     ActionItemForm,
@@ -49,7 +50,6 @@ from meetings.models import (
 )
 from meetings.policy import review_state
 from meetings.redaction import SYNTAX_HELP
-from nominations.services import core_maintainer_users
 
 Apply = Callable[[Meeting, dict], str]
 

@@ -3,7 +3,7 @@
 Split by stage; callers use `from nominations import services` and the names below.
 """
 
-from nominations.services.common import NominationError, core_maintainer_users
+from nominations.services.common import NominationError
 from nominations.services.intake import (
     evidence_add,
     evidence_edit,
@@ -41,7 +41,6 @@ __all__ = [
     "announcement_release",
     "announcement_release_refusal",
     "ballot_cast",
-    "core_maintainer_users",
     "count_ledger",
     "decide_refusal",
     "elector_recuse",

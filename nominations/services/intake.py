@@ -18,6 +18,7 @@ from governance.models import (
     RoleStatus,
     validate_github_handle,
 )
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
 from nominations.models import (
@@ -36,7 +37,6 @@ from nominations.services.common import (
     EVIDENCE_PERMISSIONS,
     NominationError,
     clean_text,
-    core_maintainer_users,
     invited_users,
     locked,
     notify,

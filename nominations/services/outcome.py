@@ -7,6 +7,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance import services as governance_services
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
 from nominations.models import (
@@ -23,7 +24,6 @@ from nominations.models import (
 from nominations.services.common import (
     NominationError,
     clean_text,
-    core_maintainer_users,
     locked,
     notify,
     revoke_votes,

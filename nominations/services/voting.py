@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record
 from governance.services.base import require
 from nominations.models import (
@@ -32,7 +33,6 @@ from nominations.services.common import (
     VOTE_PERMISSION,
     NominationError,
     clean_text,
-    core_maintainer_users,
     locked,
     notify,
     notify_many,
