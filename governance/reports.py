@@ -4,6 +4,7 @@ size: activity and emeritus, understaffed modules, affiliation spread, taxonomy 
 import calendar
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -255,6 +256,12 @@ def current_taxonomy() -> tuple[list[proposals.ProposedModule], set[str]]:
         for module in modules
     ]
     return current, set(Module.objects.values_list("slug", flat=True))
+
+
+def proposal_projection(steps: Sequence[tuple[str, dict]]) -> proposals.Projection:
+    """The proposed taxonomy; raises ValidationError naming the first step that cannot apply."""
+    current, taken = current_taxonomy()
+    return proposals.project(current, steps, taken)
 
 
 def taxonomy_proposals() -> QuerySet[TaxonomyProposal]:

@@ -3,7 +3,7 @@
 Split by stage; callers use `from nominations import services` and the names below.
 """
 
-from nominations.services.common import NominationError
+from nominations.errors import NominationError
 from nominations.services.intake import (
     evidence_add,
     evidence_edit,
@@ -26,7 +26,6 @@ from nominations.services.outcome import (
 from nominations.services.removal import RemovalBatch, nominations_for_inactive
 from nominations.services.voting import (
     ballot_cast,
-    count_ledger,
     elector_recuse,
     voting_close,
     voting_close_expired,
@@ -41,7 +40,6 @@ __all__ = [
     "announcement_release",
     "announcement_release_refusal",
     "ballot_cast",
-    "count_ledger",
     "decide_refusal",
     "elector_recuse",
     "evidence_add",

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from governance import permissions
@@ -15,10 +14,6 @@ from nominations.models import (
 
 VOTE_PERMISSION = "nominations.vote"
 EVIDENCE_PERMISSIONS = ("nominations.view_evidence", "nominations.add_evidence")
-
-
-class NominationError(ValidationError):
-    """A request the nomination's state does not allow (voting closed, withdrawn, ...)."""
 
 
 def clean_text(value: str, *, field: str, limit: int = EVIDENCE_MAX_LENGTH, required: bool = True):

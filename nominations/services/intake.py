@@ -21,6 +21,7 @@ from governance.models import (
 from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
+from nominations.errors import NominationError
 from nominations.models import (
     ENDING_KINDS,
     GRANTING_KINDS,
@@ -35,7 +36,6 @@ from nominations.models import (
 )
 from nominations.services.common import (
     EVIDENCE_PERMISSIONS,
-    NominationError,
     clean_text,
     invited_users,
     locked,

@@ -10,6 +10,7 @@ from governance import services as governance_services
 from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
+from nominations.errors import NominationError
 from nominations.models import (
     ENDING_KINDS,
     GRANTING_KINDS,
@@ -22,7 +23,6 @@ from nominations.models import (
     Status,
 )
 from nominations.services.common import (
-    NominationError,
     clean_text,
     locked,
     notify,
