@@ -57,7 +57,7 @@ def open_bench_vote() -> Nomination:
     # The lead confirms core maintainer nominations, so another core maintainer opens the vote.
     lead = next(
         user
-        for user in services.core_maintainer_users()
+        for user in selectors.core_maintainer_users()
         if not permissions.is_lead_core_maintainer(user)
     )
     for old in Nomination.objects.filter(rationale=BENCH_RATIONALE, status__in=LIVE_STATUSES):

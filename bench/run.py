@@ -46,8 +46,12 @@ ENV = {
 
 
 def manage(*args: str, capture: bool = False) -> str:
+    return python("manage.py", *args, capture=capture)
+
+
+def python(*args: str, capture: bool = False) -> str:
     result = subprocess.run(
-        [str(PYTHON), "manage.py", *args],
+        [str(PYTHON), *args],
         cwd=ROOT,
         env=ENV,
         check=True,
@@ -183,7 +187,7 @@ def main() -> None:
         "print('seeded' if Person.objects.exists() else 'empty')",
         capture=True,
     ):
-        manage("seed_bench")
+        python("-m", "bench.seed")
     prepared = manage("shell", "-c", "from bench.prepare import main; main()", capture=True)
     data = json.loads(prepared.splitlines()[-1])
     nomination = data["nomination"]

@@ -86,7 +86,7 @@ def understaffed_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/reports/understaffed.html",
-        {"modules": reports.understaffed_modules(), "minimum": reports.MIN_MAINTAINERS},
+        {"modules": reports.understaffed_modules(), "minimum": selectors.MIN_MAINTAINERS},
     )
 
 
@@ -186,7 +186,7 @@ def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResp
         raise Http404("No such step.")
     steps = [(step.operation, step.data) for step in proposal.steps.all()]
     try:
-        modules = services.proposal_projection(steps).modules
+        modules = reports.proposal_projection(steps).modules
     except ValidationError:
         modules = reports.current_taxonomy()[0]
     form = form_class(request.POST, modules=modules)

@@ -4,6 +4,7 @@ size: activity and emeritus, understaffed modules, affiliation spread, taxonomy 
 import calendar
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -21,7 +22,7 @@ from governance.models import (
     RoleStatus,
     TaxonomyProposal,
 )
-from governance.selectors import MIN_MAINTAINERS, module_file_order
+from governance.selectors import has_too_few_maintainers, module_file_order
 
 NO_EMPLOYER = {"", "independent", "none", "self", "self-employed", "unaffiliated"}
 # More than this share of a group's people with one employer is a single-vendor majority.
@@ -116,7 +117,7 @@ class Staffing:
 
     @property
     def too_few(self) -> bool:
-        return len(self.maintainers) < MIN_MAINTAINERS
+        return has_too_few_maintainers(self.module, len(self.maintainers))
 
     @property
     def all_inactive(self) -> bool:
@@ -255,6 +256,12 @@ def current_taxonomy() -> tuple[list[proposals.ProposedModule], set[str]]:
         for module in modules
     ]
     return current, set(Module.objects.values_list("slug", flat=True))
+
+
+def proposal_projection(steps: Sequence[tuple[str, dict]]) -> proposals.Projection:
+    """The proposed taxonomy; raises ValidationError naming the first step that cannot apply."""
+    current, taken = current_taxonomy()
+    return proposals.project(current, steps, taken)
 
 
 def taxonomy_proposals() -> QuerySet[TaxonomyProposal]:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Lower
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -25,6 +26,16 @@ from governance.models import (
 
 # A module needs at least this many active maintainers to be considered staffed.
 MIN_MAINTAINERS = 2
+
+
+def has_too_few_maintainers(module: Module, maintainer_count: int) -> bool:
+    """Whether a module still in use (active, not sunsetted) has fewer active maintainers than
+    it needs; a sunsetted or retired module needs none."""
+    return (
+        module.status == ModuleStatus.ACTIVE
+        and module.group != ModuleGroup.SUNSETTED
+        and maintainer_count < MIN_MAINTAINERS
+    )
 
 
 @dataclass(frozen=True)
@@ -52,9 +63,7 @@ def module_listing() -> list[ModuleGroupListing]:
     )
     by_group: dict[str, list[Module]] = {group: [] for group in ModuleGroup.values}
     for module in modules:
-        module.understaffed = (
-            module.group != ModuleGroup.SUNSETTED and module.maintainer_count < MIN_MAINTAINERS
-        )
+        module.understaffed = has_too_few_maintainers(module, module.maintainer_count)
         by_group[module.group].append(module)
     return [ModuleGroupListing(ModuleGroup(group), items) for group, items in by_group.items()]
 
@@ -120,6 +129,20 @@ def core_team() -> QuerySet[Role]:
         )
         .select_related("person")
         .order_by(lead_first, "person__full_name", "pk")
+    )
+
+
+def core_maintainer_users() -> list:
+    """The active user accounts of the active core maintainers, the lead among them. One query."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            person__roles__status=RoleStatus.ACTIVE,
+            person__roles__kind__in=[RoleKind.CORE_MAINTAINER, RoleKind.LEAD_CORE_MAINTAINER],
+        )
+        .distinct()
+        .order_by("pk")
     )
 
 

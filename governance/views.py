@@ -33,12 +33,14 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("No module has this address.")
         return redirect("module_detail", slug=renamed_to, permanent=True)
     roles = list(module.roles.all())
+    maintainers = [r for r in roles if r.kind == MODULE_MAINTAINER and r.is_active]
     return render(
         request,
         "governance/module_detail.html",
         {
             "module": module,
-            "maintainers": [r for r in roles if r.kind == MODULE_MAINTAINER and r.is_active],
+            "maintainers": maintainers,
+            "understaffed": selectors.has_too_few_maintainers(module, len(maintainers)),
             "reviewers": [r for r in roles if r.kind == MODULE_REVIEWER and r.is_active],
             "emeritus": [r for r in roles if not r.is_active and not r.was_moved],
             "moved": [r for r in roles if r.was_moved],

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from governance.selectors import core_maintainer_users
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -21,7 +22,6 @@ from meetings.models import (
 )
 from meetings.policy import ReviewState, review_state
 from nominations.models import Nomination
-from nominations.services import core_maintainer_users
 
 SEARCH_LIMIT = 50
 FEED_LIMIT = 50

@@ -9,9 +9,13 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.models import Person
+from nominations import policy
+from nominations.errors import NominationError
 from nominations.models import (
+    GENESIS_HASH,
     Announcement,
     Ballot,
+    Choice,
     Decision,
     Elector,
     EvidenceEntry,
@@ -323,3 +327,37 @@ def nomination_for_feedback(pk: int) -> Nomination | None:
         .select_related("nominee", "module", "feedback", "ending_role")
         .first()
     )
+
+
+def count_ledger(nomination: Nomination) -> tuple[policy.Count, str]:
+    """Count the latest cast of each elector, straight from the ledger; verify the chain.
+
+    Returns the count and the head hash. Raises NominationError if the chain is broken.
+    """
+    previous = GENESIS_HASH
+    latest: dict[int, str] = {}
+    for ballot in Ballot.objects.filter(nomination=nomination).order_by("sequence"):
+        if ballot.previous_hash != previous or ballot.compute_hash() != ballot.entry_hash:
+            raise NominationError(
+                f"The ledger of nomination #{nomination.pk} is broken at ballot {ballot.sequence}."
+            )
+        latest[ballot.voter_id] = ballot.choice
+        previous = ballot.entry_hash
+    electors = dict(Elector.objects.filter(nomination=nomination).values_list("user", "recused"))
+    strays = {voter for voter in latest if electors.get(voter, True)}
+    if strays:
+        raise NominationError(
+            f"The ledger of nomination #{nomination.pk} holds ballots from outside the electorate."
+        )
+    if nomination.policy.get("counts_recused", False):
+        electorate = len(electors)
+    else:
+        electorate = sum(1 for recused in electors.values() if not recused)
+    choices = list(latest.values())
+    count = policy.Count(
+        electorate=electorate,
+        approve=choices.count(Choice.APPROVE),
+        decline=choices.count(Choice.DECLINE),
+        abstain=choices.count(Choice.ABSTAIN),
+    )
+    return count, previous

@@ -48,7 +48,6 @@ from governance.services.taxonomy import (
     taxonomy_revise,
 )
 from governance.services.taxonomy_proposals import (
-    proposal_projection,
     taxonomy_proposal_add_step,
     taxonomy_proposal_apply,
     taxonomy_proposal_create,
@@ -92,7 +91,6 @@ __all__ = [
     "person_create",
     "person_update",
     "persons_import",
-    "proposal_projection",
     "recovery_codes_regenerate",
     "role_grant",
     "role_make_emeritus",

@@ -1,7 +1,6 @@
 """Taxonomy proposals, from a draft in the browser to an applied revision."""
 
 import datetime
-from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,12 +23,6 @@ from governance.services.taxonomy import taxonomy_revise
 
 def _steps(proposal: TaxonomyProposal) -> list[tuple[str, dict]]:
     return [(step.operation, step.data) for step in proposal.steps.order_by("position")]
-
-
-def proposal_projection(steps: Sequence[tuple[str, dict]]) -> proposals.Projection:
-    """The proposed taxonomy; raises ValidationError naming the first step that cannot apply."""
-    current, taken = reports.current_taxonomy()
-    return proposals.project(current, steps, taken)
 
 
 def _draft(proposal: TaxonomyProposal) -> TaxonomyProposal:
@@ -64,7 +57,7 @@ def taxonomy_proposal_add_step(
     proposal = _draft(proposal)
     if operation not in TaxonomyOperation.values:
         raise ValidationError(f"Unknown taxonomy step {operation!r}.")
-    proposal_projection([*_steps(proposal), (operation, data)])
+    reports.proposal_projection([*_steps(proposal), (operation, data)])
     last = proposal.steps.aggregate(last=Max("position"))["last"] or 0
     step = TaxonomyProposalStep.objects.create(
         proposal=proposal, position=last + 1, operation=operation, data=data
@@ -89,7 +82,7 @@ def taxonomy_proposal_remove_step(*, actor, proposal: TaxonomyProposal, position
     if removed is None:
         raise ValidationError("This proposal has no such step.")
     rest = [step for step in steps if step.pk != removed.pk]
-    proposal_projection([(step.operation, step.data) for step in rest])
+    reports.proposal_projection([(step.operation, step.data) for step in rest])
     removed.delete()
     for number, step in enumerate(rest, start=1):
         if step.position != number:
@@ -126,7 +119,7 @@ def taxonomy_proposal_apply(
     steps = _steps(proposal)
     if not steps:
         raise ValidationError("Add at least one step before applying the proposal.")
-    proposal_projection(steps)
+    reports.proposal_projection(steps)
     reason = reason.strip() or proposal.reason
     if not reason:
         raise ValidationError("Give the reason the core maintainers decided this.")

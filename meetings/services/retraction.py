@@ -20,11 +20,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.markdown import render_markdown
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
 from meetings.models import RETRACTION_REASON_MAX_LENGTH, Meeting, MeetingStatus, MinutesVersion
 from meetings.services.common import MeetingError, clean_text, locked
-from nominations.services import core_maintainer_users
 
 
 def retraction_notice(moment: datetime.datetime) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.markdown import render_markdown
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record
 from governance.services.base import require
 from meetings import selectors
@@ -35,7 +36,6 @@ from meetings.services.common import (
     notify,
     open_round,
 )
-from nominations.services import core_maintainer_users
 
 
 def _compose(meeting: Meeting):

@@ -3,7 +3,7 @@
 Split by stage; callers use `from nominations import services` and the names below.
 """
 
-from nominations.services.common import NominationError, core_maintainer_users
+from nominations.errors import NominationError
 from nominations.services.intake import (
     evidence_add,
     evidence_edit,
@@ -24,7 +24,6 @@ from nominations.services.outcome import (
 from nominations.services.removal import RemovalBatch, nominations_for_inactive
 from nominations.services.voting import (
     ballot_cast,
-    count_ledger,
     elector_recuse,
     voting_close,
     voting_close_expired,
@@ -38,8 +37,6 @@ __all__ = [
     "RemovalBatch",
     "announcement_release",
     "ballot_cast",
-    "core_maintainer_users",
-    "count_ledger",
     "elector_recuse",
     "evidence_add",
     "evidence_edit",

@@ -2,12 +2,9 @@
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from governance import permissions
-from governance.models import RoleKind, RoleStatus
 from governance.services import Message, base, notifications_queue
 from nominations.models import (
     EVIDENCE_MAX_LENGTH,
@@ -17,10 +14,6 @@ from nominations.models import (
 
 VOTE_PERMISSION = "nominations.vote"
 EVIDENCE_PERMISSIONS = ("nominations.view_evidence", "nominations.add_evidence")
-
-
-class NominationError(ValidationError):
-    """A request the nomination's state does not allow (voting closed, withdrawn, ...)."""
 
 
 def clean_text(value: str, *, field: str, limit: int = EVIDENCE_MAX_LENGTH, required: bool = True):
@@ -40,19 +33,6 @@ def touch(nomination: Nomination, **fields) -> None:
         setattr(nomination, name, value)
     nomination.updated_at = timezone.now()
     nomination.save(update_fields=[*fields, "updated_at"])
-
-
-def core_maintainer_users() -> list:
-    User = get_user_model()
-    return list(
-        User.objects.filter(
-            is_active=True,
-            person__roles__status=RoleStatus.ACTIVE,
-            person__roles__kind__in=[RoleKind.CORE_MAINTAINER, RoleKind.LEAD_CORE_MAINTAINER],
-        )
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def invited_users(nomination: Nomination) -> list:

@@ -18,8 +18,10 @@ from governance.models import (
     RoleStatus,
     validate_github_handle,
 )
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
+from nominations.errors import NominationError
 from nominations.models import (
     ENDING_KINDS,
     GRANTING_KINDS,
@@ -34,9 +36,7 @@ from nominations.models import (
 )
 from nominations.services.common import (
     EVIDENCE_PERMISSIONS,
-    NominationError,
     clean_text,
-    core_maintainer_users,
     invited_users,
     locked,
     notify,

@@ -7,8 +7,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance import services as governance_services
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
+from nominations.errors import NominationError
 from nominations.models import (
     ENDING_KINDS,
     GRANTING_KINDS,
@@ -21,9 +23,7 @@ from nominations.models import (
     Status,
 )
 from nominations.services.common import (
-    NominationError,
     clean_text,
-    core_maintainer_users,
     locked,
     notify,
     revoke_votes,

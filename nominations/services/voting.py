@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
+from governance.selectors import core_maintainer_users
 from governance.services import audit_record
 from governance.services.base import require
+from nominations.errors import NominationError
 from nominations.models import (
     COMMENT_MAX_LENGTH,
     ENDING_KINDS,
@@ -27,12 +29,11 @@ from nominations.models import (
     Status,
     Tally,
 )
-from nominations.policy import Count, policy_for_nomination, quorum_met, threshold_met
+from nominations.policy import policy_for_nomination, quorum_met, threshold_met
+from nominations.selectors import count_ledger
 from nominations.services.common import (
     VOTE_PERMISSION,
-    NominationError,
     clean_text,
-    core_maintainer_users,
     locked,
     notify,
     notify_many,
@@ -246,40 +247,6 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
     ):
         _close(actor=None, nomination=nomination, now=now)
     return ballot
-
-
-def count_ledger(nomination: Nomination) -> tuple[Count, str]:
-    """Count the latest cast of each elector, straight from the ledger; verify the chain.
-
-    Returns the count and the head hash. Raises NominationError if the chain is broken.
-    """
-    previous = GENESIS_HASH
-    latest: dict[int, str] = {}
-    for ballot in Ballot.objects.filter(nomination=nomination).order_by("sequence"):
-        if ballot.previous_hash != previous or ballot.compute_hash() != ballot.entry_hash:
-            raise NominationError(
-                f"The ledger of nomination #{nomination.pk} is broken at ballot {ballot.sequence}."
-            )
-        latest[ballot.voter_id] = ballot.choice
-        previous = ballot.entry_hash
-    electors = dict(Elector.objects.filter(nomination=nomination).values_list("user", "recused"))
-    strays = {voter for voter in latest if electors.get(voter, True)}
-    if strays:
-        raise NominationError(
-            f"The ledger of nomination #{nomination.pk} holds ballots from outside the electorate."
-        )
-    if nomination.policy.get("counts_recused", False):
-        electorate = len(electors)
-    else:
-        electorate = sum(1 for recused in electors.values() if not recused)
-    choices = list(latest.values())
-    count = Count(
-        electorate=electorate,
-        approve=choices.count(Choice.APPROVE),
-        decline=choices.count(Choice.DECLINE),
-        abstain=choices.count(Choice.ABSTAIN),
-    )
-    return count, previous
 
 
 def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:

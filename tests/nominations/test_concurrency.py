@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from governance import services as governance_services
 from governance.models import AuditEvent, RoleKind
-from nominations import services
+from nominations import selectors, services
 from nominations.models import Ballot, Choice, Nomination, NominationKind, Status, Tally
 from tests.conftest import login
 from tests.nominations.conftest import close_due_votes, fresh
@@ -106,7 +106,7 @@ def signed_in_clients(users: list) -> dict:
 
 def assert_tally_matches_ledger(nomination: Nomination) -> Tally:
     tally = fresh(nomination).tally
-    count, head = services.count_ledger(nomination)  # raises if the chain is broken
+    count, head = selectors.count_ledger(nomination)  # raises if the chain is broken
     assert (count.approve, count.decline, count.abstain, head) == (
         tally.approve,
         tally.decline,
@@ -177,7 +177,7 @@ def test_it_keeps_one_live_ballot_when_a_voter_casts_ten_times_at_once(
         assert all(a.choice != b.choice for a, b in itertools.pairwise(ballots))
         assert live[0].sequence == len(ballots)  # the last cast is the live one
         assert {ballot.pk for _, ballot in outcomes} <= {ballot.pk for ballot in ballots}
-    services.count_ledger(nomination)
+    selectors.count_ledger(nomination)
     assert fresh(nomination).status == Status.VOTING
 
 

@@ -8,7 +8,7 @@ import itertools
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 
-from nominations import services
+from nominations import selectors
 from nominations.models import GENESIS_HASH, Ballot, Choice, Nomination, Outcome, Tally
 from tests.nominations.conftest import close_due_votes
 
@@ -50,7 +50,7 @@ def test_it_chains_every_cast_to_the_one_before(ledger):
         assert ballot.previous_hash == previous.entry_hash
     for ballot in ballots:
         assert ballot.entry_hash == ballot.compute_hash()
-    count, head = services.count_ledger(ledger["closed"])
+    count, head = selectors.count_ledger(ledger["closed"])
     assert head == ballots[-1].entry_hash == ledger["closed"].tally.ledger_head
     assert (count.approve, count.decline, count.abstain, count.electorate) == (3, 1, 1, 5)
 
@@ -96,7 +96,7 @@ def test_it_recounts_a_vote_frozen_before_recused_electors_counted_as_it_was(bui
     Nomination.objects.filter(pk=nomination.pk).update(policy=older)
     Tally.objects.filter(nomination=nomination).update(electorate=4)
 
-    count, _ = services.count_ledger(Nomination.objects.get(pk=nomination.pk))
+    count, _ = selectors.count_ledger(Nomination.objects.get(pk=nomination.pk))
     assert count.electorate == 4
     assert "Recounted 1 closed tallies: all match." in recount()
 

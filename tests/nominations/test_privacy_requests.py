@@ -26,7 +26,7 @@ from governance.models import (
     RoleKind,
     RoleStatus,
 )
-from nominations import services
+from nominations import selectors, services
 from nominations.models import Ballot, Choice, Criterion, EvidenceEntry, NominationKind, Outcome
 from tests.conftest import PERSONAS, login
 from tests.nominations.conftest import fresh
@@ -167,7 +167,7 @@ def test_it_keeps_ballots_and_decisions_countable(history, build, staff):
     assert list(Ballot.objects.order_by("pk").values_list("pk", "entry_hash", "voter")) == (
         ledger_before
     )
-    count, _ = services.count_ledger(voting)
+    count, _ = selectors.count_ledger(voting)
     assert (count.approve, count.decline) == (1, 1)
     build.close(voting)
     assert tallies(voting)[0][:3] == (1, 1, 0)  # core2's ballot still counts

@@ -25,11 +25,11 @@ from governance.forms import (
     RolesActionForm,
     TwoFactorCodeForm,
 )
+from governance.selectors import core_maintainer_users
 from meetings import forms as meeting_forms
 from meetings import services as meeting_services
 from meetings.models import MeetingStatus
 from nominations import forms as nomination_forms
-from nominations.services import core_maintainer_users
 from tests.conftest import PASSWORD
 from tests.security.conftest import World
 from tests.security.matrix import Case, Route, one, routes

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from nominations.errors import NominationError
 from nominations.models import Nomination
 from nominations.policy import quorum_met, threshold_met
-from nominations.services import NominationError, count_ledger
+from nominations.selectors import count_ledger
 
 
 class Command(BaseCommand):

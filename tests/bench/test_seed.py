@@ -5,9 +5,10 @@ import datetime
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import transaction
 
+from bench.data import SeedRefused, seed_database
 from governance.models import Person
 from meetings.models import MinutesVersion
 from nominations import services
@@ -16,11 +17,9 @@ from nominations.models import Ballot, Choice, Nomination, Status
 pytestmark = pytest.mark.django_db
 
 
-def seed(**options) -> str:
+def seed() -> str:
     out = io.StringIO()
-    call_command(
-        "seed_bench", scale=0.01, seed=3, anchor=datetime.date(2025, 6, 1), stdout=out, **options
-    )
+    seed_database(scale=0.01, seed=3, anchor=datetime.date(2025, 6, 1), out=out)
     return out.getvalue()
 
 
@@ -36,7 +35,7 @@ def test_it_seeds_ledgers_that_the_recount_accepts():
 
 
 def test_it_grants_the_electorate_their_vote_on_open_nominations():
-    call_command("seed_bench", scale=0.01, seed=3, stdout=io.StringIO())
+    seed_database(scale=0.01, seed=3, anchor=None, out=io.StringIO())
     nomination = Nomination.objects.filter(status=Status.VOTING).first()
     voter = nomination.electors.first().user
 
@@ -63,5 +62,5 @@ def test_it_builds_the_same_rows_from_the_same_seed():
 
 
 def test_it_refuses_a_database_that_has_people(core1):
-    with pytest.raises(CommandError, match="already has people"):
+    with pytest.raises(SeedRefused, match="already has people"):
         seed()
