@@ -333,6 +333,10 @@ class MinutesVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Private, for the core maintainers: it may name what was taken down, so it is kept here and
+    # not in the audit log, whose data the operators read in the admin. Not editable: the admin
+    # shows no form field for it.
+    retraction_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["meeting", "-number"]

@@ -29,6 +29,11 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
+        migrations.AddField(
+            model_name="minutesversion",
+            name="retraction_reason",
+            field=models.TextField(blank=True, editable=False),
+        ),
         migrations.AddConstraint(
             model_name="minutesversion",
             constraint=models.CheckConstraint(

@@ -3,7 +3,8 @@
 The version's Markdown and HTML are replaced by a fixed notice, so every public reader (the
 meeting's pages, the feed, the search and its stored documents, the exports) can only ever
 read the notice; the feed, the search, the exports and the calendar leave the version out. The
-reason a core maintainer gives is private: it goes to the audit log, with hashes of the text
+reason a core maintainer gives is private: it is kept on the version, for the core maintainers
+(the operators read the audit log in the admin), and the audit log keeps hashes of the text
 taken down (so a copy can be matched later) but never the text itself.
 
 The meeting's page then shows its latest version that is not retracted; with none left, the
@@ -64,6 +65,7 @@ def minutes_version_retract(*, actor, version: MinutesVersion, reason: str) -> M
         change_note="",
         retracted_at=now,
         retracted_by=actor,
+        retraction_reason=reason,
     )
     is_latest = not MinutesVersion.objects.filter(
         meeting=meeting, number__gt=version.number
@@ -76,7 +78,7 @@ def minutes_version_retract(*, actor, version: MinutesVersion, reason: str) -> M
         actor=actor,
         verb="minutes.retracted",
         target=meeting,
-        data={"version": version.number, "reason": reason, **taken_down},
+        data={"version": version.number, **taken_down},
     )
     notification_queue(
         event_key=f"meeting-retracted-{version.number}:{meeting.pk}",

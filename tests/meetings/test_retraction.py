@@ -101,9 +101,9 @@ def test_it_replaces_the_public_text_with_a_notice_and_audits_who_when_why_and_a
     assert (version.redaction_log, version.change_note) == ({}, "")
     event = AuditEvent.objects.get(verb="minutes.retracted")
     assert (event.actor, event.target_id) == (core2, str(leaky.pk))
+    assert version.retraction_reason == REASON
     assert event.data == {
         "version": 1,
-        "reason": REASON,
         "markdown_sha256": sha256(before.markdown),
         "html_sha256": sha256(before.html),
     }
@@ -276,3 +276,20 @@ def test_it_hides_the_retraction_from_everyone_but_core(client_for, leaky, viewe
         else:
             assert response.status_code == 404
     assert version_of(leaky).retracted_at is None
+
+
+def test_it_shows_operators_no_retraction_reason_in_the_admin(client_for, leaky, core1):
+    version = retract(leaky, core1)
+    event = AuditEvent.objects.get(verb="minutes.retracted")
+    client = client_for("staff")
+
+    pages = [
+        "/admin/governance/auditevent/",
+        f"/admin/governance/auditevent/{event.pk}/change/",
+        "/admin/meetings/minutesversion/",
+        f"/admin/meetings/minutesversion/{version.pk}/change/",
+    ]
+    responses = {page: client.get(page) for page in pages}
+
+    assert {page: r.status_code for page, r in responses.items()} == dict.fromkeys(pages, 200)
+    assert [page for page, r in responses.items() if REASON in r.content.decode()] == []
