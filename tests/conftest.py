@@ -118,12 +118,25 @@ def _cache_keys_of_this_worker() -> Iterator[None]:
         yield
 
 
+def cache_keys_of_this_worker() -> list:
+    """The cache keys this test process wrote. On Redis, other xdist workers share the database
+    (each under its own prefix), so neither counting nor clearing may touch theirs."""
+    if settings.CACHE_REDIS_URL:
+        return list(cache._cache.get_client().scan_iter(match=f"{TEST_QUEUE}:*"))
+    return list(cache._cache)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_public_page_cache() -> None:
     """Each test starts with no cached public page: the cache (locmem, or Redis) outlives a
     test, and the rollback after a test restores the generation token the test's first pages
     were stored under. Nothing but public pages is kept in the cache."""
-    cache.clear()
+    if settings.CACHE_REDIS_URL:
+        keys = cache_keys_of_this_worker()
+        if keys:
+            cache._cache.get_client(write=True).delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)
