@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from governance import importers, permissions, selectors, services
+from governance import permissions, selectors, services
 from governance.models import (
     ExportSettings,
     MergeRule,
@@ -30,6 +30,7 @@ from governance.models import (
     RoleStatus,
     TaxonomyRevision,
 )
+from governance.roster_parsers import activity
 
 PROJECT_START = datetime.date(2022, 1, 1)
 # The authenticator secret of every demo persona who needs two-factor sign-in (core maintainers
@@ -343,7 +344,7 @@ class DemoLoader:
             return
         today = timezone.localdate()
         records = [
-            importers.ActivityRecord(
+            activity.ActivityRecord(
                 line=number,
                 github=github,
                 last_active_on=today - datetime.timedelta(days=days),

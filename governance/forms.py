@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from governance.models import ModuleGroup, TaxonomyOperation
-from governance.proposals import ProposedModule
+from governance.taxonomy_projection import ProposedModule
 from governance.validators import validate_path_patterns
 
 REASON_MAX_LENGTH = 5_000

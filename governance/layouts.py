@@ -1,6 +1,6 @@
 """persons_of_interest written the way an imported file wrote it: pure functions.
 
-`governance.importers` records how the file writes each block (its layout: the source text of
+`governance.roster_parsers` records how the file writes each block (its layout: the source text of
 every heading and bullet, the blank lines after each, the prose between them). When the export
 settings say so, the export writes every unchanged block as the file had it and new blocks in the
 file's own conventions (bullet, heading adornments, blank lines), so that the first drift check
@@ -10,22 +10,22 @@ export would write differently.
 
 from collections import Counter
 
-from governance import exports
+from governance import roster_files
 
 CANONICAL_PREFIX = {"md": "- ", "rst": "-  "}
-CANONICAL_BULLET = {"md": exports._markdown_bullet, "rst": exports._rst_bullet}
+CANONICAL_BULLET = {"md": roster_files._markdown_bullet, "rst": roster_files._rst_bullet}
 SECTION_ORDER = ("responsibilities", "lead", "core", "group")
 
 
-def persons_of_interest(roster: exports.Roster, fmt: str) -> str:
+def persons_of_interest(roster: roster_files.Roster, fmt: str) -> str:
     """The file in `fmt`: following the imported layout when the roster carries one of that
     format, else the standard layout."""
     layout = roster.persons_layout
     if layout and layout.get("format") == fmt and layout.get("title"):
         return render(roster, layout)
     if fmt == "rst":
-        return exports.persons_of_interest_rst(roster)
-    return exports.persons_of_interest_markdown(roster)
+        return roster_files.persons_of_interest_rst(roster)
+    return roster_files.persons_of_interest_markdown(roster)
 
 
 # Reading the conventions -----------------------------------------------------------------------
@@ -98,7 +98,7 @@ def conventions(layout: dict) -> dict:
 def _canonical_heading(title: str, depth: int, fmt: str) -> str:
     if fmt == "md":
         return f"{'#' * depth} {title}\n"
-    return exports._rst_heading(title, exports.RST_UNDERLINES[depth]) + "\n"
+    return roster_files._rst_heading(title, roster_files.RST_UNDERLINES[depth]) + "\n"
 
 
 def _lf(text: str) -> str:
@@ -121,7 +121,7 @@ def _heading_notes(chunk: dict, depth: int, fmt: str) -> list[str]:
     notes = []
     if style["overline"]:
         notes.append(f"line {line}: the overline of {title!r} will be dropped")
-    expected = exports.RST_UNDERLINES[depth]
+    expected = roster_files.RST_UNDERLINES[depth]
     if style["char"] != expected:
         notes.append(f"line {line}: the `{style['char']}` underline of {title!r} will be exported with `{expected}`")  # fmt: skip
     if style["extra"]:
@@ -130,7 +130,7 @@ def _heading_notes(chunk: dict, depth: int, fmt: str) -> list[str]:
 
 
 def _item_notes(item: dict, fmt: str) -> list[str]:
-    listed = exports.Listed(full_name=item["name"], github=item["github"])
+    listed = roster_files.Listed(full_name=item["name"], github=item["github"])
     canonical = CANONICAL_BULLET[fmt](listed, item["emeritus"]) + "\n"
     body = _lf(item["body"])
     if body == canonical:
@@ -181,7 +181,7 @@ def normalisations(layout: dict) -> list[str]:
     if ranks != sorted(ranks):
         notes.append("the sections will be exported in the standard order")
     by_kind = {section["kind"]: section for section in layout["sections"]}
-    standard = {"responsibilities": exports.RESPONSIBILITIES, "lead": exports.LEAD_SECTION, "core": exports.CORE_SECTION}  # fmt: skip
+    standard = {"responsibilities": roster_files.RESPONSIBILITIES, "lead": roster_files.LEAD_SECTION, "core": roster_files.CORE_SECTION}  # fmt: skip
     for kind, title in standard.items():
         section = by_kind.get(kind)
         if section is None:
@@ -190,7 +190,7 @@ def normalisations(layout: dict) -> list[str]:
             notes.append(f"line {section['line']}: the section {section['title']!r} will be exported as {title!r}")  # fmt: skip
     titles = {section["title"].lower() for section in layout["sections"]}
     custom_groups = {s.get("group") for s in layout["sections"] if s.get("group_name")}
-    for group, title in exports.GROUP_SECTIONS.items():
+    for group, title in roster_files.GROUP_SECTIONS.items():
         if group not in custom_groups and title.lower() not in titles:
             notes.append(f"the standard export adds the section {title!r}")
     return notes
@@ -218,7 +218,7 @@ def without_person(layout: dict, *, full_name: str, github: str) -> dict:
 
 
 class _Writer:
-    def __init__(self, roster: exports.Roster, layout: dict) -> None:
+    def __init__(self, roster: roster_files.Roster, layout: dict) -> None:
         self.roster = roster
         self.layout = layout
         self.fmt = layout["format"]
@@ -244,7 +244,7 @@ class _Writer:
             self.write(f"{'#' * depth} {title}\n\n")
             return
         style = self.conventions["headings"].get(str(depth)) or {}
-        char = style.get("char", exports.RST_UNDERLINES[depth])
+        char = style.get("char", roster_files.RST_UNDERLINES[depth])
         line = char * max(len(title), len(title) + style.get("extra", 0))
         overline = f"{line}\n" if style.get("overline") else ""
         self.write(f"{overline}{title}\n{line}\n\n")
@@ -255,7 +255,7 @@ class _Writer:
         else:
             self.new_heading(title, depth)
 
-    def people(self, container: dict, entries: list[tuple[exports.Listed, bool]]) -> None:
+    def people(self, container: dict, entries: list[tuple[roster_files.Listed, bool]]) -> None:
         stored = container.get("items", [])
         index_of: dict[tuple, int] = {}
         for index, item in enumerate(stored):
@@ -287,7 +287,7 @@ class _Writer:
             self.write(body + (last_gap if position == len(rows) - 1 else own_gap))
         self.write(container.get("after", ""))
 
-    def module(self, chunk: dict | None, module: exports.ModuleRoster) -> None:
+    def module(self, chunk: dict | None, module: roster_files.ModuleRoster) -> None:
         self.heading(chunk, module.heading, 3)
         self.write((chunk or {}).get("before", ""))
         entries = _entries(module.maintainers, module.emeritus_maintainers)
@@ -304,7 +304,7 @@ class _Writer:
         }
         groups: dict[str, tuple[str, list]] = {}
         for module in roster.modules:
-            title = module.group_name or exports.GROUP_SECTIONS[module.group]
+            title = module.group_name or roster_files.GROUP_SECTIONS[module.group]
             groups.setdefault(title.lower(), (title, []))[1].append(module)
         for section in layout["sections"]:
             kind = section["kind"]
@@ -320,7 +320,7 @@ class _Writer:
                 for module in groups.pop(section["title"].lower(), ("", []))[1]:
                     self.module(stored.get(module.name.lower()), module)
                 self.write(section["after"])
-        titles = {"lead": exports.LEAD_SECTION, "core": exports.CORE_SECTION}
+        titles = {"lead": roster_files.LEAD_SECTION, "core": roster_files.CORE_SECTION}
         for kind, entries in people.items():
             if entries:
                 self.new_heading(titles[kind], 2)
@@ -332,7 +332,7 @@ class _Writer:
         return self.text()
 
 
-def _entries(active, former) -> list[tuple[exports.Listed, bool]]:
+def _entries(active, former) -> list[tuple[roster_files.Listed, bool]]:
     return [(person, False) for person in active] + [(person, True) for person in former]
 
 
@@ -346,5 +346,5 @@ def _prose(written: str, wanted: str) -> str:
     return f"{leading}{wanted}{trailing}" if wanted else ""
 
 
-def render(roster: exports.Roster, layout: dict) -> str:
+def render(roster: roster_files.Roster, layout: dict) -> str:
     return _Writer(roster, layout).render()

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Lower
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from governance import exports
+from governance import roster_files
 from governance.models import (
     ExportSettings,
     MergeRule,
@@ -202,7 +202,7 @@ def _listed(roles: list[Role], kind: str) -> tuple[list[Person], list[Person]]:
     return active, list(former.values())
 
 
-def roster_for_export() -> exports.Roster:
+def roster_for_export() -> roster_files.Roster:
     """Everything the exported files say, in five queries: the export settings, the active
     modules, their roles with people, the project roles with people, the catch-all merge rules."""
     settings_row = ExportSettings.objects.filter(pk=ExportSettings.SINGLETON_PK).first()
@@ -225,22 +225,22 @@ def roster_for_export() -> exports.Roster:
         maintainers, former_maintainers = _listed(roles, RoleKind.MODULE_MAINTAINER)
         reviewers, former_reviewers = _listed(roles, RoleKind.MODULE_REVIEWER)
         module_rosters.append(
-            exports.ModuleRoster(
+            roster_files.ModuleRoster(
                 name=module.name,
                 slug=module.slug,
                 group=module.group,
                 group_name=module.group_name,
                 includes=module.includes,
                 patterns=tuple(module.patterns),
-                maintainers=exports.people(maintainers),
-                emeritus_maintainers=exports.people(former_maintainers),
-                reviewers=exports.people(reviewers),
-                emeritus_reviewers=exports.people(former_reviewers),
+                maintainers=roster_files.people(maintainers),
+                emeritus_maintainers=roster_files.people(former_maintainers),
+                reviewers=roster_files.people(reviewers),
+                emeritus_reviewers=roster_files.people(former_reviewers),
             )
         )
     core_handles = tuple(person.github for person in [*lead, *core] if person.github)
     rules = tuple(
-        exports.CatchAllRule(
+        roster_files.CatchAllRule(
             name=rule.name,
             patterns=tuple(rule.pattern_list),
             approved_by=tuple(rule.approver_list)
@@ -250,14 +250,14 @@ def roster_for_export() -> exports.Roster:
         )
         for rule in MergeRule.objects.order_by("position", Lower("name"), "pk")
     )
-    return exports.Roster(
+    return roster_files.Roster(
         title=settings_row.document_title,
         responsibilities=settings_row.responsibilities.strip("\n"),
         mandatory_checks=tuple(settings_row.check_names),
-        lead=exports.people(lead),
-        emeritus_lead=exports.people(former_lead),
-        core=exports.people(core),
-        emeritus_core=exports.people(former_core),
+        lead=roster_files.people(lead),
+        emeritus_lead=roster_files.people(former_lead),
+        core=roster_files.people(core),
+        emeritus_core=roster_files.people(former_core),
         modules=tuple(module_rosters),
         catch_all_rules=rules,
         persons_layout=settings_row.persons_layout if settings_row.follow_imported_layout else None,

@@ -4,54 +4,55 @@ from django.urls import include, path
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from governance import export_views, report_views, signin_views, views
+from governance import signin_views
 from governance.decorators import private_page
+from governance.views import reports, roster, roster_files
 
 urlpatterns = [
     path("", include("meetings.public_urls")),
-    path("modules/", views.module_list, name="module_list"),
-    path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
-    path("people/<str:github>/", views.person_detail, name="person_detail"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("exports/", export_views.export_index, name="exports"),
-    path("exports/OWNERS.zip", export_views.owners_archive, name="export_owners_archive"),
-    path("exports/owners/<slug:slug>/OWNERS", export_views.owners_file, name="export_owners"),
-    path("exports/<str:filename>", export_views.export_file, name="export_file"),
-    path("reports/", report_views.report_index, name="reports"),
-    path("reports/inactive/", report_views.inactive_report, name="report_inactive"),
+    path("modules/", roster.module_list, name="module_list"),
+    path("modules/<slug:slug>/", roster.module_detail, name="module_detail"),
+    path("people/<str:github>/", roster.person_detail, name="person_detail"),
+    path("inbox/", roster.inbox, name="inbox"),
+    path("exports/", roster_files.export_index, name="exports"),
+    path("exports/OWNERS.zip", roster_files.owners_archive, name="export_owners_archive"),
+    path("exports/owners/<slug:slug>/OWNERS", roster_files.owners_file, name="export_owners"),
+    path("exports/<str:filename>", roster_files.export_file, name="export_file"),
+    path("reports/", reports.report_index, name="reports"),
+    path("reports/inactive/", reports.inactive_report, name="report_inactive"),
     path(
         "reports/inactive/emeritus/",
-        report_views.inactive_make_emeritus,
+        reports.inactive_make_emeritus,
         name="report_inactive_emeritus",
     ),
-    path("reports/understaffed/", report_views.understaffed_report, name="report_understaffed"),
-    path("reports/affiliations/", report_views.affiliation_report, name="report_affiliations"),
-    path("reports/taxonomy/", report_views.taxonomy_proposals, name="taxonomy_proposals"),
-    path("reports/taxonomy/<int:pk>/", report_views.taxonomy_proposal, name="taxonomy_proposal"),
+    path("reports/understaffed/", reports.understaffed_report, name="report_understaffed"),
+    path("reports/affiliations/", reports.affiliation_report, name="report_affiliations"),
+    path("reports/taxonomy/", reports.taxonomy_proposals, name="taxonomy_proposals"),
+    path("reports/taxonomy/<int:pk>/", reports.taxonomy_proposal, name="taxonomy_proposal"),
     path(
         "reports/taxonomy/<int:pk>/steps/<str:operation>/",
-        report_views.taxonomy_step_add,
+        reports.taxonomy_step_add,
         name="taxonomy_step_add",
     ),
     path(
         "reports/taxonomy/<int:pk>/steps/<int:position>/remove/",
-        report_views.taxonomy_step_remove,
+        reports.taxonomy_step_remove,
         name="taxonomy_step_remove",
     ),
     path(
         "reports/taxonomy/<int:pk>/apply/",
-        report_views.taxonomy_proposal_apply,
+        reports.taxonomy_proposal_apply,
         name="taxonomy_proposal_apply",
     ),
     path(
         "reports/taxonomy/<int:pk>/withdraw/",
-        report_views.taxonomy_proposal_withdraw,
+        reports.taxonomy_proposal_withdraw,
         name="taxonomy_proposal_withdraw",
     ),
     path("nominations/", include("nominations.urls")),
     path("", include("nominations.public_urls")),
     path("meetings/", include("meetings.urls")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", roster.healthz, name="healthz"),
     path(
         "accounts/password_reset/",
         signin_views.SiteUrlPasswordResetView.as_view(),

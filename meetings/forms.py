@@ -16,8 +16,8 @@ from meetings.models import (
     Verdict,
     Visibility,
 )
-from meetings.policy import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW
 from meetings.redaction import SYNTAX_HELP, RedactionError, find_spans
+from meetings.review_rules import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW
 from nominations.models import Nomination
 
 PEOPLE_SIZE = 8

@@ -20,7 +20,7 @@ from meetings.models import (
     Review,
     ReviewRound,
 )
-from meetings.policy import ReviewState, review_state
+from meetings.review_rules import ReviewState, review_state
 from nominations.models import Nomination
 
 SEARCH_LIMIT = 50

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import permissions, reports
+from governance import permissions, report_selectors
 from governance import selectors as governance_selectors
 from governance.decorators import private_page, visible_or_404
-from governance.forms import RolesActionForm, add_service_error, refusal_message, service_error_text
+from governance.forms import RolesActionForm, add_service_error, service_error_text
 from governance.public_cache import cached_public_page
+from governance.web import post_action
 from nominations import selectors, services
 from nominations.forms import (
     BallotForm,
@@ -234,15 +235,6 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
     return context
 
 
-def _page_with_error(
-    request: HttpRequest, nomination: Nomination, message: str, status: int
-) -> HttpResponse:
-    """The page again, unchanged, with what went wrong; nothing was stored."""
-    messages.error(request, message)
-    context = _page_context(request, _visible_nomination(request, nomination.pk), {})
-    return render(request, "nominations/nomination_detail.html", context, status=status)
-
-
 def _running_count(ballots) -> dict[str, int]:
     counts = {"approve": 0, "decline": 0, "abstain": 0}
     for ballot in ballots:
@@ -273,27 +265,23 @@ def _act(
     form_class: Callable[..., forms.Form] | None,
     apply: Callable[[Nomination, dict], str],
 ) -> HttpResponse:
-    """Run one POST action of the nomination page: 404 for those who may not see it, the
-    page again with the form's errors (400) for bad input, a message and a redirect after."""
+    """Run one POST action of the nomination page through `post_action`: 404 for those who may
+    not see it, the page again with what went wrong, a message and a redirect after."""
     nomination = _nomination_to_act_on(request, pk)
-    data = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, refusal_message(form))
-            context = _page_context(request, _visible_nomination(request, pk), {form_name: form})
-            return render(request, "nominations/nomination_detail.html", context, status=400)
-        data = form.cleaned_data
-    try:
-        done = apply(nomination, data)
-    except PermissionDenied as error:
-        return _page_with_error(request, nomination, str(error) or "You may not do this.", 403)
-    except services.NominationError as error:
-        return _page_with_error(request, nomination, service_error_text(error), 409)
-    except ValidationError as error:
-        return _page_with_error(request, nomination, service_error_text(error), 400)
-    messages.success(request, done)
-    return redirect(nomination)
+
+    def page(bound_forms: dict, status: int) -> HttpResponse:
+        context = _page_context(request, _visible_nomination(request, pk), bound_forms)
+        return render(request, "nominations/nomination_detail.html", context, status=status)
+
+    return post_action(
+        request,
+        form_name=form_name,
+        form=form_class(request.POST) if form_class is not None else None,
+        apply=lambda data: apply(nomination, data),
+        page=page,
+        done_url=nomination.get_absolute_url,
+        conflict=services.NominationError,
+    )
 
 
 @private_page
@@ -520,7 +508,7 @@ def become_maintainer(request: HttpRequest) -> HttpResponse:
 @visible_or_404(permissions.can_open_removal_nominations)
 def nominations_for_inactive(request: HttpRequest) -> HttpResponse:
     """The report's second one-step action: a removal nomination for each selected role."""
-    form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
+    form = RolesActionForm(request.POST, role_ids=report_selectors.inactivity_report().role_ids)
     if not form.is_valid():
         messages.error(request, "Select the roles to nominate and give the rationale.")
         return redirect("report_inactive")

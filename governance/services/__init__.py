@@ -7,6 +7,14 @@ names below; the modules split them by subject.
 """
 
 from governance.services.base import audit_record
+from governance.services.export_settings import (
+    EXPORT_SETTINGS_FIELDS,
+    MERGE_RULE_FIELDS,
+    export_settings_update,
+    merge_rule_create,
+    merge_rule_delete,
+    merge_rule_update,
+)
 from governance.services.notifications import (
     MAX_ATTEMPTS,
     SEND_BATCH,
@@ -28,25 +36,8 @@ from governance.services.roster import (
     role_make_emeritus,
     roles_make_emeritus,
 )
-from governance.services.sync import (
-    EXPORT_SETTINGS_FIELDS,
-    MERGE_RULE_FIELDS,
-    activity_import,
-    export_settings_update,
-    merge_rule_create,
-    merge_rule_delete,
-    merge_rule_update,
-    persons_import,
-    roster_bootstrap,
-)
-from governance.services.taxonomy import (
-    ModuleAdd,
-    ModuleMerge,
-    ModuleRename,
-    ModuleSplit,
-    ModuleSunset,
-    taxonomy_revise,
-)
+from governance.services.roster_import import activity_import, persons_import, roster_bootstrap
+from governance.services.taxonomy import taxonomy_revise
 from governance.services.taxonomy_proposals import (
     taxonomy_proposal_add_step,
     taxonomy_proposal_apply,
@@ -59,6 +50,13 @@ from governance.services.two_factor import (
     two_factor_enroll,
     two_factor_reset,
     two_factor_verify,
+)
+from governance.taxonomy_steps import (
+    ModuleAdd,
+    ModuleMerge,
+    ModuleRename,
+    ModuleSplit,
+    ModuleSunset,
 )
 
 __all__ = [

@@ -2,7 +2,6 @@
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,53 +19,14 @@ from governance.models import (
 )
 from governance.services.base import audit_record, require, save_validated
 from governance.services.roster import role_close, role_open
-
-# Taxonomy revisions ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModuleAdd:
-    name: str
-    slug: str
-    group: str = ModuleGroup.CORE
-    includes: str = ""
-    description: str = ""
-    path_patterns: str = ""
-
-
-@dataclass(frozen=True)
-class ModuleRename:
-    module: Module
-    name: str
-    slug: str = ""
-    includes: str | None = None
-
-
-@dataclass(frozen=True)
-class ModuleMerge:
-    """Fold `sources` into `into` (an existing module, or one added by the same revision, named
-    by slug). The sources retire and their active maintainers and reviewers move across."""
-
-    sources: Sequence[Module]
-    into: str
-
-
-@dataclass(frozen=True)
-class ModuleSplit:
-    """Divide `source` among `into` (slugs). `assignments` maps a person's pk to the slugs they
-    land in; a person it does not name lands in every part."""
-
-    source: Module
-    into: Sequence[str]
-    assignments: dict[int, Sequence[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ModuleSunset:
-    module: Module
-
-
-TaxonomyStep = ModuleAdd | ModuleRename | ModuleMerge | ModuleSplit | ModuleSunset
+from governance.taxonomy_steps import (
+    ModuleAdd,
+    ModuleMerge,
+    ModuleRename,
+    ModuleSplit,
+    ModuleSunset,
+    TaxonomyStep,
+)
 
 
 class _Revision:

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from governance import permissions, proposals, reports
+from governance import permissions, taxonomy_selectors, taxonomy_steps
 from governance.models import (
     ProposalStatus,
     TaxonomyOperation,
@@ -57,7 +57,7 @@ def taxonomy_proposal_add_step(
     proposal = _draft(proposal)
     if operation not in TaxonomyOperation.values:
         raise ValidationError(f"Unknown taxonomy step {operation!r}.")
-    reports.proposal_projection([*_steps(proposal), (operation, data)])
+    taxonomy_selectors.proposal_projection([*_steps(proposal), (operation, data)])
     last = proposal.steps.aggregate(last=Max("position"))["last"] or 0
     step = TaxonomyProposalStep.objects.create(
         proposal=proposal, position=last + 1, operation=operation, data=data
@@ -82,7 +82,7 @@ def taxonomy_proposal_remove_step(*, actor, proposal: TaxonomyProposal, position
     if removed is None:
         raise ValidationError("This proposal has no such step.")
     rest = [step for step in steps if step.pk != removed.pk]
-    reports.proposal_projection([(step.operation, step.data) for step in rest])
+    taxonomy_selectors.proposal_projection([(step.operation, step.data) for step in rest])
     removed.delete()
     for number, step in enumerate(rest, start=1):
         if step.position != number:
@@ -119,7 +119,7 @@ def taxonomy_proposal_apply(
     steps = _steps(proposal)
     if not steps:
         raise ValidationError("Add at least one step before applying the proposal.")
-    reports.proposal_projection(steps)
+    taxonomy_selectors.proposal_projection(steps)
     reason = reason.strip() or proposal.reason
     if not reason:
         raise ValidationError("Give the reason the core maintainers decided this.")
@@ -128,7 +128,7 @@ def taxonomy_proposal_apply(
         title=proposal.title,
         reason=reason,
         decided_on=decided_on,
-        steps=proposals.taxonomy_steps(steps),
+        steps=taxonomy_steps.steps_from_data(steps),
     )
     proposal.status = ProposalStatus.APPLIED
     proposal.revision = revision

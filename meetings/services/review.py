@@ -26,8 +26,8 @@ from meetings.models import (
     RoundOutcome,
     Verdict,
 )
-from meetings.policy import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW
 from meetings.redaction import RedactionError, merge_logs, redact
+from meetings.review_rules import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REVIEW_WINDOW
 from meetings.services.common import (
     MeetingError,
     clean_markup,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import permissions, reports
+from governance import permissions, report_selectors
 from governance import selectors as governance_selectors
 from governance.decorators import found_or_404, private_page, visible_or_404
 from governance.forms import RolesActionForm, add_service_error, service_error_text
@@ -538,7 +538,7 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 @visible_or_404(permissions.can_manage_meetings)
 def agenda_item_for_inactive(request: HttpRequest) -> HttpResponse:
     """The inactive maintainers' report's third one-step action: an agenda item."""
-    form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
+    form = RolesActionForm(request.POST, role_ids=report_selectors.inactivity_report().role_ids)
     if not form.is_valid():
         messages.error(request, "Select the maintainers and give the reason.")
         return redirect("report_inactive")

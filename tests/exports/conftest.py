@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from governance import importers, services
+from governance import services
 from governance.models import Module, ModuleGroup, Person, Role, RoleKind
+from governance.roster_parsers import persons
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -16,7 +17,7 @@ def fixture_text(name: str) -> str:
 
 
 def import_text(text: str, fmt: str, *, dry_run: bool = False, actor=None):
-    document = importers.parse_persons(text, fmt)
+    document = persons.parse_persons(text, fmt)
     return services.persons_import(actor=actor, document=document, dry_run=dry_run)
 
 

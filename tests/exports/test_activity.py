@@ -7,8 +7,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from governance import importers, services
+from governance import roster_parsers, services
 from governance.models import PersonActivity
+from governance.roster_parsers import activity
 from tests.exports.conftest import add_maintainer
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_it_imports_json_with_the_same_fields(people, tmp_path):
 
 
 def test_it_updates_a_record_and_leaves_an_unchanged_one(people):
-    records = importers.parse_activity(CSV, "csv")
+    records = activity.parse_activity(CSV, "csv")
     services.activity_import(actor=None, records=records)
 
     report = services.activity_import(actor=None, records=records)
@@ -93,5 +94,5 @@ def test_it_refuses_a_malformed_csv_with_its_line_and_imports_nothing(
 
 
 def test_it_refuses_json_that_is_not_a_list_of_objects():
-    with pytest.raises(importers.MalformedFile, match="list of objects"):
-        importers.parse_activity('{"github": "x"}', "json")
+    with pytest.raises(roster_parsers.MalformedFile, match="list of objects"):
+        activity.parse_activity('{"github": "x"}', "json")

@@ -7,8 +7,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from governance import importers
+from governance import roster_parsers
 from governance.models import ExportSettings, MergeRule, Module, Person, Role, RoleKind, RoleStatus
+from governance.roster_parsers import owner_files
 from tests.exports.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,8 @@ def test_it_turns_merge_rules_into_module_paths_catch_all_rules_and_checks():
 
 
 def test_it_refuses_a_rule_without_a_name_with_its_line():
-    with pytest.raises(importers.MalformedFile, match="rule 2 has no name") as raised:
-        importers.parse_merge_rules("- name: A\n  patterns: ['*']\n- patterns: ['*']\n")
+    with pytest.raises(roster_parsers.MalformedFile, match="rule 2 has no name") as raised:
+        owner_files.parse_merge_rules("- name: A\n  patterns: ['*']\n- patterns: ['*']\n")
 
     assert raised.value.line == 3
 
@@ -88,5 +89,5 @@ def test_it_changes_nothing_on_a_second_bootstrap():
 
 
 def test_it_refuses_merge_rules_that_are_not_a_list_of_rules():
-    with pytest.raises(importers.MalformedFile, match="a list of rules"):
-        importers.parse_merge_rules("name: x\n")
+    with pytest.raises(roster_parsers.MalformedFile, match="a list of rules"):
+        owner_files.parse_merge_rules("name: x\n")

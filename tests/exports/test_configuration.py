@@ -5,7 +5,7 @@ import pytest
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance import exports, selectors, services
+from governance import roster_files, selectors, services
 from governance.models import AuditEvent, ExportSettings, MergeRule
 from nominations import services as nomination_services
 from nominations.models import Nomination
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def merge_rules() -> dict:
-    rules = yaml.safe_load(exports.merge_rules_yaml(selectors.roster_for_export()))
+    rules = yaml.safe_load(roster_files.merge_rules_yaml(selectors.roster_for_export()))
     return {rule["name"]: rule for rule in rules}
 
 

@@ -5,16 +5,16 @@ import zipfile
 
 import pytest
 
-from governance import exports, selectors
+from governance import roster_files, selectors
 from tests.conftest import ALL_VIEWERS
 
 pytestmark = pytest.mark.django_db
 
 FILES = {
-    "/exports/persons_of_interest.md": ("text/markdown; charset=utf-8", exports.persons_of_interest_markdown),
-    "/exports/persons_of_interest.rst": ("text/x-rst; charset=utf-8", exports.persons_of_interest_rst),
-    "/exports/merge_rules.yaml": ("application/yaml; charset=utf-8", exports.merge_rules_yaml),
-    "/exports/CODEOWNERS": ("text/plain; charset=utf-8", exports.codeowners),
+    "/exports/persons_of_interest.md": ("text/markdown; charset=utf-8", roster_files.persons_of_interest_markdown),
+    "/exports/persons_of_interest.rst": ("text/x-rst; charset=utf-8", roster_files.persons_of_interest_rst),
+    "/exports/merge_rules.yaml": ("application/yaml; charset=utf-8", roster_files.merge_rules_yaml),
+    "/exports/CODEOWNERS": ("text/plain; charset=utf-8", roster_files.codeowners),
 }  # fmt: skip
 
 

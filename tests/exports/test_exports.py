@@ -8,7 +8,8 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from governance import exports, selectors
+from governance import roster_files, selectors
+from governance.roster_parsers import persons
 from tests.exports.conftest import fixture_text
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +23,14 @@ MERGE_RULE_KEYS = {
 }
 
 
-def roster() -> exports.Roster:
+def roster() -> roster_files.Roster:
     return selectors.roster_for_export()
 
 
 def test_it_writes_persons_of_interest_as_myst_markdown(small_roster):
     # Modules without an imported position come by name; people in seniority order, the
     # emeritus after the active, a person without a handle as a bare bullet.
-    text = exports.persons_of_interest_markdown(roster())
+    text = roster_files.persons_of_interest_markdown(roster())
 
     assert text == (
         "# PyTorch Governance | Maintainers\n\n"
@@ -52,7 +53,7 @@ def test_it_writes_persons_of_interest_as_myst_markdown(small_roster):
 
 
 def test_it_writes_persons_of_interest_as_restructured_text(small_roster):
-    text = exports.persons_of_interest_rst(roster())
+    text = roster_files.persons_of_interest_rst(roster())
 
     assert text.startswith(
         "PyTorch Governance | Maintainers\n================================\n\n"
@@ -70,16 +71,16 @@ def test_it_writes_persons_of_interest_as_restructured_text(small_roster):
 def test_it_writes_every_file_the_same_twice(small_roster):
     first, second = roster(), roster()
 
-    assert exports.persons_of_interest_markdown(first) == exports.persons_of_interest_markdown(
-        second
-    )
-    assert exports.merge_rules_yaml(first) == exports.merge_rules_yaml(second)
-    assert exports.codeowners(first) == exports.codeowners(second)
-    assert exports.owners_archive(first) == exports.owners_archive(second)
+    assert roster_files.persons_of_interest_markdown(
+        first
+    ) == roster_files.persons_of_interest_markdown(second)
+    assert roster_files.merge_rules_yaml(first) == roster_files.merge_rules_yaml(second)
+    assert roster_files.codeowners(first) == roster_files.codeowners(second)
+    assert roster_files.owners_archive(first) == roster_files.owners_archive(second)
 
 
 def test_it_writes_merge_rules_that_parse_as_yaml_and_keep_the_schema(small_roster):
-    rules = yaml.safe_load(exports.merge_rules_yaml(roster()))
+    rules = yaml.safe_load(roster_files.merge_rules_yaml(roster()))
 
     assert isinstance(rules, list)
     for rule in rules:
@@ -120,11 +121,11 @@ def test_it_writes_merge_rules_that_parse_as_yaml_and_keep_the_schema(small_rost
      "a #b", "it's", "[x]", "{x}", "a,b", "@user", "!tag", "pull / linux-jammy / test", " pad", ""],
 )  # fmt: skip
 def test_it_quotes_yaml_scalars_so_they_read_back_as_the_same_string(value):
-    assert yaml.safe_load(f"- {exports.yaml_scalar(value)}") == [value]
+    assert yaml.safe_load(f"- {roster_files.yaml_scalar(value)}") == [value]
 
 
 def test_it_writes_codeowners_with_maintainers_and_reviewers_and_no_exclusions(small_roster):
-    text = exports.codeowners(roster())
+    text = roster_files.codeowners(roster())
 
     lines = text.splitlines()
     assert lines[0].startswith("# ")
@@ -136,7 +137,7 @@ def test_it_writes_codeowners_with_maintainers_and_reviewers_and_no_exclusions(s
 
 
 def test_it_writes_one_owners_file_per_module(small_roster):
-    archive = zipfile.ZipFile(io.BytesIO(exports.owners_archive(roster())))
+    archive = zipfile.ZipFile(io.BytesIO(roster_files.owners_archive(roster())))
 
     assert sorted(archive.namelist()) == [
         "caffe2/OWNERS", "compiler-front-end/OWNERS", "nn-apis/OWNERS", "torchvision/OWNERS"
@@ -164,7 +165,7 @@ def test_it_carries_a_merged_modules_paths_into_its_merge_rule(small_roster, cor
         steps=[services.ModuleMerge(sources=[small_roster["compiler"]], into="nn-apis")],
     )
 
-    rules = {rule["name"]: rule for rule in yaml.safe_load(exports.merge_rules_yaml(roster()))}
+    rules = {rule["name"]: rule for rule in yaml.safe_load(roster_files.merge_rules_yaml(roster()))}
     assert "Compiler Front End" not in rules
     assert "torch/_dynamo/**" in rules["NN APIs (torch.nn)"]["patterns"]
     assert rules["NN APIs (torch.nn)"]["approved_by"] == ["DeePerson", "gus-tracer"]
@@ -218,7 +219,7 @@ def test_it_prints_the_file_to_stdout_byte_for_byte(small_roster):
 
     call_command("export_merge_rules", stdout=out)
 
-    assert out.getvalue() == exports.merge_rules_yaml(roster())
+    assert out.getvalue() == roster_files.merge_rules_yaml(roster())
 
 
 def test_it_writes_the_owners_archive_from_the_command(small_roster, tmp_path):
@@ -226,7 +227,7 @@ def test_it_writes_the_owners_archive_from_the_command(small_roster, tmp_path):
 
     call_command("export_owners", "--zip", str(path), stderr=io.StringIO())
 
-    assert path.read_bytes() == exports.owners_archive(roster())
+    assert path.read_bytes() == roster_files.owners_archive(roster())
 
 
 def test_it_refuses_an_unknown_module_for_owners(small_roster):
@@ -236,9 +237,8 @@ def test_it_refuses_an_unknown_module_for_owners(small_roster):
 
 def test_it_reads_back_the_fixture_it_would_write(db):
     # The hand-written fixture follows the layout the exporter writes, line for line.
-    from governance import importers
 
-    document = importers.parse_persons(fixture_text("persons_of_interest.md"), "md")
+    document = persons.parse_persons(fixture_text("persons_of_interest.md"), "md")
 
     assert document.title == "Example Governance | Maintainers"
     assert [module.name for module in document.modules] == [

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from governance import exports, importers, selectors, services
+from governance import roster_files, roster_parsers, selectors, services
 from governance.models import (
     AuditEvent,
     ExportSettings,
@@ -20,13 +20,14 @@ from governance.models import (
     RoleKind,
     RoleStatus,
 )
+from governance.roster_parsers import persons
 from tests.exports.conftest import FIXTURES, fixture_text, import_text, roster_counts
 
 pytestmark = pytest.mark.django_db
 
 RENDER = {
-    "md": exports.persons_of_interest_markdown,
-    "rst": exports.persons_of_interest_rst,
+    "md": roster_files.persons_of_interest_markdown,
+    "rst": roster_files.persons_of_interest_rst,
 }
 
 
@@ -78,12 +79,12 @@ def test_it_reads_every_edge_case_of_the_conforming_file():
 
 def test_it_reads_the_same_roster_from_either_format():
     import_text(fixture_text("persons_of_interest.rst"), "rst")
-    from_rst = exports.persons_of_interest_markdown(selectors.roster_for_export())
+    from_rst = roster_files.persons_of_interest_markdown(selectors.roster_for_export())
 
     import_text(fixture_text("persons_of_interest.md"), "md")
 
     # The Markdown fixture adds the Autograd module and a second paragraph, nothing else.
-    from_md = exports.persons_of_interest_markdown(selectors.roster_for_export())
+    from_md = roster_files.persons_of_interest_markdown(selectors.roster_for_export())
     assert from_md == fixture_text("persons_of_interest.md")
     assert "### Autograd" not in from_rst
     assert Person.objects.count() == 11
@@ -214,7 +215,7 @@ MALFORMED = [
 
 @pytest.mark.parametrize(("text", "line", "message"), MALFORMED)
 def test_it_refuses_a_malformed_file_with_its_line_and_imports_nothing(text, line, message):
-    with pytest.raises(importers.MalformedFile, match=re.escape(message)) as raised:
+    with pytest.raises(roster_parsers.MalformedFile, match=re.escape(message)) as raised:
         import_text(text, "md")
 
     assert raised.value.line == line
@@ -225,8 +226,8 @@ def test_it_refuses_a_malformed_file_with_its_line_and_imports_nothing(text, lin
 def test_it_refuses_inconsistent_rst_heading_levels_with_the_line():
     text = "T\n=\n\nS\n--\n\nM\n~~\n\nX\n^^\n\nS2\n--\n\nY\n^^\n\n- Ada\n"
 
-    with pytest.raises(importers.MalformedFile, match="skip from level 2 to 4") as raised:
-        importers.parse_persons(text, "rst")
+    with pytest.raises(roster_parsers.MalformedFile, match="skip from level 2 to 4") as raised:
+        persons.parse_persons(text, "rst")
 
     assert raised.value.line == 16
 
@@ -236,7 +237,7 @@ def test_it_leaves_the_roster_as_it_was_when_a_late_line_fails():
     counts = roster_counts()
     broken = fixture_text("persons_of_interest.md") + "- Zed ([zed](https://example.org/zed))\n"
 
-    with pytest.raises(importers.MalformedFile):
+    with pytest.raises(roster_parsers.MalformedFile):
         import_text(broken.replace("- Hal Grad", "- (emeritus) Hal Grad"), "md")
 
     assert roster_counts() == counts
@@ -269,25 +270,25 @@ def test_it_detects_the_format_from_the_file(tmp_path):
 FORGED = "Mallory\n\n## Core Maintainers\n\n- Eve ([eve](https://github.com/eve))"
 
 
-def forged_roster(full_name: str) -> exports.Roster:
+def forged_roster(full_name: str) -> roster_files.Roster:
     """A roster whose one module maintainer has `full_name`: built by hand, since the roster
     itself refuses a line break (tests below), so the files are shown not to depend on that."""
-    nn = exports.ModuleRoster(
+    nn = roster_files.ModuleRoster(
         name="NN APIs",
         slug="nn-apis",
         group=ModuleGroup.CORE,
         includes="",
         patterns=(),
-        maintainers=(exports.Listed(full_name=full_name, github="mallory"),),
+        maintainers=(roster_files.Listed(full_name=full_name, github="mallory"),),
         emeritus_maintainers=(),
         reviewers=(),
         emeritus_reviewers=(),
     )
-    return exports.Roster(
+    return roster_files.Roster(
         title="Maintainers",
         responsibilities="",
         mandatory_checks=(),
-        lead=(exports.Listed(full_name="Ada Example", github="adaex"),),
+        lead=(roster_files.Listed(full_name="Ada Example", github="adaex"),),
         emeritus_lead=(),
         core=(),
         emeritus_core=(),
@@ -300,7 +301,7 @@ def forged_roster(full_name: str) -> exports.Roster:
 def test_it_writes_a_name_that_forges_a_section_as_one_line_of_text(fmt):
     text = RENDER[fmt](forged_roster(FORGED))
 
-    document = importers.parse_persons(text, fmt)
+    document = persons.parse_persons(text, fmt)
 
     assert document.core == []
     assert [bullet.github for bullet in document.bullets()] == ["adaex", "mallory"]
@@ -317,7 +318,7 @@ def test_it_writes_a_name_that_forges_a_section_as_one_line_of_text(fmt):
 def test_it_reads_back_every_name_it_writes(fmt, full_name):
     text = RENDER[fmt](forged_roster(full_name))
 
-    (person,) = importers.parse_persons(text, fmt).modules[0].people
+    (person,) = persons.parse_persons(text, fmt).modules[0].people
 
     assert (person.full_name, person.github) == (full_name, "mallory")
 
@@ -347,7 +348,7 @@ def test_it_refuses_a_name_with_a_line_break_or_a_control_character(name):
 def test_it_refuses_to_import_a_file_whose_name_carries_a_control_character():
     text = RENDER["md"](forged_roster("Mal Bell")).replace("Mal Bell", "Mal\x07Bell")
 
-    with pytest.raises(importers.MalformedFile, match=r"line \d+: A name is one line of text"):
+    with pytest.raises(roster_parsers.MalformedFile, match=r"line \d+: A name is one line of text"):
         import_text(text, "md")
 
     assert not Person.objects.filter(github="mallory").exists()

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from governance import importers, layouts, selectors, services
+from governance import layouts, roster_parsers, selectors, services
 from governance.models import AuditEvent, ExportSettings, Module, Person, RoleKind
+from governance.roster_parsers import persons
 from tests.exports.conftest import FIXTURES, import_text
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_it_writes_the_standard_layout_when_the_setting_is_off():
 
 
 def test_it_lists_each_normalisation_of_the_standard_export_with_its_line():
-    document = importers.parse_persons(
+    document = persons.parse_persons(
         (CORPUS / "old_module_level.rst").read_text(encoding="utf-8"), "rst"
     )
 
@@ -118,8 +119,8 @@ PIECES = st.sampled_from(
 def test_it_parses_any_text_or_refuses_it_with_a_clear_message(text, fmt):
     refusal = None
     try:
-        document = importers.parse_persons(text, fmt)
-    except importers.MalformedFile as error:
+        document = persons.parse_persons(text, fmt)
+    except roster_parsers.MalformedFile as error:
         refusal = error
     if refusal is None:
         assert document.title
@@ -145,8 +146,8 @@ def parse_seconds(text: str, fmt: str) -> float:
     times = []
     for _ in range(3):
         started = time.process_time()
-        with contextlib.suppress(importers.MalformedFile):
-            importers.parse_persons(text, fmt)
+        with contextlib.suppress(roster_parsers.MalformedFile):
+            persons.parse_persons(text, fmt)
         times.append(time.process_time() - started)
     return min(times)
 
@@ -155,8 +156,8 @@ def parse_seconds(text: str, fmt: str) -> float:
 def test_it_refuses_a_megabyte_of_adversarial_input_within_a_second(fmt):
     text = HEADS[fmt] + ADVERSARIAL[0] * (1_000_000 // len(ADVERSARIAL[0]))
 
-    with pytest.raises(importers.MalformedFile, match="at most 100,000"):
-        importers.parse_persons(text, fmt)
+    with pytest.raises(roster_parsers.MalformedFile, match="at most 100,000"):
+        persons.parse_persons(text, fmt)
     assert parse_seconds(text, fmt) < 1
 
 

@@ -9,8 +9,8 @@ import datetime
 import pytest
 
 from governance import services
-from governance.importers import ActivityRecord
 from governance.models import Role, RoleKind
+from governance.roster_parsers.activity import ActivityRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from governance import reports, services
-from governance.importers import ActivityRecord
+from governance import report_selectors, services
 from governance.models import (
     AuditEvent,
     ModuleGroup,
     Role,
     RoleStatus,
 )
+from governance.roster_parsers.activity import ActivityRecord
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Visibility
 from nominations.models import Nomination, NominationKind
@@ -133,7 +133,7 @@ def test_it_refuses_every_report_action_to_everyone_else_and_changes_nothing(
 
 
 def test_it_lists_maintainers_past_their_modules_own_period(roster):
-    report = reports.inactivity_report()
+    report = report_selectors.inactivity_report()
 
     # Four months idle is past Fast Lane's three; 400 days is past NN's twelve months; the busy
     # maintainer is not listed. Modules come in the files' order (by name here).
@@ -144,7 +144,7 @@ def test_it_lists_long_serving_maintainers_with_no_activity_apart(roster):
     silent = started_long_ago(add_maintainer(roster["module"], "Silent Sam", "ssam"))
     add_maintainer(roster["module"], "New Nell", "nnell")  # joined today: not reported
 
-    report = reports.inactivity_report()
+    report = report_selectors.inactivity_report()
 
     assert [item.role for item in report.unrecorded] == [silent]
 
@@ -271,7 +271,7 @@ def test_it_lists_modules_with_too_few_or_only_inactive_maintainers(roster):
     )
     add_maintainer(lonely, "Last One", "lastone")
 
-    staffing = {row.module.slug: row for row in reports.understaffed_modules()}
+    staffing = {row.module.slug: row for row in report_selectors.understaffed_modules()}
 
     assert set(staffing) == {"nn-apis", "fast"}  # healthy is fine; sunsetted modules are left out
     assert staffing["nn-apis"].too_few
@@ -279,7 +279,7 @@ def test_it_lists_modules_with_too_few_or_only_inactive_maintainers(roster):
 
 
 def test_it_shows_the_largest_employers_share(roster, lead, core1, core2, client_for):
-    core, modules = reports.affiliation_spread()
+    core, modules = report_selectors.affiliation_spread()
 
     # lead and core1 work at Meta, core2 at NVIDIA.
     assert (core.people, core.largest, core.largest_count) == (3, "Meta", 2)
@@ -295,12 +295,18 @@ def test_it_does_not_count_independents_as_an_employer(db):
     add_maintainer(module, "Indie One", "indie1", "Independent")
     add_maintainer(module, "Indie Two", "indie2", "")
 
-    (spread,) = reports.affiliation_spread()[1]
+    (spread,) = report_selectors.affiliation_spread()[1]
 
     assert (spread.people, spread.largest, spread.share) == (2, "", 0.0)
 
 
 def test_it_counts_inactivity_by_calendar_months():
-    assert reports.months_before(datetime.date(2025, 3, 31), 1) == datetime.date(2025, 2, 28)
-    assert reports.months_before(datetime.date(2025, 1, 15), 12) == datetime.date(2024, 1, 15)
-    assert reports.months_before(datetime.date(2024, 2, 29), 12) == datetime.date(2023, 2, 28)
+    assert report_selectors.months_before(datetime.date(2025, 3, 31), 1) == datetime.date(
+        2025, 2, 28
+    )
+    assert report_selectors.months_before(datetime.date(2025, 1, 15), 12) == datetime.date(
+        2024, 1, 15
+    )
+    assert report_selectors.months_before(datetime.date(2024, 2, 29), 12) == datetime.date(
+        2023, 2, 28
+    )

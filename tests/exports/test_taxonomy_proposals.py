@@ -5,7 +5,7 @@ import pytest
 import yaml
 from django.utils import timezone
 
-from governance import exports, selectors, services
+from governance import roster_files, selectors, services
 from governance.models import (
     Module,
     ModuleStatus,
@@ -86,7 +86,7 @@ def test_it_builds_shows_and_applies_a_proposal(client_for, proposal, distribute
     ) == {"jkeller2", "rduarte2", "hsato"}
     rules = {
         rule["name"]: rule
-        for rule in yaml.safe_load(exports.merge_rules_yaml(selectors.roster_for_export()))
+        for rule in yaml.safe_load(roster_files.merge_rules_yaml(selectors.roster_for_export()))
     }
     assert "Distributed" not in rules
     assert rules["Distributed Checkpointing"]["approved_by"] == ["rduarte2"]
@@ -155,7 +155,7 @@ def test_it_sunsets_a_module_and_the_files_list_it_there(client_for, proposal, m
         f"{proposal.get_absolute_url()}apply/", {"decided_on": timezone.localdate().isoformat()}
     )
 
-    text = exports.persons_of_interest_markdown(selectors.roster_for_export())
+    text = roster_files.persons_of_interest_markdown(selectors.roster_for_export())
     assert text.endswith(
         "## Sunsetted Modules\n\n### NN APIs (torch.nn) (includes torch.nn)\n\n- Hana Sato ([hsato](https://github.com/hsato))\n"
     )

@@ -16,7 +16,6 @@ from guardian.shortcuts import assign_perm
 
 from governance import permissions
 from governance import services as governance_services
-from governance.importers import ActivityRecord
 from governance.models import (
     AuditEvent,
     ModuleUserObjectPermission,
@@ -26,6 +25,7 @@ from governance.models import (
     RoleKind,
     RoleStatus,
 )
+from governance.roster_parsers.activity import ActivityRecord
 from nominations import selectors, services
 from nominations.models import Ballot, Choice, Criterion, EvidenceEntry, NominationKind, Outcome
 from tests.conftest import PERSONAS, login

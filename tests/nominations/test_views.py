@@ -675,7 +675,10 @@ def test_it_answers_400_to_accepting_a_failed_vote(failed_nomination, client_for
     response = client_for("core2").post(url, data)
 
     assert response.status_code == 400
-    assert messages_of(response) == ["The vote did not pass; the nomination cannot be accepted."]
+    # The refusal names the outcome field, so it shows there, beside the choice it refuses.
+    assert response.context["forms"]["decision"].errors == {
+        "outcome": ["The vote did not pass; the nomination cannot be accepted."]
+    }
     assert snapshot() == before
     assert_private(client_for, "post", url, data)
 

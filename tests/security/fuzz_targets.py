@@ -17,7 +17,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.test import RequestFactory
 from django.utils import timezone
 
-from governance import reports
+from governance import report_selectors, taxonomy_selectors
 from governance.forms import (
     STEP_FORMS,
     ApplyProposalForm,
@@ -96,7 +96,7 @@ def step_cases(world: World) -> list[Case]:
 
 
 def step_form(world: World, case: Case) -> forms.Form:
-    modules = reports.current_taxonomy()[0]
+    modules = taxonomy_selectors.current_taxonomy()[0]
     return STEP_FORMS[case.kwargs["operation"]](modules=modules)
 
 
@@ -105,7 +105,7 @@ def form(form_class: type[forms.Form]) -> FormFor:
 
 
 def roles_form(world: World, case: Case) -> forms.Form:
-    return RolesActionForm(role_ids=reports.inactivity_report().role_ids)
+    return RolesActionForm(role_ids=report_selectors.inactivity_report().role_ids)
 
 
 def invite_form(world: World, case: Case) -> forms.Form:

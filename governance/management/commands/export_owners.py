@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 
-from governance import exports, selectors
-from governance.management.exporting import ExportCommand
+from governance import roster_files, selectors
+from governance.management.roster_file_command import ExportCommand
 
 
 class Command(ExportCommand):
@@ -24,15 +24,17 @@ class Command(ExportCommand):
                 raise CommandError(
                     "--zip writes every module; give no module, --check or --output."
                 )
-            Path(options["zip"]).write_bytes(exports.owners_archive(selectors.roster_for_export()))
+            Path(options["zip"]).write_bytes(
+                roster_files.owners_archive(selectors.roster_for_export())
+            )
             self.stderr.write(f"Wrote {options['zip']}.")
             return
         if not options["module"]:
             raise CommandError("Name the module's slug, or give --zip FILE.")
         super().handle(*args, **options)
 
-    def render(self, roster: exports.Roster, options: dict) -> str:
-        module = exports.module_in(roster, options["module"])
+    def render(self, roster: roster_files.Roster, options: dict) -> str:
+        module = roster_files.module_in(roster, options["module"])
         if module is None:
             raise CommandError(f"No active module has the slug {options['module']!r}.")
-        return exports.owners_file(module)
+        return roster_files.owners_file(module)

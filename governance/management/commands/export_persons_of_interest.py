@@ -1,7 +1,7 @@
 from django.core.management.base import CommandParser
 
-from governance import exports, layouts
-from governance.management.exporting import ExportCommand
+from governance import layouts, roster_files
+from governance.management.roster_file_command import ExportCommand
 
 
 class Command(ExportCommand):
@@ -11,6 +11,6 @@ class Command(ExportCommand):
         super().add_arguments(parser)
         parser.add_argument("--format", choices=["md", "rst"], default="md")
 
-    def render(self, roster: exports.Roster, options: dict) -> str:
+    def render(self, roster: roster_files.Roster, options: dict) -> str:
         self.file_name = f"persons_of_interest.{options['format']}"
         return layouts.persons_of_interest(roster, options["format"])

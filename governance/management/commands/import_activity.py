@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from governance import importers, services
+from governance import roster_parsers, services
+from governance.roster_parsers import activity
 
 
 class Command(BaseCommand):
@@ -23,8 +24,8 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
         try:
-            records = importers.parse_activity(text, format or importers.activity_format(path.name))
-        except importers.MalformedFile as error:
+            records = activity.parse_activity(text, format or activity.activity_format(path.name))
+        except roster_parsers.MalformedFile as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.") from None
         report = services.activity_import(actor=None, records=records)
         for record in report.unknown:

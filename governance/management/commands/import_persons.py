@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from governance import importers, services
+from governance import roster_parsers, services
+from governance.roster_parsers import owner_files, persons
 
 
 class Command(BaseCommand):
@@ -40,11 +41,9 @@ class Command(BaseCommand):
             self.bootstrap(path, text, options, dry_run=dry_run, as_json=json)
             return
         try:
-            document = importers.parse_persons(
-                text, format or importers.detect_format(text, path.name)
-            )
+            document = persons.parse_persons(text, format or persons.detect_format(text, path.name))
             report = services.persons_import(actor=None, document=document, dry_run=dry_run)
-        except importers.MalformedFile as error:
+        except roster_parsers.MalformedFile as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.") from None
         if json:
             self.print_json(document, report, dry_run)
@@ -72,15 +71,15 @@ class Command(BaseCommand):
         source = options["source"]
         try:
             if source == "codeowners":
-                found = importers.parse_codeowners(text)
+                found = owner_files.parse_codeowners(text)
             elif source == "owners":
                 aliases = self.read(Path(options["aliases"])) if options["aliases"] else ""
                 name = options["module"] or path.resolve().parent.name
-                found = importers.parse_owners(name, text, aliases)
+                found = owner_files.parse_owners(name, text, aliases)
             else:
-                found = importers.parse_merge_rules(text)
+                found = owner_files.parse_merge_rules(text)
             report = services.roster_bootstrap(actor=None, found=found, dry_run=dry_run)
-        except importers.MalformedFile as error:
+        except roster_parsers.MalformedFile as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.") from None
         if as_json:
             data = {

@@ -1,13 +1,21 @@
 """The core maintainers' reports. Private pages: 404 to everyone else."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import permissions, proposals, reports, selectors, services
+from governance import (
+    permissions,
+    report_selectors,
+    selectors,
+    services,
+    taxonomy_projection,
+    taxonomy_selectors,
+    taxonomy_steps,
+)
 from governance.decorators import private_page, visible_or_404
 from governance.forms import (
     STEP_FORMS,
@@ -17,6 +25,7 @@ from governance.forms import (
     service_error_text,
 )
 from governance.models import ProposalStatus, TaxonomyProposal
+from governance.web import post_action
 
 
 @private_page
@@ -30,7 +39,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 
 def _inactive_page(request: HttpRequest, form: RolesActionForm | None, status: int = 200):
-    report = reports.inactivity_report()
+    report = report_selectors.inactivity_report()
     if form is None:
         form = RolesActionForm(
             role_ids=report.role_ids,
@@ -61,19 +70,21 @@ def inactive_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 @visible_or_404(permissions.can_view_reports)
 def inactive_make_emeritus(request: HttpRequest) -> HttpResponse:
-    form = RolesActionForm(request.POST, role_ids=reports.inactivity_report().role_ids)
-    if form.is_valid():
-        roles = selectors.roles_by_ids(form.cleaned_data["roles"])
-        try:
-            moved = services.roles_make_emeritus(
-                actor=request.user, roles=roles, reason=form.cleaned_data["reason"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, service_error_text(error))
-        else:
-            messages.success(request, f"Moved {len(moved)} role(s) to emeritus.")
-            return redirect("report_inactive")
-    return _inactive_page(request, form, status=400)
+    def apply(data: dict) -> str:
+        moved = services.roles_make_emeritus(
+            actor=request.user, roles=selectors.roles_by_ids(data["roles"]), reason=data["reason"]
+        )
+        return f"Moved {len(moved)} role(s) to emeritus."
+
+    return post_action(
+        request,
+        form_name="form",
+        form=RolesActionForm(request.POST, role_ids=report_selectors.inactivity_report().role_ids),
+        apply=apply,
+        page=lambda bound, status: _inactive_page(request, bound.get("form"), status=status),
+        done_url=lambda: reverse("report_inactive"),
+        errors_on_form=True,
+    )
 
 
 # Staffing and affiliation -----------------------------------------------------------------------
@@ -86,7 +97,7 @@ def understaffed_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/reports/understaffed.html",
-        {"modules": reports.understaffed_modules(), "minimum": selectors.MIN_MAINTAINERS},
+        {"modules": report_selectors.understaffed_modules(), "minimum": selectors.MIN_MAINTAINERS},
     )
 
 
@@ -94,11 +105,11 @@ def understaffed_report(request: HttpRequest) -> HttpResponse:
 @require_GET
 @visible_or_404(permissions.can_view_reports)
 def affiliation_report(request: HttpRequest) -> HttpResponse:
-    core, modules = reports.affiliation_spread()
+    core, modules = report_selectors.affiliation_spread()
     return render(
         request,
         "governance/reports/affiliations.html",
-        {"core": core, "modules": modules, "majority": reports.MAJORITY_SHARE},
+        {"core": core, "modules": modules, "majority": report_selectors.MAJORITY_SHARE},
     )
 
 
@@ -121,13 +132,13 @@ def taxonomy_proposals(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/reports/proposals.html",
-        {"proposals": reports.taxonomy_proposals(), "form": form},
+        {"proposals": taxonomy_selectors.taxonomy_proposals(), "form": form},
         status=400 if form.errors else 200,
     )
 
 
 def _proposal(pk: int) -> TaxonomyProposal:
-    proposal = reports.taxonomy_proposal(pk)
+    proposal = taxonomy_selectors.taxonomy_proposal(pk)
     if proposal is None:
         raise Http404("No proposal here.")
     return proposal
@@ -137,11 +148,11 @@ def _proposal_page(
     request: HttpRequest, proposal: TaxonomyProposal, bound: dict, status: int = 200
 ) -> HttpResponse:
     steps = list(proposal.steps.all())
-    current, taken = reports.current_taxonomy()
+    current, taken = taxonomy_selectors.current_taxonomy()
     projection, problem = None, ""
     if proposal.status == ProposalStatus.DRAFT:
         try:
-            projection = proposals.project(
+            projection = taxonomy_projection.project(
                 current, [(step.operation, step.data) for step in steps], taken
             )
         except ValidationError as error:
@@ -157,8 +168,8 @@ def _proposal_page(
         "governance/reports/proposal.html",
         {
             "proposal": proposal,
-            "steps": [(step, proposals.describe(step.operation, step.data)) for step in steps],
-            "current": proposals.by_group(current),
+            "steps": [(step, taxonomy_steps.describe(step.operation, step.data)) for step in steps],
+            "current": taxonomy_projection.by_group(current),
             "projection": projection,
             "problem": problem,
             "step_forms": step_forms,
@@ -186,24 +197,26 @@ def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResp
         raise Http404("No such step.")
     steps = [(step.operation, step.data) for step in proposal.steps.all()]
     try:
-        modules = reports.proposal_projection(steps).modules
+        modules = taxonomy_selectors.proposal_projection(steps).modules
     except ValidationError:
-        modules = reports.current_taxonomy()[0]
+        modules = taxonomy_selectors.current_taxonomy()[0]
     form = form_class(request.POST, modules=modules)
-    if form.is_valid():
-        try:
-            services.taxonomy_proposal_add_step(
-                actor=request.user,
-                proposal=proposal,
-                operation=operation,
-                data=form.step_data(),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, service_error_text(error))
-        else:
-            messages.success(request, "The step is added; the proposed taxonomy shows it.")
-            return redirect(proposal)
-    return _proposal_page(request, proposal, {operation: form}, status=400)
+
+    def apply(data: dict) -> str:
+        services.taxonomy_proposal_add_step(
+            actor=request.user, proposal=proposal, operation=operation, data=form.step_data()
+        )
+        return "The step is added; the proposed taxonomy shows it."
+
+    return post_action(
+        request,
+        form_name=operation,
+        form=form,
+        apply=apply,
+        page=lambda bound, status: _proposal_page(request, proposal, bound, status=status),
+        done_url=proposal.get_absolute_url,
+        errors_on_form=True,
+    )
 
 
 @private_page
@@ -211,15 +224,21 @@ def taxonomy_step_add(request: HttpRequest, pk: int, operation: str) -> HttpResp
 @visible_or_404(permissions.can_view_reports)
 def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     proposal = _proposal(pk)
-    try:
+
+    def apply(data: dict) -> str:
         services.taxonomy_proposal_remove_step(
             actor=request.user, proposal=proposal, position=position
         )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, service_error_text(error))
-    else:
-        messages.success(request, "The step is removed.")
-    return redirect(proposal)
+        return "The step is removed."
+
+    return post_action(
+        request,
+        form_name=None,
+        form=None,
+        apply=apply,
+        page=lambda bound, status: _proposal_page(request, proposal, bound, status=status),
+        done_url=proposal.get_absolute_url,
+    )
 
 
 @private_page
@@ -228,20 +247,20 @@ def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpRe
 @visible_or_404(permissions.can_view_reports)
 def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(pk)
-    form = ApplyProposalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.taxonomy_proposal_apply(
-                actor=request.user, proposal=proposal, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, service_error_text(error))
-        else:
-            messages.success(
-                request, "Applied. The roster, its pages and the exported files show it now."
-            )
-            return redirect(proposal)
-    return _proposal_page(request, proposal, {"apply": form}, status=400)
+
+    def apply(data: dict) -> str:
+        services.taxonomy_proposal_apply(actor=request.user, proposal=proposal, **data)
+        return "Applied. The roster, its pages and the exported files show it now."
+
+    return post_action(
+        request,
+        form_name="apply",
+        form=ApplyProposalForm(request.POST),
+        apply=apply,
+        page=lambda bound, status: _proposal_page(request, proposal, bound, status=status),
+        done_url=proposal.get_absolute_url,
+        errors_on_form=True,
+    )
 
 
 @private_page
@@ -249,10 +268,16 @@ def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @visible_or_404(permissions.can_view_reports)
 def taxonomy_proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(pk)
-    try:
+
+    def apply(data: dict) -> str:
         services.taxonomy_proposal_withdraw(actor=request.user, proposal=proposal)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, service_error_text(error))
-    else:
-        messages.success(request, "The proposal is withdrawn.")
-    return redirect(proposal)
+        return "The proposal is withdrawn."
+
+    return post_action(
+        request,
+        form_name=None,
+        form=None,
+        apply=apply,
+        page=lambda bound, status: _proposal_page(request, proposal, bound, status=status),
+        done_url=proposal.get_absolute_url,
+    )

@@ -1,16 +1,14 @@
 """Reads for the core maintainers' reports, each a fixed number of queries whatever the roster's
-size: activity and emeritus, understaffed modules, affiliation spread, taxonomy proposals."""
+size: activity and emeritus, understaffed modules, affiliation spread."""
 
 import calendar
 import datetime
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from governance import proposals
 from governance.models import (
     MODULE_ROLE_KINDS,
     Module,
@@ -20,7 +18,6 @@ from governance.models import (
     Role,
     RoleKind,
     RoleStatus,
-    TaxonomyProposal,
 )
 from governance.selectors import has_too_few_maintainers, module_file_order
 
@@ -215,66 +212,3 @@ def affiliation_spread() -> tuple[Spread, list[Spread]]:
     ]
     modules.sort(key=lambda spread: (-spread.share, -spread.people))
     return core, modules
-
-
-# Taxonomy proposals -----------------------------------------------------------------------------
-
-
-def current_taxonomy() -> tuple[list[proposals.ProposedModule], set[str]]:
-    """The active modules with their active maintainers and reviewers, in the files' order, and
-    every slug ever used (retired modules keep theirs). Three queries."""
-    roles = Role.objects.filter(status=RoleStatus.ACTIVE, kind__in=MODULE_ROLE_KINDS)
-    modules = (
-        Module.objects.filter(status=ModuleStatus.ACTIVE)
-        .order_by(*module_file_order())
-        .prefetch_related(
-            Prefetch(
-                "roles",
-                queryset=roles.select_related("person").order_by("kind", "person__full_name"),
-                to_attr="active_roles",
-            )
-        )
-    )
-    current = [
-        proposals.ProposedModule(
-            key=module.slug,
-            slug=module.slug,
-            name=module.name,
-            group=module.group,
-            includes=module.includes,
-            path_patterns=module.path_patterns,
-            members=[
-                proposals.Member(
-                    person_id=role.person_id,
-                    full_name=role.person.full_name,
-                    github=role.person.github,
-                    kind=role.kind,
-                )
-                for role in module.active_roles
-            ],
-        )
-        for module in modules
-    ]
-    return current, set(Module.objects.values_list("slug", flat=True))
-
-
-def proposal_projection(steps: Sequence[tuple[str, dict]]) -> proposals.Projection:
-    """The proposed taxonomy; raises ValidationError naming the first step that cannot apply."""
-    current, taken = current_taxonomy()
-    return proposals.project(current, steps, taken)
-
-
-def taxonomy_proposals() -> QuerySet[TaxonomyProposal]:
-    return TaxonomyProposal.objects.select_related("created_by", "revision").order_by(
-        "status", "-updated_at", "-pk"
-    )
-
-
-def taxonomy_proposal(pk: int) -> TaxonomyProposal | None:
-    """The proposal with its steps in order. Two queries."""
-    return (
-        TaxonomyProposal.objects.filter(pk=pk)
-        .select_related("created_by", "revision")
-        .prefetch_related("steps")
-        .first()
-    )

@@ -1,5 +1,5 @@
-"""State changes that keep the roster and the repository's files in step: importing
-persons_of_interest and activity, and the settings the exported files carry.
+"""Importing into the roster: persons_of_interest, activity, and a first roster from CODEOWNERS,
+OWNERS or merge_rules.yaml.
 
 Services like those of `governance.services`: keyword-only, atomic, `actor=` (None is the system,
 for management commands), a permission check, an audit event.
@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from governance import permissions
-from governance.importers import ActivityRecord, Bullet, MalformedFile, PersonsFile
 from governance.models import (
     ExportSettings,
     MergeRule,
@@ -27,82 +26,19 @@ from governance.models import (
     RoleKind,
     RoleStatus,
 )
+from governance.roster_parsers import MalformedFile
+from governance.roster_parsers.activity import ActivityRecord
+from governance.roster_parsers.persons import Bullet, PersonsFile
 from governance.services import roster
-from governance.services.base import apply_changes, audit_record, require, save_validated
+from governance.services.base import audit_record, require, save_validated
+from governance.services.export_settings import (
+    export_settings_update,
+    merge_rule_create,
+    merge_rule_update,
+)
 
-EXPORT_SETTINGS_FIELDS = (
-    "document_title",
-    "responsibilities",
-    "mandatory_checks",
-    "follow_imported_layout",
-)
-# Set by an import only: how the imported persons_of_interest was written.
-IMPORTED_LAYOUT_FIELDS = ("persons_layout",)
-MERGE_RULE_FIELDS = (
-    "name",
-    "position",
-    "patterns",
-    "approved_by",
-    "include_core_maintainers",
-    "mandatory_checks",
-    "ignore_flaky_failures",
-)
 IMPORT_EMERITUS_REASON = "Listed as emeritus in the imported persons_of_interest file."
 MAX_SLUG_LENGTH = 90
-
-
-# Export settings and catch-all merge rules ------------------------------------------------------
-
-
-def _export_settings_locked() -> ExportSettings:
-    ExportSettings.objects.get_or_create(pk=ExportSettings.SINGLETON_PK)
-    return ExportSettings.objects.select_for_update().get(pk=ExportSettings.SINGLETON_PK)
-
-
-@transaction.atomic
-def export_settings_update(*, actor, data: dict, imported: bool = False) -> ExportSettings:
-    require(permissions.can_configure_exports(actor), "You may not change the exported files.")
-    settings_row = _export_settings_locked()
-    allowed = EXPORT_SETTINGS_FIELDS + (IMPORTED_LAYOUT_FIELDS if imported else ())
-    changes = apply_changes(settings_row, data, allowed)
-    if "persons_layout" in changes:
-        # The layout is the whole file; the audit says that it changed, not what it holds.
-        changes["persons_layout"] = "remembered the imported file's layout"
-    if changes:
-        save_validated(settings_row)
-        audit_record(actor=actor, verb="export_settings.updated", target=settings_row, data=changes)
-    return settings_row
-
-
-@transaction.atomic
-def merge_rule_create(*, actor, **fields) -> MergeRule:
-    require(permissions.can_configure_exports(actor), "You may not add merge rules.")
-    unknown = set(fields) - set(MERGE_RULE_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown merge rule fields: {', '.join(sorted(unknown))}.")
-    rule = MergeRule(**fields)
-    save_validated(rule)
-    audit_record(actor=actor, verb="merge_rule.created", target=rule, data={"name": rule.name})
-    return rule
-
-
-@transaction.atomic
-def merge_rule_update(*, actor, rule: MergeRule, data: dict) -> MergeRule:
-    require(permissions.can_configure_exports(actor), "You may not change merge rules.")
-    rule = MergeRule.objects.select_for_update().get(pk=rule.pk)
-    changes = apply_changes(rule, data, MERGE_RULE_FIELDS)
-    if changes:
-        save_validated(rule)
-        audit_record(actor=actor, verb="merge_rule.updated", target=rule, data=changes)
-    return rule
-
-
-@transaction.atomic
-def merge_rule_delete(*, actor, rule: MergeRule) -> None:
-    require(permissions.can_configure_exports(actor), "You may not remove merge rules.")
-    rule = MergeRule.objects.select_for_update().get(pk=rule.pk)
-    audit_record(actor=actor, verb="merge_rule.deleted", target=rule, data={"name": rule.name})
-    rule.delete()
 
 
 # persons_of_interest ----------------------------------------------------------------------------
@@ -529,7 +465,7 @@ def _module_checks_found(*, actor, checks: set[tuple[str, ...]], report: ImportR
 @transaction.atomic
 def roster_bootstrap(*, actor, found, dry_run: bool = False) -> ImportReport:
     """Start (or extend) the roster from what a project's CODEOWNERS, OWNERS or merge_rules.yaml
-    says (`importers.Found`): modules with their paths and people, and the catch-all merge rules.
+    says (`owner_files.Found`): modules with their paths and people, and the catch-all merge rules.
     Rules named after a module give it their paths. Idempotent; a dry run rolls back. The report's
     notes say what could not be placed."""
     require(permissions.can_manage_roster(actor), "You may not import the roster.")

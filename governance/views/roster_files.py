@@ -6,14 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from governance import exports, layouts, selectors
+from governance import layouts, roster_files, selectors
 from governance.public_cache import cached_public_page
 
 TEXT_FILES = {
     "persons_of_interest.md": (partial(layouts.persons_of_interest, fmt="md"), "text/markdown"),
     "persons_of_interest.rst": (partial(layouts.persons_of_interest, fmt="rst"), "text/x-rst"),
-    "merge_rules.yaml": (exports.merge_rules_yaml, "application/yaml"),
-    "CODEOWNERS": (exports.codeowners, "text/plain"),
+    "merge_rules.yaml": (roster_files.merge_rules_yaml, "application/yaml"),
+    "CODEOWNERS": (roster_files.codeowners, "text/plain"),
 }
 
 
@@ -50,7 +50,7 @@ def export_file(request: HttpRequest, filename: str) -> HttpResponse:
 @require_safe
 def owners_archive(request: HttpRequest) -> HttpResponse:
     return _download(
-        exports.owners_archive(selectors.roster_for_export()),
+        roster_files.owners_archive(selectors.roster_for_export()),
         filename="OWNERS.zip",
         content_type="application/zip",
     )
@@ -59,7 +59,7 @@ def owners_archive(request: HttpRequest) -> HttpResponse:
 @cached_public_page
 @require_safe
 def owners_file(request: HttpRequest, slug: str) -> HttpResponse:
-    module = exports.module_in(selectors.roster_for_export(), slug)
+    module = roster_files.module_in(selectors.roster_for_export(), slug)
     if module is None:
         raise Http404("No active module has this address.")
-    return _download(exports.owners_file(module), filename="OWNERS", content_type="text/plain")
+    return _download(roster_files.owners_file(module), filename="OWNERS", content_type="text/plain")

@@ -2,7 +2,7 @@
 
 Every function returns the same bytes for the same roster (no dates, no dictionary order, no
 locale), so that a project's CI can compare its files with these and fail when they drift.
-`governance.selectors.roster_for_export` reads the roster; `governance.importers` reads the
+`governance.selectors.roster_for_export` reads the roster; `governance.roster_parsers` reads the
 persons_of_interest files back.
 """
 
@@ -131,7 +131,7 @@ def _sections(roster: Roster) -> list[tuple[str, Sequence[tuple[str, Sequence[st
 
 # A name is text, never markup: a backslash before each character that would start markup, and
 # any line break (which the roster refuses, but a file must never depend on that) as a space.
-# `governance.importers` takes the backslashes off again.
+# `governance.roster_parsers` takes the backslashes off again.
 LINE_BREAKS = re.compile(f"{NAME_BREAKING_CHARACTERS}+")
 MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&$!{}])")
 # "#" starts a heading only at the start of a bullet's text, so only there is it markup.

@@ -1,7 +1,7 @@
 """Taxonomy proposals worked out before they are applied: pure functions.
 
 `project` plays a proposal's steps on the current taxonomy in memory, with the same rules as
-`services.taxonomy_revise`, so the page shows the proposed taxonomy and where each maintainer
+`governance.services.taxonomy_revise`, so the page shows the proposed taxonomy and where each maintainer
 lands, and a step that could not be applied is refused when it is added, not at the meeting.
 """
 
@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from governance.models import Module, ModuleGroup, TaxonomyOperation
-from governance.services import taxonomy
+from governance.models import ModuleGroup, TaxonomyOperation
 from governance.validators import validate_path_patterns
 
 
@@ -233,64 +232,3 @@ def _landings(
             places = tuple(by_key[key].name for key in sorted(keys, key=list(by_key).index))
             landings.append(Landing(member=member, current=module.name, proposed=places))
     return landings
-
-
-def taxonomy_steps(steps: Sequence[tuple[str, dict]]) -> list[taxonomy.TaxonomyStep]:
-    """The proposal's steps as `services.taxonomy_revise` takes them. The revision finds every
-    module by its slug as the steps before left it, so a module stands in by slug only."""
-
-    def by_slug(slug: str) -> Module:
-        return Module(slug=slug)
-
-    built: list[taxonomy.TaxonomyStep] = []
-    for operation, data in steps:
-        if operation == TaxonomyOperation.ADD:
-            built.append(
-                taxonomy.ModuleAdd(
-                    name=data["name"],
-                    slug=data["slug"],
-                    group=data.get("group", ModuleGroup.CORE),
-                    includes=data.get("includes", ""),
-                    path_patterns=data.get("path_patterns", ""),
-                )
-            )
-        elif operation == TaxonomyOperation.RENAME:
-            built.append(
-                taxonomy.ModuleRename(
-                    module=by_slug(data["module"]),
-                    name=data["name"],
-                    slug=data.get("slug", ""),
-                    includes=data.get("includes"),
-                )
-            )
-        elif operation == TaxonomyOperation.MERGE:
-            built.append(
-                taxonomy.ModuleMerge(
-                    sources=[by_slug(slug) for slug in data["sources"]], into=data["into"]
-                )
-            )
-        elif operation == TaxonomyOperation.SPLIT:
-            built.append(
-                taxonomy.ModuleSplit(
-                    source=by_slug(data["source"]),
-                    into=list(data["into"]),
-                    assignments={int(pk): s for pk, s in data.get("assignments", {}).items()},
-                )
-            )
-        elif operation == TaxonomyOperation.SUNSET:
-            built.append(taxonomy.ModuleSunset(module=by_slug(data["module"])))
-    return built
-
-
-def describe(operation: str, data: dict) -> str:
-    """A step in words, with modules named by slug as the step names them."""
-    if operation == TaxonomyOperation.ADD:
-        return f"Add “{data['name']}” ({data['slug']}) to {ModuleGroup(data['group']).label}"
-    if operation == TaxonomyOperation.RENAME:
-        includes = f", including {data['includes']}" if data.get("includes") else ""
-        return f"Rename {data['module']} to “{data['name']}”{includes}"
-    if operation == TaxonomyOperation.MERGE:
-        return f"Merge {', '.join(data['sources'])} into {data['into']}"
-    if operation == TaxonomyOperation.SPLIT:
-        return f"Split {data['source']} into {', '.join(data['into'])}"
-    return f"Sunset {data['module']}"

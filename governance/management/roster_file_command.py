@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from governance import exports, selectors
+from governance import roster_files, selectors
 
 
 class ExportCommand(BaseCommand):
@@ -18,7 +18,7 @@ class ExportCommand(BaseCommand):
         parser.add_argument("--check", metavar="FILE", help="Compare FILE with the roster.")
         parser.add_argument("--output", metavar="FILE", help="Write to FILE instead of stdout.")
 
-    def render(self, roster: exports.Roster, options: dict) -> str:
+    def render(self, roster: roster_files.Roster, options: dict) -> str:
         raise NotImplementedError
 
     def handle(self, *args, check: str | None, output: str | None, **options) -> None:

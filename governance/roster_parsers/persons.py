@@ -1,37 +1,21 @@
-"""Readers of the files the roster is imported from: pure functions from text to records.
+"""persons_of_interest as MyST Markdown or reStructuredText.
 
-persons_of_interest comes as MyST Markdown or reStructuredText, in the layouts projects write it
-in; activity comes as CSV or JSON. A reader either returns every record
-or raises `MalformedFile` naming the line, so that an import is all or nothing.
+The structure comes from real parsers (docutils for reStructuredText, markdown-it-py for
+Markdown); the source lines are then read only to keep how the file writes each block, so that
+an export can follow the file (`governance.layouts`).
 """
 
-import csv
-import datetime
-import io
-import json
 import re
 from dataclasses import dataclass, field
 
-import yaml
 from docutils import nodes
 from docutils.core import publish_doctree
 from docutils.utils import SystemMessage
 from markdown_it import MarkdownIt
 
-from governance import exports, layouts
-from governance.models import GITHUB_HANDLE_PATTERN, ModuleGroup
-
-
-class MalformedFile(ValueError):
-    def __init__(self, message: str, line: int | None = None) -> None:
-        self.line = line
-        super().__init__(f"line {line}: {message}" if line else message)
-
-
-# persons_of_interest ----------------------------------------------------------------------------
-# The structure comes from real parsers (docutils for reStructuredText, markdown-it-py for
-# Markdown); the source lines are then read only to keep how the file writes each block, so that
-# an export can follow the file (`governance.layouts`).
+from governance import layouts, roster_files
+from governance.models import ModuleGroup
+from governance.roster_parsers import HANDLE, MalformedFile
 
 
 @dataclass(frozen=True)
@@ -75,7 +59,7 @@ class PersonsFile:
 
         groups: dict[str, dict] = {}
         for module in self.modules:
-            title = module.group_name or exports.GROUP_SECTIONS[module.group]
+            title = module.group_name or roster_files.GROUP_SECTIONS[module.group]
             groups.setdefault(title, {"title": title, "kind": module.group, "modules": []})
             groups[title]["modules"].append(module.name)
         return {
@@ -95,7 +79,7 @@ class PersonsFile:
                     "line": module.line,
                     "name": module.name,
                     "includes": module.includes,
-                    "group": module.group_name or exports.GROUP_SECTIONS[module.group],
+                    "group": module.group_name or roster_files.GROUP_SECTIONS[module.group],
                     "people": [person(bullet) for bullet in module.people],
                 }
                 for module in self.modules
@@ -104,11 +88,10 @@ class PersonsFile:
         }
 
 
-LEAD_TITLES = {exports.LEAD_SECTION.lower(), "lead core maintainer", "bdfl"}
-CORE_TITLES = {exports.CORE_SECTION.lower(), "general maintainers", "core developers"}
-GROUP_TITLES = {title.lower(): str(group) for group, title in exports.GROUP_SECTIONS.items()}
+LEAD_TITLES = {roster_files.LEAD_SECTION.lower(), "lead core maintainer", "bdfl"}
+CORE_TITLES = {roster_files.CORE_SECTION.lower(), "general maintainers", "core developers"}
+GROUP_TITLES = {title.lower(): str(group) for group, title in roster_files.GROUP_SECTIONS.items()}
 GITHUB_URL = re.compile(r"^https?://(?:www\.)?github\.com/(?P<handle>[^/?#\s]+)/?$", re.IGNORECASE)
-HANDLE = re.compile(GITHUB_HANDLE_PATTERN)
 AT_HANDLE = re.compile(r"(?<![\w@.])@(?P<handle>[A-Za-z0-9][A-Za-z0-9-]{0,38})(?![\w-])")
 EMERITUS = "(emeritus)"
 RST_SETTINGS = {
@@ -405,7 +388,7 @@ class _Reader:
             if section["items"]:
                 raise MalformedFile(f"unknown section {section['title']!r}", section["line"])
             section.update(kind="group", group=self.group_of(section["title"]), group_name=section["title"])  # fmt: skip
-        includes = exports.INCLUDES_PATTERN.match(block.title)
+        includes = roster_files.INCLUDES_PATTERN.match(block.title)
         self.listed_module = ListedModule(
             line=block.line,
             name=includes["name"].strip() if includes else block.title,
@@ -430,7 +413,7 @@ class _Reader:
         earlier = self.titles_seen.setdefault(key, block.line)
         if earlier != block.line:
             raise MalformedFile(f"the section {block.title!r} appears twice", block.line)
-        if key == exports.RESPONSIBILITIES.lower():
+        if key == roster_files.RESPONSIBILITIES.lower():
             kind = "responsibilities"
         elif key in LEAD_TITLES:
             kind = "lead"
@@ -538,265 +521,3 @@ def _spelling_notes(document: PersonsFile) -> list[str]:
                 f"{first.full_name!r}"
             )
     return notes
-
-
-# Activity ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActivityRecord:
-    line: int
-    github: str
-    last_active_on: datetime.date
-    reviews: int
-    commits: int
-    triaged_issues: int
-
-
-ACTIVITY_FIELDS = ("github", "last_active_on", "reviews", "commits", "triaged_issues")
-# Names a spreadsheet or an API export may give the same columns.
-ACTIVITY_ALIASES = {
-    "handle": "github",
-    "login": "github",
-    "github_handle": "github",
-    "last_activity": "last_active_on",
-    "last_active": "last_active_on",
-    "date": "last_active_on",
-    "triaged": "triaged_issues",
-    "issues_triaged": "triaged_issues",
-}
-
-
-def _activity_record(row: dict, number: int) -> ActivityRecord:
-    row = {
-        ACTIVITY_ALIASES.get(str(key).strip().lower(), str(key).strip().lower()): value
-        for key, value in row.items()
-        if key is not None
-    }
-    missing = [name for name in ACTIVITY_FIELDS if name not in row]
-    if missing:
-        raise MalformedFile(f"missing {', '.join(missing)}", number)
-    github = str(row["github"] or "").strip().removeprefix("@")
-    if not HANDLE.match(github):
-        raise MalformedFile(f"{github!r} is not a valid GitHub handle", number)
-    try:
-        last_active_on = datetime.date.fromisoformat(str(row["last_active_on"]).strip())
-    except ValueError:
-        raise MalformedFile(
-            f"{row['last_active_on']!r} is not a date written YYYY-MM-DD", number
-        ) from None
-    counts = {}
-    for name in ("reviews", "commits", "triaged_issues"):
-        value = row[name]
-        text = str(value).strip() if value is not None else ""
-        if isinstance(value, bool) or not text.isdigit():
-            raise MalformedFile(
-                f"{name} must be a whole number of zero or more, not {value!r}", number
-            )
-        counts[name] = int(text)
-    return ActivityRecord(line=number, github=github, last_active_on=last_active_on, **counts)
-
-
-def parse_activity(text: str, fmt: str) -> list[ActivityRecord]:
-    """Read activity as CSV (a header line, then one person a line) or JSON (a list of objects;
-    the "line" of a record is its place in the list, from 1)."""
-    if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text))
-        rows = [(reader.line_num, row) for row in reader]
-        if reader.fieldnames is None:
-            raise MalformedFile("the file is empty", 1)
-        if any(None in row for _, row in rows):
-            bad = next(number for number, row in rows if None in row)
-            raise MalformedFile("more values than columns", bad)
-    elif fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise MalformedFile(f"not JSON: {error.msg}", error.lineno) from None
-        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-            raise MalformedFile("JSON activity is a list of objects", 1)
-        rows = list(enumerate(data, start=1))
-    else:
-        raise MalformedFile(f"unknown format {fmt!r}; use csv or json")
-    records = [_activity_record(row, number) for number, row in rows]
-    first_line: dict[str, int] = {}
-    for record in records:
-        earlier = first_line.setdefault(record.github.lower(), record.line)
-        if earlier != record.line:
-            raise MalformedFile(
-                f"@{record.github} is listed again (first on line {earlier})", record.line
-            )
-    return records
-
-
-def activity_format(filename: str) -> str:
-    return "json" if filename.lower().endswith(".json") else "csv"
-
-
-# Other files a roster can start from ------------------------------------------------------------
-
-
-@dataclass
-class FoundModule:
-    line: int
-    name: str
-    patterns: list[str] = field(default_factory=list)
-    maintainers: list[str] = field(default_factory=list)
-    reviewers: list[str] = field(default_factory=list)
-    emeritus: list[str] = field(default_factory=list)
-
-
-@dataclass
-class FoundRule:
-    line: int
-    name: str
-    patterns: list[str]
-    approved_by: list[str]
-    mandatory_checks: list[str]
-    ignore_flaky_failures: bool
-
-
-@dataclass
-class Found:
-    """What a CODEOWNERS, OWNERS or merge_rules.yaml file says, and what it could not place."""
-
-    modules: list[FoundModule] = field(default_factory=list)
-    rules: list[FoundRule] = field(default_factory=list)
-    unplaced: list[str] = field(default_factory=list)
-
-
-def _owner_handle(owner: str, line: int, found: Found) -> str | None:
-    handle = owner.removeprefix("@")
-    if "/" in handle or "@" in handle:
-        found.unplaced.append(f"line {line}: {owner} is a team or an e-mail address, not a person")
-        return None
-    if not HANDLE.match(handle) or len(handle) > 39:
-        found.unplaced.append(f"line {line}: {owner!r} is not a GitHub handle")
-        return None
-    return handle
-
-
-def _repository_glob(pattern: str) -> str:
-    """A CODEOWNERS path as the roster writes paths: relative to the root, a folder with '/**'."""
-    pattern = pattern.lstrip("/")
-    return f"{pattern}**" if pattern.endswith("/") else pattern
-
-
-def parse_codeowners(text: str) -> Found:
-    """GitHub's CODEOWNERS: one module per comment heading (or per path when a rule has none),
-    with its paths and owners."""
-    found = Found()
-    heading = ""
-    by_name: dict[str, FoundModule] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            heading = ""
-            continue
-        if line.startswith("#"):
-            heading = line.lstrip("#").strip()
-            continue
-        pattern, *owners = line.split("#", 1)[0].split()
-        if not heading:
-            found.unplaced.append(
-                f"line {number}: {pattern} is under no '# Module name' comment, so in no module"
-            )
-            continue
-        module = by_name.get(heading.lower())
-        if module is None:
-            module = by_name[heading.lower()] = FoundModule(number, heading)
-            found.modules.append(module)
-        module.patterns.append(_repository_glob(pattern))
-        if not owners:
-            found.unplaced.append(f"line {number}: {pattern} has no owner")
-        known = {handle.lower() for handle in module.maintainers}
-        for owner in owners:
-            handle = _owner_handle(owner, number, found)
-            if handle and handle.lower() not in known:
-                known.add(handle.lower())
-                module.maintainers.append(handle)
-    return found
-
-
-def _yaml(text: str, what: str):
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise MalformedFile(f"{what} is not YAML: {getattr(error, 'problem', error)}", mark.line + 1 if mark else None) from None  # fmt: skip
-
-
-def _yaml_strings(value, key: str, what: str, line: int | None = None) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise MalformedFile(f"{what}: {key} must be a list of strings", line)
-    return value
-
-
-def parse_owners(name: str, owners: str, aliases: str = "") -> Found:
-    """A Kubernetes OWNERS file (and the OWNERS_ALIASES it names) as one module called `name`;
-    aliases expand, handles compare without case."""
-    found = Found()
-    alias_data = _yaml(aliases, "OWNERS_ALIASES") if aliases.strip() else {}
-    alias_map = (alias_data or {}).get("aliases") or {}
-    if not isinstance(alias_map, dict):
-        raise MalformedFile("OWNERS_ALIASES: aliases must be a mapping")
-    expanded = {str(k).lower(): _yaml_strings(v, str(k), "OWNERS_ALIASES") for k, v in alias_map.items()}  # fmt: skip
-    data = _yaml(owners, "OWNERS") or {}
-    if not isinstance(data, dict):
-        raise MalformedFile("OWNERS must be a mapping")
-    module = FoundModule(1, name)
-
-    def people(key: str) -> list[str]:
-        handles: dict[str, str] = {}
-        for entry in _yaml_strings(data.get(key), key, "OWNERS"):
-            for member in expanded.get(entry.lower(), [entry]):
-                handle = _owner_handle(member, 1, found)
-                if handle:
-                    handles.setdefault(handle.lower(), handle)
-        return list(handles.values())
-
-    module.maintainers = people("approvers")
-    approvers = {handle.lower() for handle in module.maintainers}
-    module.reviewers = [h for h in people("reviewers") if h.lower() not in approvers]
-    module.emeritus = people("emeritus_approvers")
-    for key in sorted(set(data) - {"approvers", "reviewers", "emeritus_approvers"}):
-        found.unplaced.append(f"OWNERS: {key} has no place on the roster")
-    found.modules.append(module)
-    return found
-
-
-def parse_merge_rules(text: str) -> Found:
-    """PyTorch's merge_rules.yaml: a list of rules."""
-    found = Found()
-    data = _yaml(text, "merge_rules.yaml")
-    if not isinstance(data, list):
-        raise MalformedFile("merge_rules.yaml is a list of rules")
-    # The same text again, as nodes: only they know the line each rule starts on.
-    nodes = yaml.compose(text, Loader=yaml.SafeLoader).value
-    for index, rule in enumerate(data, start=1):
-        line = nodes[index - 1].start_mark.line + 1
-        what = f"rule {index}"
-        if not isinstance(rule, dict) or not isinstance(rule.get("name"), str):
-            raise MalformedFile(f"{what} has no name", line)
-        flaky = rule.get("ignore_flaky_failures", True)
-        if not isinstance(flaky, bool):
-            raise MalformedFile(f"{what}: ignore_flaky_failures must be true or false", line)
-        found.rules.append(
-            FoundRule(
-                line=line,
-                name=rule["name"],
-                patterns=_yaml_strings(rule.get("patterns"), "patterns", what),
-                approved_by=_yaml_strings(rule.get("approved_by"), "approved_by", what),
-                mandatory_checks=_yaml_strings(
-                    rule.get("mandatory_checks_name"), "mandatory_checks_name", what
-                ),
-                ignore_flaky_failures=flaky,
-            )
-        )
-        for key in sorted(set(rule) - {"name", "patterns", "approved_by", "mandatory_checks_name", "ignore_flaky_failures"}):  # fmt: skip
-            found.unplaced.append(
-                f"line {line}: {key} of the rule {rule['name']!r} has no place in the settings"
-            )
-    return found
