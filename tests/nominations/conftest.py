@@ -25,6 +25,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.test.client import ClientHandler
 from django.utils import timezone
@@ -35,6 +36,7 @@ from nominations import selectors, services
 from nominations.models import (
     Choice,
     Criterion,
+    EvidenceEntry,
     Nomination,
     NominationKind,
     NominationRequest,
@@ -318,3 +320,37 @@ def pending_request(build) -> NominationRequest:
         module=None,
         rationale="Reviews everywhere.",
     )
+
+
+@pytest.fixture
+def persona(request):
+    """The persona's user, or AnonymousUser for "anonymous"."""
+
+    def get(name: str):
+        return AnonymousUser() if name == "anonymous" else request.getfixturevalue(name)
+
+    return get
+
+
+@pytest.fixture
+def unreleased_nomination(build) -> Nomination:
+    """Accepted, with its feedback drafted and neither feedback nor announcement released."""
+    return build.decided(
+        outcome=Outcome.ACCEPTED, release=False, nominee=build.person("Ravi Iyer", "riyer")
+    )
+
+
+@pytest.fixture
+def state(request):
+    """`state("voting")`: the nomination fixture of that state, built on first use."""
+    return lambda name: request.getfixturevalue(f"{name}_nomination")
+
+
+@pytest.fixture
+def site(build, every_state, unreleased_nomination, pending_request):
+    """A nomination in each state, an entry by core1, a pending request, and an accepted
+    nomination whose feedback and announcement are not yet released."""
+    unreleased = unreleased_nomination
+    request = pending_request
+    entry = EvidenceEntry.objects.get(nomination=every_state["voting"], author=build.core1)
+    return {**every_state, "unreleased": unreleased, "request": request, "entry": entry}

@@ -14,7 +14,7 @@ from governance.models import (
     RoleStatus,
     TaxonomyRevision,
 )
-from tests.exports.conftest import add_maintainer
+from tests.governance.roster_files.conftest import add_maintainer
 
 pytestmark = pytest.mark.django_db
 

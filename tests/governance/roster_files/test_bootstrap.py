@@ -10,7 +10,7 @@ from django.core.management import call_command
 from governance import roster_parsers
 from governance.models import ExportSettings, MergeRule, Module, Person, Role, RoleKind, RoleStatus
 from governance.roster_parsers import owner_files
-from tests.exports.conftest import FIXTURES
+from tests.governance.roster_files.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from governance import roster_files, selectors
 from governance.roster_parsers import persons
-from tests.exports.conftest import fixture_text
+from tests.governance.roster_files.conftest import fixture_text
 
 pytestmark = pytest.mark.django_db
 

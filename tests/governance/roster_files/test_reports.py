@@ -17,7 +17,7 @@ from meetings import services as meeting_services
 from meetings.models import AgendaItem, Visibility
 from nominations.models import Nomination, NominationKind
 from tests.conftest import ALL_VIEWERS
-from tests.exports.conftest import add_maintainer
+from tests.governance.roster_files.conftest import add_maintainer
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from governance import layouts, roster_parsers, selectors, services
 from governance.models import AuditEvent, ExportSettings, Module, Person, RoleKind
 from governance.roster_parsers import persons
-from tests.exports.conftest import FIXTURES, import_text
+from tests.governance.roster_files.conftest import FIXTURES, import_text
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,12 @@ from governance.models import (
     RoleStatus,
 )
 from governance.roster_parsers import persons
-from tests.exports.conftest import FIXTURES, fixture_text, import_text, roster_counts
+from tests.governance.roster_files.conftest import (
+    FIXTURES,
+    fixture_text,
+    import_text,
+    roster_counts,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from governance import roster_parsers, services
 from governance.models import PersonActivity
 from governance.roster_parsers import activity
-from tests.exports.conftest import add_maintainer
+from tests.governance.roster_files.conftest import add_maintainer
 
 pytestmark = pytest.mark.django_db
 

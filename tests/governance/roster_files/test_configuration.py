@@ -9,7 +9,7 @@ from governance import roster_files, selectors, services
 from governance.models import AuditEvent, ExportSettings, MergeRule
 from nominations import services as nomination_services
 from nominations.models import Nomination
-from tests.exports.conftest import add_maintainer
+from tests.governance.roster_files.conftest import add_maintainer
 
 pytestmark = pytest.mark.django_db
 
