@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from governance import public_cache
@@ -56,14 +56,58 @@ def jsonable(value: Any) -> Any:
 
 
 def save_validated(instance: models.Model) -> None:
-    """Validate against model and database rules, then save; a race that slips past validation
-    still meets the constraint, and comes back as the same kind of error."""
-    instance.full_clean()
+    """Validate the fields and the unique constraints, then save.
+
+    Check constraints are left to the database, which enforces them on every write anyway:
+    asking it first would cost a query per constraint on every save. A violation, and a race
+    that slips past the unique check, come back as a ValidationError with the constraint's own
+    message, as if validation had found them."""
+    instance.full_clean(validate_constraints=False)
+    _validate_unique_constraints(instance)
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError as error:
-        raise ValidationError(f"This change conflicts with an existing record ({error}).") from None
+        raise _constraint_error(instance, error) from None
+
+
+def _validate_unique_constraints(instance: models.Model) -> None:
+    errors: dict[str, list] = {}
+    for constraint in instance._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint):
+            continue
+        try:
+            constraint.validate(type(instance), instance)
+        except ValidationError as error:
+            # Where Model.validate_constraints would put it, so that forms show it the same way.
+            one_field = error.code == "unique" and len(constraint.fields) == 1
+            key = constraint.fields[0] if one_field else NON_FIELD_ERRORS
+            errors.setdefault(key, []).extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _violated_constraint_name(error: IntegrityError) -> str:
+    """PostgreSQL names the constraint in the error's diagnostics; SQLite in its message."""
+    diagnostics = getattr(error.__cause__, "diag", None)
+    if name := getattr(diagnostics, "constraint_name", None):
+        return name
+    message = str(error)
+    for prefix in ("CHECK constraint failed: ", "UNIQUE constraint failed: "):
+        if message.startswith(prefix):
+            return message.removeprefix(prefix).strip()
+    return ""
+
+
+def _constraint_error(instance: models.Model, error: IntegrityError) -> ValidationError:
+    name = _violated_constraint_name(error)
+    for constraint in instance._meta.constraints:
+        if constraint.name == name:
+            message = constraint.get_violation_error_message()
+            return ValidationError(
+                {NON_FIELD_ERRORS: [ValidationError(message, code="constraint")]}
+            )
+    return ValidationError(f"This change conflicts with an existing record ({error}).")
 
 
 def apply_changes(instance: models.Model, data: dict, allowed: Sequence[str]) -> dict:

@@ -30,7 +30,15 @@ from django.utils import timezone
 from governance import services as governance_services
 from governance.models import Module, Notification, NotificationChannel, TaxonomyProposal
 from meetings import services as meeting_services
-from meetings.models import ActionItem, AgendaItem, Decision, DecisionOutcome, Meeting, Visibility
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    DecisionOutcome,
+    Meeting,
+    MeetingStatus,
+    Visibility,
+)
 from nominations import services as nomination_services
 from nominations.models import (
     Choice,
@@ -321,6 +329,12 @@ def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
         canary = make_canary_meeting(
             builder.lead, builder.core1, builder.core2, builder.maintainer, builder.nominee
         )
+        # Two approvals publish it among the meetings tests' three core maintainers; the
+        # world has five core maintainers, so a majority needs a third.
+        meeting_services.minutes_review(actor=builder.core3, meeting=canary, verdict="approve")
+        canary.refresh_from_db()
+        if canary.status != MeetingStatus.PUBLISHED:
+            raise AssertionError(f"the world's published meeting is {canary.status}")
         world = build_world(
             builder, canary, make_persona(users, "staff"), make_persona(users, "outsider")
         )
