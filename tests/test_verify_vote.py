@@ -330,4 +330,3 @@ def test_it_exits_with_2_on_a_file_it_cannot_read(alone, tmp_path):
     result = run_verifier(alone, str(path))
     assert result.returncode == 2
     assert "cannot read" in result.stderr
-
