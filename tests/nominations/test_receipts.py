@@ -299,3 +299,17 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     # tally, its electors, the ledger, the viewer's active roles (for the navigation).
     with django_assert_num_queries(7):
         client.get(f"/nominations/{nomination.pk}/verify/")
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(receipt=st.text(max_size=200))
+def test_it_answers_any_receipt_typed_into_the_check_with_the_page(build, client_for, receipt):
+    nomination = getattr(build, "_receipts_vote", None)
+    if nomination is None:
+        nomination = build._receipts_vote = closed_with_changed_votes(build)
+    client = getattr(build, "_receipts_client", None) or client_for("core3")
+    build._receipts_client = client
+
+    response = client.get(f"/nominations/{nomination.pk}/verify/", {"receipt": receipt})
+
+    assert response.status_code == 200
