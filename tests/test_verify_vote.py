@@ -3,6 +3,7 @@ consistent ledger, agrees with the reference, catches any single change to the f
 `python -m verify_vote` with no Django to import."""
 
 import ast
+import hashlib
 import json
 import shutil
 import subprocess
@@ -208,6 +209,49 @@ def test_it_catches_a_dropped_or_reordered_entry(cast_list, data):
         ledger[0], ledger[1] = ledger[1], ledger[0]
     with pytest.raises(Mismatch):
         verify(document)
+
+
+def test_it_hashes_an_entry_without_a_nonce_as_the_ledger_did_before_receipts():
+    """Ledgers written before the nonce keep verifying: the hash of such an entry is the one the
+    ballot model computed then, the SHA-256 of its fields as sorted, compact JSON."""
+    fields = {
+        "nomination": 3,
+        "sequence": 2,
+        "voter": 9,
+        "choice": "decline",
+        "comment": "Not yet.",
+        "cast_at": "2025-01-02T03:04:05.678901+00:00",
+        "previous": "ab" * 32,
+    }
+    before = hashlib.sha256(
+        json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+
+    assert (
+        entry_hash(
+            vote=3,
+            sequence=2,
+            voter=9,
+            choice="decline",
+            comment="Not yet.",
+            cast_at="2025-01-02T03:04:05.678901+00:00",
+            previous="ab" * 32,
+        )
+        == before
+    )
+    assert (
+        entry_hash(
+            vote=3,
+            sequence=2,
+            voter=9,
+            choice="decline",
+            comment="Not yet.",
+            cast_at="2025-01-02T03:04:05.678901+00:00",
+            previous="ab" * 32,
+            nonce="00" * 16,
+        )
+        != before
+    )
 
 
 def test_it_names_the_entry_whose_content_changed():
