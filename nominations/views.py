@@ -205,6 +205,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "my_ballot": my_ballot,
         "vote_is_open": nomination.is_voting,
         "secret_ballot": permissions.is_secret_ballot(nomination),
+        "can_verify": permissions.can_verify_vote(
+            user, nomination, electorate=frozenset(elector.user_id for elector in electors)
+        ),
         "feedback": feedback,
         "tally": outcome.tally,
         "decision": outcome.decision,

@@ -313,3 +313,17 @@ def test_it_answers_any_receipt_typed_into_the_check_with_the_page(build, client
     response = client.get(f"/nominations/{nomination.pk}/verify/", {"receipt": receipt})
 
     assert response.status_code == 200
+
+
+def test_it_links_the_vote_s_electorate_to_the_page_from_the_nomination(
+    build, client_for, nominator
+):
+    nomination = closed_with_changed_votes(build)
+    role_grant(actor=None, person=nominator.person, kind=RoleKind.CORE_MAINTAINER)
+    link = f'href="/nominations/{nomination.pk}/verify/"'
+
+    elector = client_for("core2").get(f"/nominations/{nomination.pk}/").content.decode()
+    joined_later = client_for("nominator").get(f"/nominations/{nomination.pk}/").content.decode()
+
+    assert link in elector
+    assert link not in joined_later
