@@ -6,7 +6,7 @@ ignored so that a model-wide permission never widens an object grant. Other apps
 named by codename ("nominations.vote") so this module imports none of them.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -428,6 +428,37 @@ def can_read_feedback(user: User, nomination, feedback) -> bool:
     if feedback is None or feedback.released_at is None:
         return False
     return is_nominee(user, nomination) or is_nominator(user, nomination)
+
+
+def can_see_vote_verification(user: User, nomination, *, electorate: Collection[int]) -> bool:
+    """The verification page of a vote: its frozen electorate (`electorate`, the electors' user
+    ids, the recused included), who know the vote exists. Never its nominee, who may be a
+    recused elector (a core maintainer moved to emeritus) but learns nothing of the vote."""
+    return user.is_authenticated and user.pk in electorate and not is_nominee(user, nomination)
+
+
+def can_verify_vote(user: User, nomination, *, electorate: Collection[int]) -> bool:
+    """The page shows the final count, so it opens once voting has closed: a withdrawn vote
+    never closes and never opens it."""
+    return (
+        can_see_vote_verification(user, nomination, electorate=electorate)
+        and nomination.voting_closed_at is not None
+    )
+
+
+def can_see_receipt_owners(user: User, nomination, *, electorate: Collection[int]) -> bool:
+    """Whose receipt is whose, with its choice, on the verification page: only on an open
+    ballot. A secret ballot lists receipts and counts, never who chose what."""
+    return not is_secret_ballot(nomination) and can_verify_vote(
+        user, nomination, electorate=electorate
+    )
+
+
+def nominations_with_public_vote(queryset):
+    """The nominations of `queryset` whose closed vote the public transparency page lists: those
+    whose announcement is released. A nomination declined, withdrawn or not yet announced stays
+    private, and so does its vote."""
+    return queryset.filter(announcement__released_at__isnull=False, tally__isnull=False)
 
 
 @dataclass(frozen=True)

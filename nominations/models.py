@@ -4,9 +4,6 @@ A nomination's life: draft -> open (gathering evidence) -> voting -> closed (the
 -> decided (accepted or declined); it may be withdrawn at any point before the decision.
 """
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +13,10 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from governance.models import Module, Person, Role, RoleKind
 from governance.validators import validate_person_name
+
+# Re-exported: the ledger's services and selectors read the genesis hash from here.
+from verify_vote import GENESIS_HASH as GENESIS_HASH
+from verify_vote import entry_hash
 
 EVIDENCE_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 2_000
@@ -355,9 +356,6 @@ class Choice(models.TextChoices):
     ABSTAIN = "abstain", "Abstain"
 
 
-GENESIS_HASH = "0" * 64
-
-
 class Ballot(models.Model):
     """The ledger: every cast is a new row, never edited, chained by hash within its nomination.
 
@@ -373,6 +371,9 @@ class Ballot(models.Model):
     cast_at = models.DateTimeField(default=timezone.now)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+    # Random per cast and inside the hash, so a receipt cannot be guessed back to its voter and
+    # choice; empty on the casts made before receipts.
+    nonce = models.CharField(max_length=32, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -393,20 +394,23 @@ class Ballot(models.Model):
         return f"Ballot {self.sequence} on nomination #{self.nomination_id}"
 
     def compute_hash(self) -> str:
-        payload = json.dumps(
-            {
-                "nomination": self.nomination_id,
-                "sequence": self.sequence,
-                "voter": self.voter_id,
-                "choice": self.choice,
-                "comment": self.comment,
-                "cast_at": self.cast_at.isoformat(),
-                "previous": self.previous_hash,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
+        # The standalone verifier owns the hash, so the site and `python -m verify_vote` can
+        # never hash an entry differently.
+        return entry_hash(
+            vote=self.nomination_id,
+            sequence=self.sequence,
+            voter=self.voter_id,
+            choice=self.choice,
+            comment=self.comment,
+            cast_at=self.cast_at.isoformat(),
+            previous=self.previous_hash,
+            nonce=self.nonce,
         )
-        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def receipt(self) -> str:
+        """What the voter keeps to find this cast again in the ledger."""
+        return self.entry_hash
 
 
 class Tally(models.Model):

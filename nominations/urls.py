@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nominations import views
+from nominations import verification_views, views
 
 app_name = "nominations"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:pk>/feedback/", views.feedback_detail, name="feedback"),
     path("<int:pk>/announce/", views.announcement_release, name="announce"),
     path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
+    path("<int:pk>/verify/", verification_views.vote_verify, name="verify"),
 ]

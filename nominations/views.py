@@ -206,6 +206,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "my_ballot": my_ballot,
         "vote_is_open": nomination.is_voting,
         "secret_ballot": permissions.is_secret_ballot(nomination),
+        "can_verify": permissions.can_verify_vote(
+            user, nomination, electorate=frozenset(elector.user_id for elector in electors)
+        ),
         "feedback": feedback,
         "tally": outcome.tally,
         "decision": outcome.decision,
@@ -381,8 +384,13 @@ def elector_recuse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
-        services.ballot_cast(actor=request.user, nomination=nomination, **data)
-        return "Your vote is recorded. You may change it until the close."
+        ballot = services.ballot_cast(actor=request.user, nomination=nomination, **data)
+        # Shown this once, and emailed without the choice: the voter checks it after the close.
+        return (
+            f"Your vote is recorded. Your receipt is {ballot.receipt}; keep it to check on the "
+            "vote's verification page, after the close, that your ballot was counted. You may "
+            "change your vote until the close; your new receipt then replaces this one."
+        )
 
     return _act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply)
 

@@ -4,6 +4,7 @@ close; one live ballot per voter is a database constraint."""
 
 import datetime
 import logging
+import secrets
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +41,7 @@ from nominations.services.common import (
     revoke_votes,
     touch,
 )
+from nominations.services.receipts import receipt_send
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
 # Votes reminded per tick (beat runs the scan every minute): the tick holds their row locks,
@@ -234,9 +236,11 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
         comment=comment,
         cast_at=now,
         previous_hash=last.entry_hash if last else GENESIS_HASH,
+        nonce=secrets.token_hex(16),
     )
     ballot.entry_hash = ballot.compute_hash()
     ballot.save()
+    receipt_send(ballot)
     audit_record(
         actor=actor, verb="ballot.cast", target=nomination, data={"sequence": ballot.sequence}
     )

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from governance import permissions
 from governance.forms import STEP_FORMS
 from meetings.models import MeetingStatus
-from nominations.models import Feedback, Nomination
+from nominations.models import Elector, Feedback, Nomination
 from nominations.selectors import SECTIONS
 from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
 from tests.security.conftest import World, client_with_cookies
@@ -233,6 +233,22 @@ def view_nomination(user, nomination) -> bool:
     return nomination is not None and permissions.can_view_nomination(user, nomination)
 
 
+def verification_electorate(nomination) -> frozenset[int]:
+    return frozenset(Elector.objects.filter(nomination=nomination).values_list("user", flat=True))
+
+
+def see_vote_verification(user, nomination) -> bool:
+    return nomination is not None and permissions.can_see_vote_verification(
+        user, nomination, electorate=verification_electorate(nomination)
+    )
+
+
+def verify_vote(user, nomination) -> bool:
+    return nomination is not None and permissions.can_verify_vote(
+        user, nomination, electorate=verification_electorate(nomination)
+    )
+
+
 def read_feedback(user, nomination) -> bool:
     if nomination is None:
         return False
@@ -291,6 +307,7 @@ RULES: dict[str, Rule] = {
     ),
     "announcements/": Rule(one(), public=everyone),
     "become-a-maintainer/": Rule(one(), public=everyone),
+    "transparency/": Rule(one(), public=everyone),
     "meetings/": Rule(one(), public=everyone),
     "meetings/feed/": Rule(one(), public=everyone),
     "meetings/calendar.ics": Rule(one(), public=everyone),
@@ -404,6 +421,10 @@ RULES: dict[str, Rule] = {
     "nominations/<int:pk>/feedback/": Rule(nominations, may_see=read_feedback),
     "nominations/<int:pk>/announce/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/withdraw/": Rule(nominations, may_see=view_nomination),
+    # A vote's verification page: its frozen electorate (never the nominee), after the close.
+    "nominations/<int:pk>/verify/": Rule(
+        nominations, may_see=see_vote_verification, may_do=verify_vote
+    ),
     # Meetings' private working copy: core maintainers.
     "meetings/manage/": Rule(one(), may_see=core),
     "meetings/manage/from-inactive/": Rule(one(), may_see=core),
