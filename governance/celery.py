@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.notifications_sweep",
         "schedule": crontab(minute="*"),
     },
+    "repository-files-pull-request": {
+        "task": "governance.tasks.repository_sync_due",
+        "schedule": crontab(minute="*"),
+    },
     "nominations-close-due-votes": {
         "task": "nominations.tasks.voting_close_due",
         "schedule": crontab(minute="*"),

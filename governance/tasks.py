@@ -25,3 +25,18 @@ def notifications_sweep() -> int:
     for start in range(0, len(stuck), services.SEND_BATCH):
         notifications_send.delay(stuck[start : start + services.SEND_BATCH])
     return len(stuck)
+
+
+@shared_task(acks_late=True)
+def repository_sync_due() -> bool:
+    """Beat's scan: queue the repository files' pull request once the roster change that asked
+    for it has settled (`RepositorySync.due_at`)."""
+    if not services.repository_sync_is_due():
+        return False
+    repository_sync_run.delay()
+    return True
+
+
+@shared_task(acks_late=True)
+def repository_sync_run() -> None:
+    services.repository_sync_run()

@@ -19,6 +19,7 @@ from governance.services.notifications import (
     notifications_stuck,
 )
 from governance.services.privacy import Anonymisation, person_anonymise
+from governance.services.repository_sync import repository_sync_is_due, repository_sync_run
 from governance.services.roster import (
     module_create,
     module_update,
@@ -92,6 +93,8 @@ __all__ = [
     "person_update",
     "persons_import",
     "recovery_codes_regenerate",
+    "repository_sync_is_due",
+    "repository_sync_run",
     "role_grant",
     "role_make_emeritus",
     "roles_make_emeritus",
