@@ -3,10 +3,12 @@ against a fake GitHub on loopback: what starts it, what it writes, and how it be
 GitHub fails, limits or loses an answer."""
 
 import datetime
+import io
 import logging
 import time
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from governance import repository_sync, services
@@ -277,3 +279,22 @@ def test_it_never_logs_the_token(fake_github, github_settings, module, caplog):
     assert len(fake_github.pulls) == 1
     assert "POST" in caplog.text  # the client's own debug log ran, and named the calls
     assert TOKEN not in caplog.text
+
+
+def test_it_syncs_now_from_the_command_line(fake_github, github_settings, module):
+    add_rule()  # not yet due: the command does not wait for the debounce
+    output = io.StringIO()
+
+    call_command("sync_repository_files", stdout=output)
+
+    assert (
+        output.getvalue().strip() == "Pull request: https://github.example/example/project/pull/1"
+    )
+    assert len(fake_github.pulls) == 1
+
+
+def test_it_fails_the_command_with_githubs_refusal(fake_github, github_settings, module):
+    github_settings.GITHUB_TOKEN = "revoked"
+
+    with pytest.raises(CommandError, match="GitHub answered 401: Bad credentials"):
+        call_command("sync_repository_files")
