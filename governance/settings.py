@@ -277,6 +277,8 @@ GITHUB_SYNC_PATHS = {
 GITHUB_SYNC_DEBOUNCE_SECONDS = env_int("GITHUB_SYNC_DEBOUNCE_SECONDS", 120)
 GITHUB_SYNC_LEASE_SECONDS = env_int("GITHUB_SYNC_LEASE_SECONDS", 900, minimum=1)
 GITHUB_ACTIVITY_REPOSITORIES = env_list("GITHUB_ACTIVITY_REPOSITORIES", [])
+# How far back the first run reads; later runs read from where the last one stopped.
+GITHUB_ACTIVITY_FIRST_DAYS = env_int("GITHUB_ACTIVITY_FIRST_DAYS", 365, minimum=1)
 github_settings_check(
     repositories=[GITHUB_SYNC_REPOSITORY, *GITHUB_ACTIVITY_REPOSITORIES],
     has_credentials=bool(

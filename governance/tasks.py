@@ -40,3 +40,11 @@ def repository_sync_due() -> bool:
 @shared_task(acks_late=True)
 def repository_sync_run() -> None:
     services.repository_sync_run()
+
+
+@shared_task(acks_late=True)
+def github_activity_import() -> int:
+    """Daily: read what maintainers did on GitHub since the last run. Safe to run twice, or
+    after a crash: each repository's streams move their own cursor with what they recorded."""
+    report = services.github_activity_import(actor=None)
+    return len(report.windows)

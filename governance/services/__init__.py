@@ -7,6 +7,7 @@ names below; the modules split them by subject.
 """
 
 from governance.services.base import audit_record
+from governance.services.github_activity import GitHubActivityReport, github_activity_import
 from governance.services.notifications import (
     MAX_ATTEMPTS,
     SEND_BATCH,
@@ -69,6 +70,7 @@ __all__ = [
     "SEND_BATCH",
     "STUCK_AFTER",
     "Anonymisation",
+    "GitHubActivityReport",
     "Message",
     "ModuleAdd",
     "ModuleMerge",
@@ -78,6 +80,7 @@ __all__ = [
     "activity_import",
     "audit_record",
     "export_settings_update",
+    "github_activity_import",
     "inbox_mark_all_read",
     "merge_rule_create",
     "merge_rule_delete",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from governance import services, tasks
 from governance.celery import app as celery_app
-from governance.models import RepositorySync
+from governance.models import GitHubActivityCursor, PersonActivity, RepositorySync
 from tests.conftest import purge_test_queue
 from tests.governance.test_celery_worker import wait_for, worker_idle
 from tests.governance.test_worker_crash import (
@@ -57,6 +57,27 @@ def test_it_opens_the_pull_request_from_the_beat_scan_through_a_worker(
     assert fake_github.count("POST", ANY_PULL) == 1
     row = sync_row()
     assert (row.due_at, row.running_until, row.last_error) == (None, None, "")
+
+
+def test_it_reads_activity_through_the_daily_task_on_a_worker(
+    celery_broker, fake_github, github_settings, maintainer
+):
+    github_settings.GITHUB_ACTIVITY_REPOSITORIES = [REPOSITORY]
+    at = (timezone.now() - datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fake_github.activity_commits = [
+        {"sha": "1" * 40, "commit": {"author": {"date": at}}, "author": {"login": "hsato", "id": 7}}
+    ]
+    celery_app.conf.broker_url = celery_broker
+    purge_test_queue()
+
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+        tasks.github_activity_import.delay()
+        assert wait_for(lambda: GitHubActivityCursor.objects.count() == 3), "not read in 10 s"
+        assert wait_for(worker_idle)
+
+    activity = PersonActivity.objects.get(person__github="hsato")
+    assert (activity.commits, activity.source_detail) == (1, REPOSITORY)
+    assert activity.last_active_on == (timezone.now() - datetime.timedelta(days=3)).date()
 
 
 @pytest.fixture

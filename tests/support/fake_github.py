@@ -7,6 +7,7 @@ trees and commits are content-addressed (the same files give the same tree id), 
 pull request for one head and base is refused with 422, pagination follows `Link` headers.
 """
 
+import datetime
 import hashlib
 import json
 import re
@@ -19,6 +20,10 @@ from werkzeug import Request, Response
 
 REPOSITORY = "example/project"
 PER_PAGE = 2  # small pages, so that pagination is exercised
+
+
+def _moment(text: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(text) if text else None
 
 
 def _sha(kind: str, value) -> str:
@@ -61,6 +66,7 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.holds: list[Hold] = []
         self.requests: list[tuple[str, str]] = []
+        self.arguments: list[tuple[str, str, dict[str, str]]] = []
         # Activity, newest first as GitHub lists it.
         self.activity_commits: list[dict] = []
         self.activity_pulls: list[dict] = []
@@ -118,6 +124,7 @@ class FakeGitHub:
         path = request.path
         with self.lock:
             self.requests.append((request.method, path))
+            self.arguments.append((request.method, path, dict(request.args)))
             if request.headers.get("Authorization") != f"token {self.token}" and not (
                 request.headers.get("Authorization", "").startswith("Bearer ")
             ):
@@ -126,15 +133,16 @@ class FakeGitHub:
                 if fault.times and fault.method == request.method and fault.path.fullmatch(path):
                     fault.times -= 1
                     return self.json(fault.body, fault.status, fault.headers)
-            status, body = self.route(request)
+            answer = self.route(request)
         for hold in self.holds:
             if hold.method == request.method and hold.path.fullmatch(path):
                 self.holds.remove(hold)
                 hold.reached.set()
                 hold.release.wait(timeout=60)
                 break
-        if isinstance(body, Response):
-            return body
+        if isinstance(answer, Response):
+            return answer
+        status, body = answer
         return self.json(body, status)
 
     @staticmethod
@@ -299,10 +307,27 @@ class FakeGitHub:
         return self.page(request, pull["reviews"])
 
     def list_commits(self, request):
-        return self.page(request, self.activity_commits)
+        since, until = _moment(request.args.get("since")), _moment(request.args.get("until"))
+        return self.page(
+            request,
+            [
+                commit
+                for commit in self.activity_commits
+                if (since is None or _moment(commit["commit"]["author"]["date"]) >= since)
+                and (until is None or _moment(commit["commit"]["author"]["date"]) <= until)
+            ],
+        )
 
     def list_comments(self, request):
-        return self.page(request, self.activity_comments)
+        since = _moment(request.args.get("since"))
+        return self.page(
+            request,
+            [
+                comment
+                for comment in self.activity_comments
+                if since is None or _moment(comment["updated_at"]) >= since
+            ],
+        )
 
     def list_events(self, request):
         return self.page(request, self.activity_events)
