@@ -31,6 +31,17 @@ TITLE = "Update the maintainer files from the roster"
 # A pull request body has room for about 65,000 characters; the oldest changes are enough.
 MAX_LISTED_CHANGES = 200
 MAX_BACKOFF = datetime.timedelta(hours=1)
+# Audit targets the public roster shows anyway; any other (a nomination, whose number says how
+# many were made, declined ones included) is left unnamed in the public pull request.
+PUBLIC_TARGETS = frozenset(
+    {
+        "governance.role",
+        "governance.module",
+        "governance.mergerule",
+        "governance.taxonomyrevision",
+        "governance.exportsettings",
+    }
+)
 CHANGE_WORDS = {
     "announcement.released": "announcement released",
     "role.emeritus": "moved to emeritus",
@@ -69,8 +80,9 @@ def pull_request_body(files: dict[str, str], events: list[AuditEvent]) -> str:
         "",
     ]
     lines += [
-        f"- {event.created_at:%Y-%m-%d %H:%M} UTC: {CHANGE_WORDS.get(event.verb, event.verb)}, "
-        f"{event.target_label} (audit event {event.pk})"
+        f"- {event.created_at:%Y-%m-%d %H:%M} UTC: {CHANGE_WORDS.get(event.verb, event.verb)}"
+        + (f", {event.target_label}" if event.target_type in PUBLIC_TARGETS else "")
+        + f" (audit event {event.pk})"
         for event in events
     ] or ["- none recorded (the files had drifted from the roster)"]
     return "\n".join(lines) + "\n"

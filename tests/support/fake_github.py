@@ -67,6 +67,7 @@ class FakeGitHub:
         self.holds: list[Hold] = []
         self.requests: list[tuple[str, str]] = []
         self.arguments: list[tuple[str, str, dict[str, str]]] = []
+        self.bodies: list[str] = []
         # Activity, newest first as GitHub lists it.
         self.activity_commits: list[dict] = []
         self.activity_pulls: list[dict] = []
@@ -125,6 +126,7 @@ class FakeGitHub:
         with self.lock:
             self.requests.append((request.method, path))
             self.arguments.append((request.method, path, dict(request.args)))
+            self.bodies.append(request.get_data(as_text=True))
             if request.headers.get("Authorization") != f"token {self.token}" and not (
                 request.headers.get("Authorization", "").startswith("Bearer ")
             ):
