@@ -8,6 +8,8 @@ import logging
 import time
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -298,3 +300,24 @@ def test_it_fails_the_command_with_githubs_refusal(fake_github, github_settings,
 
     with pytest.raises(CommandError, match="GitHub answered 401: Bad credentials"):
         call_command("sync_repository_files")
+
+
+def test_it_signs_in_as_a_github_app_installation(fake_github, github_settings, module):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    fake_github.app_id, fake_github.app_public_key = "4242", key.public_key()
+    github_settings.GITHUB_TOKEN = ""
+    github_settings.GITHUB_APP_ID = "4242"
+    github_settings.GITHUB_APP_INSTALLATION_ID = 77
+    github_settings.GITHUB_APP_PRIVATE_KEY = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    add_rule()
+    make_due()
+
+    row = services.repository_sync_run()
+
+    assert fake_github.count("POST", r"/app/installations/77/access_tokens") == 1
+    assert len(fake_github.pulls) == 1
+    assert row.last_error == ""

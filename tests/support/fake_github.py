@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import jwt
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -56,6 +57,8 @@ class Hold:
 class FakeGitHub:
     def __init__(self, server: HTTPServer, *, token: str = "good-token") -> None:
         self.server = server
+        self.app_id = ""
+        self.app_public_key = None
         self.token = token
         self.base = server.url_for("").rstrip("/")
         self.lock = threading.Lock()
@@ -127,9 +130,7 @@ class FakeGitHub:
             self.requests.append((request.method, path))
             self.arguments.append((request.method, path, dict(request.args)))
             self.bodies.append(request.get_data(as_text=True))
-            if request.headers.get("Authorization") != f"token {self.token}" and not (
-                request.headers.get("Authorization", "").startswith("Bearer ")
-            ):
+            if not self.authorized(request):
                 return self.json({"message": "Bad credentials"}, 401)
             for fault in self.faults:
                 if fault.times and fault.method == request.method and fault.path.fullmatch(path):
@@ -147,6 +148,20 @@ class FakeGitHub:
         status, body = answer
         return self.json(body, status)
 
+    def authorized(self, request: Request) -> bool:
+        """An installation token (or a token) for the API; a GitHub App's JWT, signed with
+        the app's key, only for getting an installation token."""
+        header = request.headers.get("Authorization", "")
+        if request.path.startswith("/app/"):
+            if not header.startswith("Bearer ") or self.app_public_key is None:
+                return False
+            try:
+                claims = jwt.decode(header[7:], self.app_public_key, algorithms=["RS256"])
+            except jwt.InvalidTokenError:
+                return False
+            return str(claims["iss"]) == self.app_id
+        return header == f"token {self.token}"
+
     @staticmethod
     def json(body, status: int = 200, headers: dict | None = None) -> Response:
         return Response(
@@ -157,6 +172,7 @@ class FakeGitHub:
         repo = f"/repos/{REPOSITORY}"
         path, method = request.path, request.method
         routes: list[tuple[str, str, Callable]] = [
+            ("POST", r"/app/installations/(?P<installation>\d+)/access_tokens", self.app_token),
             ("GET", rf"{repo}", self.get_repo),
             ("GET", rf"{repo}/git/refs?/heads/(?P<branch>.+)", self.get_ref),
             ("PATCH", rf"{repo}/git/refs/heads/(?P<branch>.+)", self.update_ref),
@@ -180,6 +196,10 @@ class FakeGitHub:
 
     def url(self, suffix: str) -> str:
         return f"{self.base}/repos/{REPOSITORY}{suffix}"
+
+    def app_token(self, request, installation):
+        expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+        return 201, {"token": self.token, "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
     def get_repo(self, request):
         return 200, {"full_name": REPOSITORY, "url": self.url(""), "name": "project"}
