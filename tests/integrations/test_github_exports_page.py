@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from governance.models import RepositorySync
+from tests.exports.test_query_counts import SIGNED_IN, build_roster
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,22 @@ def test_it_shows_nothing_of_github_while_it_is_not_configured(recorded_sync, co
     page = core1_client.get("/exports/").content.decode()
 
     assert "Pull request to the repository" not in page
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_it_shows_the_sync_in_a_fixed_number_of_queries(
+    github_settings, recorded_sync, core1_client, django_assert_num_queries, size
+):
+    build_roster(size)
+
+    # 1-4. the session, the user, the two-factor device, the user's active role kinds
+    # 5. the export settings
+    # 6. the active modules in the files' order
+    # 7. their roles with their people (prefetch)
+    # 8. the lead and core roles with their people
+    # 9. the catch-all merge rules
+    # 10. the repository sync's row
+    with django_assert_num_queries(SIGNED_IN + 6):
+        response = core1_client.get("/exports/")
+
+    assert b"pull/7" in response.content
