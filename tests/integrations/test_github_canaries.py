@@ -5,6 +5,7 @@ nomination (which says how many were made)."""
 import pytest
 
 from governance import services as governance_services
+from governance.models import RepositorySync
 from nominations.models import NominationKind, Outcome
 from tests.nominations.conftest import (  # noqa: F401 (fixtures)
     CORE_EVIDENCE,
@@ -40,6 +41,8 @@ def test_it_sends_github_nothing_private_of_a_released_announcement(
         reasons=REASONS,
     )
 
+    # Releasing the announcement (nothing else here) made the sync due.
+    assert RepositorySync.objects.get().due_at is not None
     governance_services.repository_sync_run(force=True)
 
     sent = "\n".join(fake_github.bodies)

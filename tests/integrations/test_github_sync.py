@@ -59,6 +59,38 @@ def test_it_marks_the_sync_due_a_debounce_after_each_change(github_settings, mod
     assert not services.repository_sync_is_due()
 
 
+def move_maintainer_to_emeritus(module, maintainer) -> None:
+    role = maintainer.person.roles.get()
+    services.role_make_emeritus(actor=None, role=role, reason="Inactive for a year.")
+
+
+def revise_taxonomy(module, maintainer) -> None:
+    services.taxonomy_revise(
+        actor=None,
+        title="Rename",
+        reason="Clearer.",
+        decided_on=datetime.date(2026, 11, 1),
+        steps=[services.ModuleRename(module=module, name="Neural Networks")],
+    )
+
+
+def change_export_settings(module, maintainer) -> None:
+    services.export_settings_update(actor=None, data={"mandatory_checks": "Lint"})
+
+
+@pytest.mark.parametrize(
+    "change", [move_maintainer_to_emeritus, revise_taxonomy, change_export_settings]
+)
+def test_it_marks_the_sync_due_after_each_kind_of_change(
+    github_settings, module, maintainer, change
+):
+    RepositorySync.objects.filter(pk=RepositorySync.SINGLETON_PK).delete()
+
+    change(module, maintainer)
+
+    assert sync_row().due_at > timezone.now()
+
+
 def test_it_opens_one_pull_request_with_every_configured_file(fake_github, github_settings, module):
     add_rule()
     make_due()
