@@ -43,12 +43,6 @@ class Config:
     # PyGithub spaces writes out to stay under the secondary limit on content creation.
     seconds_between_writes: float = 1.0
 
-    @property
-    def has_credentials(self) -> bool:
-        return bool(
-            self.token or (self.app_id and self.app_private_key and self.app_installation_id)
-        )
-
 
 class GitHubError(Exception):
     """A call that failed. `retry_after` is how many seconds to wait before trying again, or
@@ -84,6 +78,29 @@ def _github_error(error: Exception) -> GitHubError:
     )
 
 
+class BoundedRetry(GithubRetry):
+    """GithubRetry bounds the wait for a rate limit's reset, but sleeps whatever `Retry-After`
+    says (urllib3 honours it as it stands): refuse a wait past the bound there too, so that a
+    worker is never put to sleep for an hour."""
+
+    def increment(self, method=None, url=None, response=None, error=None, *args, **kwargs):
+        wait = _retry_after_seconds(response)
+        bound = self.max_rate_limit_wait
+        if wait is not None and bound is not None and wait > bound:
+            raise RateLimitExceededExceedsMaxWait(
+                response.status, {"message": "Retry-After"}, dict(response.headers), wait=wait
+            )
+        return super().increment(method, url, response, error, *args, **kwargs)
+
+
+def _retry_after_seconds(response) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: urllib3 honours it, and GitHub sends seconds
+
+
 def client(config: Config) -> Github:
     if config.token:
         auth = Auth.Token(config.token)
@@ -91,7 +108,7 @@ def client(config: Config) -> Github:
         auth = Auth.AppAuth(config.app_id, config.app_private_key).get_installation_auth(
             config.app_installation_id
         )
-    retry = GithubRetry(
+    retry = BoundedRetry(
         total=config.retries,
         backoff_factor=config.backoff_factor,
         max_rate_limit_wait=config.max_rate_limit_wait,

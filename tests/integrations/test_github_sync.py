@@ -353,3 +353,24 @@ def test_it_signs_in_as_a_github_app_installation(fake_github, github_settings, 
     assert fake_github.count("POST", r"/app/installations/77/access_tokens") == 1
     assert len(fake_github.pulls) == 1
     assert row.last_error == ""
+
+
+def test_it_gives_the_worker_back_when_retry_after_is_long(fake_github, github_settings, module):
+    fake_github.fail(
+        "POST",
+        ANY_PULL,
+        403,
+        {"message": "You have exceeded a secondary rate limit."},
+        headers={"Retry-After": "3600"},
+    )
+    add_rule()
+    make_due()
+    started = time.monotonic()
+
+    row = services.repository_sync_run()
+
+    assert time.monotonic() - started < 30  # never slept the hour
+    assert row.last_error == "GitHub's rate limit allows the next call in 3600 s."
+    due_in = (row.due_at - timezone.now()).total_seconds()
+    assert 3500 < due_in <= 3600
+    assert fake_github.pulls == []
