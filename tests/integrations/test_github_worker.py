@@ -139,6 +139,7 @@ def test_it_opens_one_pull_request_when_the_worker_is_killed_mid_call(
 
     assert len(fake_github.pulls) == 1
     assert fake_github.count("POST", ANY_PULL) == 1  # the second run found it, never created
+    assert fake_github.count("POST", r".*/git/commits") == 1  # the branch already held the files
     row = sync_row()
     assert (row.due_at, row.running_until, row.last_error) == (None, None, "")
     assert row.last_synced_at > timezone.now() - datetime.timedelta(minutes=1)
