@@ -13,7 +13,9 @@ Nothing here reads Django settings or logs a credential; callers pass a `Config`
 leaves as a `GitHubError` whose message is safe to show to core maintainers.
 """
 
+import base64
 import datetime
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -145,6 +147,16 @@ class PullRequest:
     created: bool
 
 
+@dataclass(frozen=True)
+class StaleFiles:
+    """Files this application wrote and may remove when it no longer writes them: paths that
+    match `paths` and whose text carries `marker`, so a file someone wrote by hand at such a
+    path is left alone."""
+
+    paths: re.Pattern
+    marker: str
+
+
 def pull_request_sync(
     config: Config,
     *,
@@ -154,11 +166,13 @@ def pull_request_sync(
     files: Mapping[str, str],
     title: str,
     body_for: Callable[[int | None], str],
+    stale: StaleFiles | None = None,
 ) -> PullRequest | None:
     """Make the branch `head` hold `files` on top of `base` in one commit, and have one open
     pull request from it; None (and nothing written) when `base` already holds them.
     `body_for(number)` writes the pull request's text, given the open one's number (None when
-    there is none yet).
+    there is none yet). Files of `base` that `stale` describes and `files` no longer has are
+    removed in the same commit.
 
     Safe to repeat, and after a crash at any point: the open pull request is found by its head
     branch before one is created, and a create that GitHub refuses because one already exists
@@ -173,6 +187,11 @@ def pull_request_sync(
             InputGitTreeElement(path, FILE_MODE, "blob", content=text)
             for path, text in sorted(files.items())
         ]
+        if stale is not None:
+            elements += [
+                InputGitTreeElement(path, FILE_MODE, "blob", sha=None)
+                for path in _stale_paths(repo, base_commit.tree.sha, files, stale)
+            ]
         tree = repo.create_git_tree(elements, base_tree=base_commit.tree)
         if tree.sha == base_commit.tree.sha:
             return None
@@ -210,6 +229,25 @@ def pull_request_sync(
         if (open_pull.title, open_pull.body or "") != (title, body):
             open_pull.edit(title=title, body=body)
         return PullRequest(number=open_pull.number, url=open_pull.html_url, created=False)
+
+
+def _stale_paths(repo, tree_sha: str, files: Mapping[str, str], stale: StaleFiles) -> list[str]:
+    tree = repo.get_git_tree(tree_sha, recursive=True)
+    if tree.truncated:
+        # Too large a repository to list in one answer: keep every file rather than guess.
+        return []
+    candidates = [
+        element
+        for element in tree.tree
+        if element.type == "blob"
+        and element.path not in files
+        and stale.paths.fullmatch(element.path)
+    ]
+    return sorted(
+        element.path
+        for element in candidates
+        if stale.marker in base64.b64decode(repo.get_git_blob(element.sha).content).decode()
+    )
 
 
 def _ref_or_none(repo, name: str):

@@ -12,6 +12,7 @@ crash never makes a second pull request.
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -68,6 +69,15 @@ def repository_files() -> dict[str, str]:
         for module in roster.modules:
             files[path.format(slug=module.slug)] = exports.owners_file(module)
     return files
+
+
+def stale_files() -> github.StaleFiles | None:
+    """The OWNERS files of modules that have left the roster (merged, renamed, sunsetted)."""
+    template = settings.GITHUB_SYNC_PATHS["owners"]
+    if not template:
+        return None
+    pattern = re.escape(template).replace(re.escape("{slug}"), "[A-Za-z0-9_-]+")
+    return github.StaleFiles(paths=re.compile(pattern), marker=exports.GENERATED_NOTICE)
 
 
 def pull_request_body(files: dict[str, str], events: list[AuditEvent]) -> str:
@@ -206,6 +216,7 @@ def repository_sync_run(*, force: bool = False) -> RepositorySync | None:
             files=files,
             title=TITLE,
             body_for=body_for,
+            stale=stale_files(),
         )
     except github.GitHubError as error:
         logger.warning("The repository files pull request failed: %s", error)

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from governance import repository_sync, services
+from governance.exports import GENERATED_NOTICE
 from governance.models import AuditEvent, RepositorySync
 from governance.services.repository_sync import repository_files
 from tests.integrations.conftest import TOKEN
@@ -374,3 +375,27 @@ def test_it_gives_the_worker_back_when_retry_after_is_long(fake_github, github_s
     due_in = (row.due_at - timezone.now()).total_seconds()
     assert 3500 < due_in <= 3600
     assert fake_github.pulls == []
+
+
+def test_it_removes_the_owners_file_of_a_module_that_left_and_keeps_hand_written_ones(
+    fake_github, github_settings, module
+):
+    fake_github.branches["main"] = fake_github.commit_files(
+        {
+            "owners/gone/OWNERS": f"# Gone. {GENERATED_NOTICE}\napprovers: []\n",
+            "owners/by-hand/OWNERS": "approvers:\n- someone\n",
+            "README.md": f"{GENERATED_NOTICE}\n",
+        },
+        parents=[fake_github.branches["main"]],
+        message="before",
+    )
+    add_rule()
+    make_due()
+
+    services.repository_sync_run()
+
+    files = fake_github.files_on(SYNC_BRANCH)
+    assert "owners/gone/OWNERS" not in files
+    assert files["owners/by-hand/OWNERS"] == "approvers:\n- someone\n"
+    assert "README.md" in files
+    assert f"owners/{module.slug}/OWNERS" in files

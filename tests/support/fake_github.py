@@ -7,6 +7,7 @@ trees and commits are content-addressed (the same files give the same tree id), 
 pull request for one head and base is refused with 422, pagination follows `Link` headers.
 """
 
+import base64
 import datetime
 import hashlib
 import json
@@ -25,6 +26,10 @@ PER_PAGE = 2  # small pages, so that pagination is exercised
 
 def _moment(text: str | None) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(text) if text else None
+
+
+def _blob_sha(text: str) -> str:
+    return hashlib.sha1(f"blob:{text}".encode()).hexdigest()
 
 
 def _sha(kind: str, value) -> str:
@@ -180,6 +185,8 @@ class FakeGitHub:
             ("GET", rf"{repo}/git/commits/(?P<sha>\w+)", self.get_commit),
             ("POST", rf"{repo}/git/commits", self.create_commit),
             ("POST", rf"{repo}/git/trees", self.create_tree),
+            ("GET", rf"{repo}/git/trees/(?P<sha>\w+)", self.get_tree),
+            ("GET", rf"{repo}/git/blobs/(?P<sha>\w+)", self.get_blob),
             ("GET", rf"{repo}/pulls", self.list_pulls),
             ("POST", rf"{repo}/pulls", self.create_pull),
             ("PATCH", rf"{repo}/pulls/(?P<number>\d+)", self.edit_pull),
@@ -260,9 +267,32 @@ class FakeGitHub:
         data = request.get_json()
         files = dict(self.trees[data["base_tree"]]) if data.get("base_tree") else {}
         for element in data["tree"]:
-            files[element["path"]] = element["content"]
+            if "sha" in element and element["sha"] is None:
+                files.pop(element["path"], None)  # GitHub's way of removing a file
+            else:
+                files[element["path"]] = element["content"]
         sha = self.tree_of(files)
         return 201, {"sha": sha, "url": self.url(f"/git/trees/{sha}"), "tree": []}
+
+    def get_tree(self, request, sha):
+        files = self.trees[sha]
+        return 200, {
+            "sha": sha,
+            "url": self.url(f"/git/trees/{sha}"),
+            "truncated": False,
+            "tree": [
+                {"path": path, "mode": "100644", "type": "blob", "sha": _blob_sha(text)}
+                for path, text in sorted(files.items())
+            ],
+        }
+
+    def get_blob(self, request, sha):
+        for files in self.trees.values():
+            for text in files.values():
+                if _blob_sha(text) == sha:
+                    content = base64.b64encode(text.encode()).decode()
+                    return 200, {"sha": sha, "content": content, "encoding": "base64"}
+        return 404, {"message": "Not Found"}
 
     def pull_json(self, pull: dict) -> dict:
         return {
