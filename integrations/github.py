@@ -169,7 +169,8 @@ def pull_request_sync(
     stale: StaleFiles | None = None,
 ) -> PullRequest | None:
     """Make the branch `head` hold `files` on top of `base` in one commit, and have one open
-    pull request from it; None (and nothing written) when `base` already holds them.
+    pull request from it; None (nothing written, and an open one closed) when `base` already
+    holds them.
     `body_for(number)` writes the pull request's text, given the open one's number (None when
     there is none yet). Files of `base` that `stale` describes and `files` no longer has are
     removed in the same commit.
@@ -193,12 +194,15 @@ def pull_request_sync(
                 for path in _stale_paths(repo, base_commit.tree.sha, files, stale)
             ]
         tree = repo.create_git_tree(elements, base_tree=base_commit.tree)
-        if tree.sha == base_commit.tree.sha:
-            return None
         owner = repository.split("/", 1)[0]
         open_pull = next(
             iter(repo.get_pulls(state="open", head=f"{owner}:{head}", base=base)), None
         )
+        if tree.sha == base_commit.tree.sha:
+            if open_pull is not None:
+                # Its changes reached the base some other way; it would now change nothing.
+                open_pull.edit(state="closed")
+            return None
         head_ref = _ref_or_none(repo, f"heads/{head}")
         head_commit = repo.get_git_commit(head_ref.object.sha) if head_ref else None
         up_to_date = (

@@ -399,3 +399,20 @@ def test_it_removes_the_owners_file_of_a_module_that_left_and_keeps_hand_written
     assert files["owners/by-hand/OWNERS"] == "approvers:\n- someone\n"
     assert "README.md" in files
     assert f"owners/{module.slug}/OWNERS" in files
+
+
+def test_it_closes_its_pull_request_once_the_base_holds_the_files_anyway(
+    fake_github, github_settings, module
+):
+    add_rule()
+    make_due()
+    services.repository_sync_run()
+    fake_github.branches["main"] = fake_github.commit_files(
+        repository_files(), parents=[fake_github.branches["main"]], message="by hand"
+    )
+    make_due()
+
+    row = services.repository_sync_run()
+
+    assert [pull["state"] for pull in fake_github.pulls] == ["closed"]
+    assert (row.pull_request_number, row.pull_request_url) == (None, "")

@@ -335,7 +335,11 @@ class FakeGitHub:
     def edit_pull(self, request, number):
         pull = next(p for p in self.pulls if p["number"] == int(number))
         pull.update(
-            {key: value for key, value in request.get_json().items() if key in ("title", "body")}
+            {
+                key: value
+                for key, value in request.get_json().items()
+                if key in ("title", "body", "state")
+            }
         )
         return 200, self.pull_json(pull)
 
