@@ -29,6 +29,14 @@ app.conf.beat_schedule = {
         "task": "governance.tasks.notifications_sweep",
         "schedule": crontab(minute="*"),
     },
+    "repository-files-pull-request": {
+        "task": "governance.tasks.repository_sync_due",
+        "schedule": crontab(minute="*"),
+    },
+    "github-activity-daily": {
+        "task": "governance.tasks.github_activity_import",
+        "schedule": crontab(hour=3, minute=17),
+    },
     "nominations-close-due-votes": {
         "task": "nominations.tasks.voting_close_due",
         "schedule": crontab(minute="*"),

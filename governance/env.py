@@ -5,6 +5,7 @@ deployment fails at start-up instead of silently falling back to a default.
 """
 
 import os
+import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -128,3 +129,36 @@ def database_from_url(name: str, default: str) -> dict:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": f"test_{database}"},
     }
+
+
+GITHUB_REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+PERSONS_OF_INTEREST_SUFFIXES = (".md", ".rst")
+
+
+def github_settings_check(
+    *, repositories: list[str], has_credentials: bool, sync_paths: dict[str, str]
+) -> None:
+    """Refuse a GitHub configuration that could only fail later, in a worker, unseen."""
+    named = [name for name in repositories if name]
+    for name in named:
+        if not GITHUB_REPOSITORY_NAME.match(name):
+            raise ImproperlyConfigured(f"A GitHub repository is named owner/name, not {name!r}.")
+    if named and not has_credentials:
+        raise ImproperlyConfigured(
+            "A GitHub repository is configured without credentials: set GITHUB_TOKEN, or "
+            "GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID."
+        )
+    if sync_paths and not any(sync_paths.values()):
+        raise ImproperlyConfigured(
+            "GITHUB_SYNC_REPOSITORY is set but no GITHUB_SYNC_*_PATH names a file to keep."
+        )
+    persons = sync_paths.get("persons_of_interest", "")
+    if persons and not persons.endswith(PERSONS_OF_INTEREST_SUFFIXES):
+        raise ImproperlyConfigured(
+            "GITHUB_SYNC_PERSONS_OF_INTEREST_PATH must end with .md or .rst, which says the format."
+        )
+    owners = sync_paths.get("owners", "")
+    if owners and "{slug}" not in owners:
+        raise ImproperlyConfigured(
+            "GITHUB_SYNC_OWNERS_PATH must contain {slug}, one OWNERS file per module."
+        )

@@ -596,8 +596,15 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class ActivitySource(models.TextChoices):
+    FILE = "file", "an imported file"
+    GITHUB = "github", "GitHub"
+
+
 class PersonActivity(models.Model):
-    """A person's latest recorded activity on the repository, from `manage.py import_activity`."""
+    """A person's latest recorded activity on the repository, from `manage.py import_activity`
+    (a file, or GitHub with `--from-github` and the daily task). From GitHub, the counts are
+    those since the first import from GitHub."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="activity")
     last_active_on = models.DateField()
@@ -605,9 +612,19 @@ class PersonActivity(models.Model):
     commits = models.PositiveIntegerField(default=0)
     triaged_issues = models.PositiveIntegerField(default=0)
     imported_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(
+        max_length=10, choices=ActivitySource.choices, default=ActivitySource.FILE
+    )
+    # The repositories the figures were read from, for GitHub.
+    source_detail = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name_plural = "person activity"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=ActivitySource.values), name="person_activity_source_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Activity of {self.person}: last {self.last_active_on:%Y-%m-%d}"
@@ -683,3 +700,55 @@ class TaxonomyProposalStep(models.Model):
 
     def __str__(self) -> str:
         return f"Step {self.position} of {self.proposal}: {self.get_operation_display()}"
+
+
+class GitHubActivityCursor(models.Model):
+    """How far one stream of one repository's activity has been read: everything before
+    `read_until` is counted. It moves in the transaction that records what was read, so a run
+    killed half-way starts again from here and counts nothing twice."""
+
+    repository = models.CharField(max_length=200)
+    stream = models.CharField(max_length=20)
+    read_until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "stream"], name="github_activity_cursor_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository} {self.stream} read until {self.read_until:%Y-%m-%d %H:%M}"
+
+
+class RepositorySync(models.Model):
+    """The pull request that brings the repository's maintainer files in line with the roster.
+    One row (pk 1).
+
+    A change that alters the files sets `due_at` a little ahead (a burst of changes makes one
+    pull request); a beat scan runs the sync once it is due. A run holds the row for a lease
+    (`running_until`) rather than a database lock across its HTTP calls, so a worker killed
+    mid-call leaves the sync due, and the next scan after the lease runs it again.
+    """
+
+    SINGLETON_PK = 1
+
+    due_at = models.DateTimeField(null=True, blank=True)
+    running_until = models.DateTimeField(null=True, blank=True)
+    # Audit events after this one are the changes the next pull request lists.
+    changes_after_event = models.PositiveBigIntegerField(default=0)
+    # The last audit event the open pull request's body lists.
+    listed_through_event = models.PositiveBigIntegerField(default=0)
+    pull_request_number = models.PositiveIntegerField(null=True, blank=True)
+    pull_request_url = models.URLField(max_length=500, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="repository_sync_singleton")]
+
+    def __str__(self) -> str:
+        return "Repository files pull request"

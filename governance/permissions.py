@@ -560,6 +560,12 @@ def can_propose_taxonomy(user: User) -> bool:
     return is_core_maintainer(user)
 
 
+def can_see_repository_sync(user: User) -> bool:
+    """The state of the repository files' pull request (its link, the last sync, the last
+    error): core maintainers, who act on it."""
+    return is_core_maintainer(user)
+
+
 def can_configure_exports(actor: User | None) -> bool:
     """The export settings and the catch-all merge rules decide who may merge what, so they are
     changed by whoever manages the roster."""

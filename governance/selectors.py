@@ -18,6 +18,7 @@ from governance.models import (
     Notification,
     NotificationChannel,
     Person,
+    RepositorySync,
     Role,
     RoleKind,
     RoleStatus,
@@ -280,3 +281,9 @@ def roles_by_ids(ids: list[int]) -> list[Role]:
     """The roles picked from the inactive maintainers' report, with person and module. One
     query."""
     return list(Role.objects.filter(pk__in=ids).select_related("person", "module"))
+
+
+def repository_sync_state() -> RepositorySync:
+    """The repository files' pull request as last recorded (an unsaved blank before any)."""
+    row = RepositorySync.objects.filter(pk=RepositorySync.SINGLETON_PK).first()
+    return row or RepositorySync(pk=RepositorySync.SINGLETON_PK)

@@ -12,6 +12,7 @@ from governance.env import (
     env_list,
     env_str,
     env_url,
+    github_settings_check,
     redis_url_with_next_database,
     same_redis_database,
 )
@@ -249,6 +250,42 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# GitHub (integrations.github): off until a repository is named. GITHUB_SYNC_REPOSITORY gets one
+# pull request with the maintainer files after each roster change; GITHUB_ACTIVITY_REPOSITORIES
+# are read daily for each maintainer's last activity. Credentials: a GitHub App installation
+# (preferred) or a fine-grained token, from the environment only.
+GITHUB_API_URL = env_url("GITHUB_API_URL", "https://api.github.com", schemes=("http", "https"))
+GITHUB_TOKEN = env_str("GITHUB_TOKEN")
+GITHUB_APP_ID = env_str("GITHUB_APP_ID")
+GITHUB_APP_PRIVATE_KEY = env_str("GITHUB_APP_PRIVATE_KEY").replace("\\n", "\n")
+GITHUB_APP_INSTALLATION_ID = env_int("GITHUB_APP_INSTALLATION_ID", 0)
+GITHUB_TIMEOUT_SECONDS = env_int("GITHUB_TIMEOUT_SECONDS", 10, minimum=1)
+GITHUB_RETRIES = env_int("GITHUB_RETRIES", 3)
+GITHUB_RETRY_BACKOFF_MS = env_int("GITHUB_RETRY_BACKOFF_MS", 1000)
+GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS = env_int("GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS", 60)
+GITHUB_WRITE_SPACING_MS = env_int("GITHUB_WRITE_SPACING_MS", 1000)
+GITHUB_SYNC_REPOSITORY = env_str("GITHUB_SYNC_REPOSITORY")
+GITHUB_SYNC_BASE_BRANCH = env_str("GITHUB_SYNC_BASE_BRANCH", "main")
+GITHUB_SYNC_BRANCH = env_str("GITHUB_SYNC_BRANCH", "governance/maintainer-files")
+GITHUB_SYNC_PATHS = {
+    "persons_of_interest": env_str("GITHUB_SYNC_PERSONS_OF_INTEREST_PATH"),
+    "merge_rules": env_str("GITHUB_SYNC_MERGE_RULES_PATH"),
+    "codeowners": env_str("GITHUB_SYNC_CODEOWNERS_PATH"),
+    "owners": env_str("GITHUB_SYNC_OWNERS_PATH"),
+}
+GITHUB_SYNC_DEBOUNCE_SECONDS = env_int("GITHUB_SYNC_DEBOUNCE_SECONDS", 120)
+GITHUB_SYNC_LEASE_SECONDS = env_int("GITHUB_SYNC_LEASE_SECONDS", 900, minimum=1)
+GITHUB_ACTIVITY_REPOSITORIES = env_list("GITHUB_ACTIVITY_REPOSITORIES", [])
+# How far back the first run reads; later runs read from where the last one stopped.
+GITHUB_ACTIVITY_FIRST_DAYS = env_int("GITHUB_ACTIVITY_FIRST_DAYS", 365, minimum=1)
+github_settings_check(
+    repositories=[GITHUB_SYNC_REPOSITORY, *GITHUB_ACTIVITY_REPOSITORIES],
+    has_credentials=bool(
+        GITHUB_TOKEN or (GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID)
+    ),
+    sync_paths=GITHUB_SYNC_PATHS if GITHUB_SYNC_REPOSITORY else {},
+)
 
 LOGGING = {
     "version": 1,

@@ -25,3 +25,26 @@ def notifications_sweep() -> int:
     for start in range(0, len(stuck), services.SEND_BATCH):
         notifications_send.delay(stuck[start : start + services.SEND_BATCH])
     return len(stuck)
+
+
+@shared_task(acks_late=True)
+def repository_sync_due() -> bool:
+    """Beat's scan: queue the repository files' pull request once the roster change that asked
+    for it has settled (`RepositorySync.due_at`)."""
+    if not services.repository_sync_is_due():
+        return False
+    repository_sync_run.delay()
+    return True
+
+
+@shared_task(acks_late=True)
+def repository_sync_run() -> None:
+    services.repository_sync_run()
+
+
+@shared_task(acks_late=True)
+def github_activity_import() -> int:
+    """Daily: read what maintainers did on GitHub since the last run. Safe to run twice, or
+    after a crash: each repository's streams move their own cursor with what they recorded."""
+    report = services.github_activity_import(actor=None)
+    return len(report.windows)

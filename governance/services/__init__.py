@@ -15,6 +15,7 @@ from governance.services.export_settings import (
     merge_rule_delete,
     merge_rule_update,
 )
+from governance.services.github_activity import GitHubActivityReport, github_activity_import
 from governance.services.notifications import (
     MAX_ATTEMPTS,
     SEND_BATCH,
@@ -27,6 +28,7 @@ from governance.services.notifications import (
     notifications_stuck,
 )
 from governance.services.privacy import Anonymisation, person_anonymise
+from governance.services.repository_sync import repository_sync_is_due, repository_sync_run
 from governance.services.roster import (
     module_create,
     module_update,
@@ -66,6 +68,7 @@ __all__ = [
     "SEND_BATCH",
     "STUCK_AFTER",
     "Anonymisation",
+    "GitHubActivityReport",
     "Message",
     "ModuleAdd",
     "ModuleMerge",
@@ -75,6 +78,7 @@ __all__ = [
     "activity_import",
     "audit_record",
     "export_settings_update",
+    "github_activity_import",
     "inbox_mark_all_read",
     "merge_rule_create",
     "merge_rule_delete",
@@ -90,6 +94,8 @@ __all__ = [
     "person_update",
     "persons_import",
     "recovery_codes_regenerate",
+    "repository_sync_is_due",
+    "repository_sync_run",
     "role_grant",
     "role_make_emeritus",
     "roles_make_emeritus",

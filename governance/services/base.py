@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
-from governance import public_cache
+from governance import public_cache, repository_sync
 from governance.models import (
     AuditEvent,
 )
@@ -36,6 +36,8 @@ def audit_record(*, actor, verb: str, target: models.Model, data: dict | None = 
     # Every state change passes here, so no service can forget to refresh the public pages.
     if public_cache.shows_on_public_pages(verb):
         public_cache.public_pages_changed()
+    if repository_sync.alters_repository_files(verb):
+        repository_sync.mark_due()
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=actor_label(actor),

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from governance import permissions
 from governance.models import (
+    ActivitySource,
     ExportSettings,
     MergeRule,
     Module,
@@ -349,7 +350,13 @@ def activity_import(*, actor, records: Sequence[ActivityRecord]) -> ActivityRepo
             report.unchanged += 1
             continue
         activity, _ = PersonActivity.objects.update_or_create(
-            person=person, defaults={**values, "imported_at": now}
+            person=person,
+            defaults={
+                **values,
+                "imported_at": now,
+                "source": ActivitySource.FILE,
+                "source_detail": "",
+            },
         )
         audit_record(
             actor=actor,

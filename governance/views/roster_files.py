@@ -6,8 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from governance import layouts, roster_files, selectors
+from governance import layouts, permissions, roster_files, selectors
 from governance.public_cache import cached_public_page
+from governance.repository_sync import enabled as repository_sync_enabled
 
 TEXT_FILES = {
     "persons_of_interest.md": (partial(layouts.persons_of_interest, fmt="md"), "text/markdown"),
@@ -28,10 +29,18 @@ def _download(body: str | bytes, *, filename: str, content_type: str) -> HttpRes
 @require_safe
 def export_index(request: HttpRequest) -> HttpResponse:
     roster = selectors.roster_for_export()
+    # Signed-in pages are never cached, so only core maintainers' own responses carry this.
+    show_sync = repository_sync_enabled() and permissions.can_see_repository_sync(request.user)
+    sync = selectors.repository_sync_state() if show_sync else None
     return render(
         request,
         "governance/exports.html",
-        {"files": list(TEXT_FILES), "modules": roster.modules},
+        {
+            "files": list(TEXT_FILES),
+            "modules": roster.modules,
+            "show_sync": show_sync,
+            "sync": sync,
+        },
     )
 
 

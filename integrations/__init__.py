@@ -1,0 +1,2 @@
+"""Clients of outside services, one module per service. They import no app of this project:
+the apps' Celery tasks call them with plain data."""
