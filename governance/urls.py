@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("nominations.public_urls")),
     path("meetings/", include("meetings.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("api/", include("api.urls")),
     path(
         "accounts/password_reset/",
         signin_views.SiteUrlPasswordResetView.as_view(),
