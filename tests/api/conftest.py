@@ -7,7 +7,7 @@ from openapi_schema_validator import OAS31Validator
 
 from api.views import api
 from governance import services as governance_services
-from governance.models import Role, RoleKind
+from governance.models import RoleKind
 from tests.meetings.conftest import canary_meeting, draft_meeting  # noqa: F401  (fixtures)
 from tests.nominations.conftest import build, clock  # noqa: F401  (fixtures)
 
@@ -44,13 +44,17 @@ def assert_matches_schema(body: dict, name: str) -> None:
 
 
 @pytest.fixture
-def roster(module, maintainer, lead, core1, core4, nominee):
-    """The module with the maintainer and, emeritus, the nominee; the lead and core1 active,
-    core4 emeritus. Each move to emeritus carries a private reason."""
+def roster(module, maintainer, lead, core1, nominee):
+    """The module with the maintainer and, emeritus, the nominee; the lead and core1 active, and
+    a former core maintainer (no account, so in no electorate) emeritus. Each move to emeritus
+    carries a private reason."""
     role = governance_services.role_grant(
         actor=None, person=nominee.person, kind=RoleKind.MODULE_MAINTAINER, module=module
     )
     governance_services.role_make_emeritus(actor=lead, role=role, reason=PRIVATE_END_REASON)
-    core4_role = Role.objects.get(person=core4.person, kind=RoleKind.CORE_MAINTAINER)
-    governance_services.role_make_emeritus(actor=lead, role=core4_role, reason=PRIVATE_END_REASON)
+    former = governance_services.person_create(actor=None, full_name="Cy Former", github="cyformer")
+    core_role = governance_services.role_grant(
+        actor=None, person=former, kind=RoleKind.CORE_MAINTAINER
+    )
+    governance_services.role_make_emeritus(actor=lead, role=core_role, reason=PRIVATE_END_REASON)
     return module

@@ -34,7 +34,7 @@ def test_it_lists_the_roster_with_modules_maintainers_and_emeritus(roster):
     project = body["project"]
     assert [p["github"] for p in project["lead_core_maintainers"]] == ["madeyemi"]
     assert [p["github"] for p in project["core_maintainers"]] == ["praman"]
-    assert [p["github"] for p in project["emeritus_core_maintainers"]] == ["tzielinski"]
+    assert [p["github"] for p in project["emeritus_core_maintainers"]] == ["cyformer"]
     assert project["emeritus_lead_core_maintainers"] == []
 
 
