@@ -4,6 +4,7 @@ size, and links to the neighbouring pages in the body and in a `Link` header (RF
 Links carry the parameters in their normal form (defaults left out), the form the public page
 cache stores, so a client that follows them is served from the cache."""
 
+import re
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -14,17 +15,17 @@ from ninja.errors import HttpError
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+POSITIVE = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def _positive(values: list[str], default: int, ceiling: int | None = None) -> int | None:
     if not values:
         return default
-    if len(values) > 1 or not values[0].isdigit():
+    # ASCII digits only, and few: str.isdigit() admits "²", which int() refuses.
+    if len(values) > 1 or not POSITIVE.fullmatch(values[0]):
         return None
     number = int(values[0])
-    if number < 1 or (ceiling is not None and number > ceiling):
-        return None
-    return number
+    return None if ceiling is not None and number > ceiling else number
 
 
 def page_query(query: QueryDict) -> list[tuple[str, str]] | None:

@@ -2,11 +2,13 @@
 and in the Link header, in the normal form the page cache stores."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 
-from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_query
 from governance import services as governance_services
 from tests.api.conftest import LISTS, get_json, whole_list
 
@@ -101,3 +103,11 @@ def test_it_answers_an_empty_list_with_one_empty_page(db):
     body = get_json(Client(), "/api/v1/meetings")
 
     assert (body["count"], body["pages"], body["results"]) == (0, 1, [])
+
+
+@pytest.mark.parametrize("page", ["\u00b2", "\uff11", "9" * 5000, "01", "+1", " 1"])
+def test_it_answers_an_odd_page_number_without_caching_it(page):
+    response = Client().get("/api/v1/meetings", {"page": page})
+    # Refused, or read as a number; never a server error, never stored as the page it names.
+    assert response.status_code in (200, 404, 422)
+    assert page_query(QueryDict(urlencode({"page": page}))) is None
