@@ -66,6 +66,32 @@ class MinutesPage(Page):
     )
 
 
+class MinutesVersion(Schema):
+    version: int
+    title: str
+    starts_at: datetime.datetime
+    published_at: datetime.datetime
+    retracted_at: datetime.datetime | None = Field(
+        description="When the version was retracted; its text is then the notice of that."
+    )
+    change_note: str = Field(description="What this version changed; empty once retracted.")
+    redactions: dict[str, int] = Field(
+        description="How many passages were redacted, by reason; empty once retracted."
+    )
+    markdown: str
+    html: str
+    url: str
+
+
+class MeetingMinutes(Schema):
+    slug: str
+    current_version: int = Field(
+        description="The version the meeting's page shows: the latest not retracted, or with "
+        "every one retracted, the latest."
+    )
+    versions: list[MinutesVersion] = Field(description="Every published version, latest first.")
+
+
 class Announcement(Schema):
     id: int
     text: str

@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Query
 from ninja.decorators import decorate_view
+from ninja.errors import HttpError
 
 from api import schemas
 from api.http import public_api_view
 from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_query, paginate
 from governance import selectors as governance_selectors
+from governance.public_cache import reads_no_query
 from meetings import selectors as meetings_selectors
 from nominations import selectors as nominations_selectors
 
@@ -125,6 +127,44 @@ def meetings(
     body = paginate(request, response, meetings_selectors.latest_versions(), page, page_size)
     body["results"] = [_minutes(request, version) for version in body["results"]]
     return body
+
+
+def _version(request: HttpRequest, version) -> dict:
+    # A retracted version reads as the notice of its retraction, as on its public page.
+    return {
+        "version": version.number,
+        "title": version.title,
+        "starts_at": version.starts_at,
+        "published_at": version.published_at,
+        "retracted_at": version.retracted_at,
+        "change_note": "" if version.is_retracted else version.change_note,
+        "redactions": {} if version.is_retracted else version.redaction_log,
+        "markdown": version.markdown,
+        "html": version.html,
+        "url": request.build_absolute_uri(
+            reverse("meetings:version", args=[version.slug, version.number])
+        ),
+    }
+
+
+@api.get(
+    "/meetings/{slug}",
+    response={200: schemas.MeetingMinutes, 404: schemas.Problem},
+    operation_id="meeting",
+    summary="Every published version of one meeting's minutes, retracted ones as their notice",
+    tags=["meetings"],
+)
+@decorate_view(public_api_view(query=reads_no_query))
+def meeting(request: HttpRequest, slug: str):
+    # The versions the public page reads; a meeting never published has none, and is not found.
+    versions = meetings_selectors.versions_of(slug)
+    if not versions:
+        raise HttpError(404, "No published minutes have this address.")
+    return {
+        "slug": slug,
+        "current_version": meetings_selectors.current_version(versions).number,
+        "versions": [_version(request, version) for version in versions],
+    }
 
 
 def _announcement(request: HttpRequest, announcement) -> dict:

@@ -93,6 +93,7 @@ def planted(canary_meeting, roster, draft_meeting, build, lead, core1, core2):
     meeting_services.minutes_version_retract(
         actor=core1, version=retracted.versions.get(), reason="Named someone."
     )
+    return {"published": [canary_meeting.slug, retracted.slug], "draft": draft_meeting.slug}
 
 
 def leaked(text: str) -> list[str]:
@@ -110,6 +111,8 @@ def test_it_never_answers_anyone_with_a_canary(planted, client_for, reader):
     answers = dict.fromkeys((*LISTS, "/api/v1/", "/api/v1/openapi.json"), 200)
     answers |= {f"{url}?page=99": 404 for url in LISTS}
     answers |= {f"{url}?page_size=999": 422 for url in LISTS}
+    answers |= {f"/api/v1/meetings/{slug}": 200 for slug in planted["published"]}
+    answers |= {f"/api/v1/meetings/{planted['draft']}": 404}
 
     for address, status in answers.items():
         response = client.get(address)

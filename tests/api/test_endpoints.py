@@ -84,6 +84,40 @@ def test_it_lists_the_latest_version_of_republished_minutes(lead, core1, core2):
     assert "Late correction" in minutes["markdown"]
 
 
+def test_it_gives_every_version_of_one_meeting_a_retracted_one_as_its_notice(lead, core1, core2):
+    meeting = new_meeting(core1, title="Twice published")
+    add_public_item(core1, meeting, title="First account")
+    publish(meeting, core1, lead, core2)
+    add_public_item(core1, meeting, title="Late correction")
+    publish(meeting, core1, lead, core2)
+    meeting_services.minutes_version_retract(
+        actor=core1, version=meeting.versions.get(number=2), reason="Named someone."
+    )
+
+    body = get_json(Client(), f"/api/v1/meetings/{meeting.slug}")
+
+    assert body["slug"] == meeting.slug
+    assert body["current_version"] == 1
+    retracted, first = body["versions"]
+    assert (retracted["version"], first["version"]) == (2, 1)
+    assert retracted["retracted_at"] is not None
+    assert retracted["markdown"].startswith("This version of the minutes was retracted on")
+    assert "Late correction" not in repr(retracted)
+    assert (retracted["redactions"], retracted["change_note"]) == ({}, "")
+    assert first["retracted_at"] is None
+    assert "First account" in first["markdown"]
+    assert first["url"] == f"http://testserver/meetings/{meeting.slug}/v/1/"
+    assert_matches_schema(body, "MeetingMinutes")
+
+
+def test_it_finds_no_minutes_for_a_draft_or_an_unknown_meeting(draft_meeting):
+    for slug in (draft_meeting.slug, "no-such-meeting"):
+        response = Client().get(f"/api/v1/meetings/{slug}")
+
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No published minutes have this address."}
+
+
 def test_it_lists_released_announcements_only(build, announced):
     build.decided(outcome=Outcome.DECLINED)
     build.decided(

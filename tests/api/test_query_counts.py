@@ -91,6 +91,26 @@ def test_it_lists_released_announcements_in_four_queries(django_assert_num_queri
     assert len(response.json()["results"]) == size
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_it_gives_a_meetings_versions_in_three_queries(
+    django_assert_num_queries, lead, core1, core2, size
+):
+    meeting = new_meeting(core1, title="Often corrected")
+    for number in range(size):
+        add_public_item(core1, meeting, title=f"Correction {number:02}")
+        publish(meeting, core1, lead, core2)
+    client = Client()
+
+    # 1. the public pages' generation token
+    # 2. when public data last changed
+    # 3. every version of the meeting, latest first, with the meeting's slug
+    with django_assert_num_queries(3):
+        response = client.get(f"/api/v1/meetings/{meeting.slug}")
+
+    assert response.status_code == 200
+    assert len(response.json()["versions"]) == size
+
+
 @pytest.mark.parametrize("url", ["/api/v1/roster", "/api/v1/meetings", "/api/v1/announcements"])
 def test_it_answers_from_the_cache_and_with_a_304_in_one_query(django_assert_num_queries, url):
     client = Client()

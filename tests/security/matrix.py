@@ -326,6 +326,7 @@ RULES: dict[str, Rule] = {
     "api/v1/roster": Rule(api_list_pages, public=bool),
     "api/v1/meetings": Rule(api_list_pages, public=bool),
     "api/v1/announcements": Rule(api_list_pages, public=bool),
+    "api/v1/meetings/<slug>": Rule(meetings, public=published),
     # Signing in and out, and resetting a password, are for everyone.
     "accounts/login/": Rule(one(), public=everyone),
     "accounts/logout/": Rule(one(), public=everyone),
