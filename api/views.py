@@ -6,6 +6,7 @@ a meaning changed) goes into `/api/v2/` beside it, and fields are only ever adde
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Query
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -30,6 +31,8 @@ api = NinjaAPI(
     # The documentation is our own server-rendered page (api.docs): the bundled Swagger UI
     # would need script and styles the site's Content-Security-Policy does not allow.
     docs_url=None,
+    # The schema, like every page of the site, is read with GET only.
+    docs_decorator=require_GET,
 )
 
 ERRORS = {404: schemas.Problem, 422: dict}

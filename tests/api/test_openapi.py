@@ -30,6 +30,11 @@ def test_it_serves_a_valid_openapi_document_of_its_operations():
     assert {method for path in schema["paths"].values() for method in path} == {"get"}
 
 
+def test_it_serves_its_schema_to_get_only():
+    assert Client().post("/api/v1/openapi.json").status_code == 405
+    assert Client().head("/api/v1/openapi.json").status_code == 405
+
+
 @pytest.mark.parametrize("url", LISTS)
 def test_it_documents_each_list_with_its_bounded_page_parameters(url):
     operation = served_schema()["paths"][url]["get"]
