@@ -32,7 +32,7 @@ class Operation:
     path: str
     summary: str
     parameters: list[Field]
-    responses: list[tuple[str, str]]  # status, schema name
+    responses: list[tuple[str, str, str]]  # status, its description, its schema's name
 
 
 def _type(schema: dict) -> tuple[str, str]:
@@ -88,7 +88,7 @@ def _operations(schema: dict) -> list[Operation]:
             responses = []
             for status, answer in operation.get("responses", {}).items():
                 body = answer.get("content", {}).get("application/json", {}).get("schema", {})
-                responses.append((status, _type(body)[1] or answer.get("description", "")))
+                responses.append((status, answer.get("description", ""), _type(body)[1]))
             operations.append(
                 Operation(
                     method=method.upper(),

@@ -28,8 +28,10 @@ api = NinjaAPI(
         "Last-Modified for conditional requests."
     ),
     urls_namespace="api-v1",
-    # The documentation is our own server-rendered page (api.docs): the bundled Swagger UI
-    # would need script and styles the site's Content-Security-Policy does not allow.
+    # The documentation is our own page rendered on the server (api.docs), which works without
+    # JavaScript like every page of the site, rather than the bundled Swagger UI: a large
+    # third-party script that every change of the strict Content-Security-Policy would have
+    # to be checked against.
     docs_url=None,
     # The schema, like every page of the site, is read with GET only.
     docs_decorator=require_GET,

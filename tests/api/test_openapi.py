@@ -78,3 +78,12 @@ def test_it_loads_nothing_from_elsewhere_on_its_documentation_page():
     assert [a for a in addresses if not a.startswith(("/", "#"))] == []
     assert "<script" not in response.content.decode()
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_it_links_only_to_anchors_its_documentation_page_has():
+    page = Client().get("/api/v1/").content.decode()
+
+    anchors = set(re.findall(r'id="([^"]+)"', page))
+    links = set(re.findall(r'href="#([^"]*)"', page))
+    assert links
+    assert links - anchors == set()
