@@ -528,6 +528,8 @@ class PublicPagesGeneration(models.Model):
     SINGLETON_PK = 1
 
     token = models.CharField(max_length=32)
+    # When public data last changed: the JSON API's Last-Modified.
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

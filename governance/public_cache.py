@@ -26,6 +26,7 @@ spelling renders.
 The cache is an optimisation only: when it fails (down, full, timing out), the page is rendered.
 """
 
+import datetime
 import hashlib
 import logging
 import secrets
@@ -38,6 +39,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
 from django.utils.cache import get_max_age
 
 from governance.models import PublicPagesGeneration
@@ -68,13 +70,22 @@ def shows_on_public_pages(verb: str) -> bool:
 
 def public_pages_changed() -> None:
     """Make every cached public page stale, as the calling transaction commits."""
-    token = secrets.token_hex(8)
+    changes = {"token": secrets.token_hex(8), "changed_at": timezone.now()}
     rows = PublicPagesGeneration.objects.filter(pk=PublicPagesGeneration.SINGLETON_PK)
-    if not rows.update(token=token):
+    if not rows.update(**changes):
         # Only a test's flushed database lacks the row the migration made.
         PublicPagesGeneration.objects.update_or_create(
-            pk=PublicPagesGeneration.SINGLETON_PK, defaults={"token": token}
+            pk=PublicPagesGeneration.SINGLETON_PK, defaults=changes
         )
+
+
+def generation_changed_at() -> datetime.datetime | None:
+    """When public data last changed (None before the first change is recorded). One query."""
+    return (
+        PublicPagesGeneration.objects.filter(pk=PublicPagesGeneration.SINGLETON_PK)
+        .values_list("changed_at", flat=True)
+        .first()
+    )
 
 
 def current_generation() -> str:

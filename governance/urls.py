@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("nominations.public_urls")),
     path("meetings/", include("meetings.urls")),
     path("healthz", roster.healthz, name="healthz"),
+    path("api/", include("api.urls")),
     path(
         "accounts/password_reset/",
         signin_views.SiteUrlPasswordResetView.as_view(),

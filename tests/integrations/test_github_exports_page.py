@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from governance.models import RepositorySync
-from tests.exports.test_query_counts import SIGNED_IN, build_roster
+from tests.governance.roster_files.test_query_counts import SIGNED_IN, build_roster
 
 pytestmark = pytest.mark.django_db
 

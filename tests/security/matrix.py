@@ -276,6 +276,14 @@ def public_export(subject) -> bool:
     return subject != NOT_FOUND
 
 
+def api_list_pages(world: World) -> list[Case]:
+    return [
+        Case("first page", {}, True),
+        Case("whole list", {}, True, {"page_size": "100"}),
+        Case("past the last page", {}, None, {"page": "99"}),
+    ]
+
+
 RULES: dict[str, Rule] = {
     # The public site: roster, exports, announcements, published minutes.
     "": Rule(one(), public=everyone),
@@ -328,6 +336,14 @@ RULES: dict[str, Rule] = {
     "meetings/<slug:slug>/": Rule(meetings, public=published),
     "meetings/<slug:slug>/v/<int:number>/": Rule(versions, public=published),
     "healthz": Rule(one(), public=everyone),
+    # The public JSON API: its documentation, its schema, and lists of public data, each
+    # answering 404 past its last page.
+    "api/v1/": Rule(one(), public=everyone),
+    "api/v1/openapi.json": Rule(one(), public=everyone),
+    "api/v1/roster": Rule(api_list_pages, public=bool),
+    "api/v1/meetings": Rule(api_list_pages, public=bool),
+    "api/v1/announcements": Rule(api_list_pages, public=bool),
+    "api/v1/meetings/<slug>": Rule(meetings, public=published),
     # Signing in and out, and resetting a password, are for everyone.
     "accounts/login/": Rule(one(), public=everyone),
     "accounts/logout/": Rule(one(), public=everyone),
