@@ -19,7 +19,7 @@ from governance.celery import app as celery_app
 from meetings import tasks as meeting_tasks
 from nominations import selectors
 from nominations import tasks as nomination_tasks
-from nominations.models import Nomination, Status
+from nominations.models import Nomination, NominationStatus
 
 # The task bodies, called in this process as a worker would run them (broker publishes included).
 SCANS = {
@@ -52,7 +52,7 @@ def main(*, hours_later: int = 40) -> None:
         scan()
     reverse("nominations:dashboard")
     celery_app.connection_for_write().ensure_connection()
-    Nomination.objects.filter(status=Status.VOTING).update(
+    Nomination.objects.filter(status=NominationStatus.VOTING).update(
         voting_deadline=F("voting_deadline") - datetime.timedelta(hours=hours_later)
     )
     for name, scan in SCANS.items():

@@ -40,9 +40,9 @@ from meetings.models import (
     ActionItem,
     ActionItemStatus,
     AgendaItem,
-    Decision,
     DecisionOutcome,
     Meeting,
+    MeetingDecision,
     MeetingStatus,
     MinutesVersion,
     ReviewRound,
@@ -53,19 +53,19 @@ from nominations.models import (
     GENESIS_HASH,
     Announcement,
     Ballot,
-    Choice,
+    BallotChoice,
     Criterion,
     Elector,
     EvidenceEntry,
     Feedback,
     Nomination,
     NominationKind,
+    NominationStatus,
     NominationUserObjectPermission,
     Outcome,
-    Status,
     Tally,
 )
-from nominations.models import Decision as NominationDecision
+from nominations.models import MeetingDecision as NominationDecision
 from nominations.policy import Count, policy_for, quorum_met, threshold_met
 
 BATCH_SIZE = 2_000
@@ -277,14 +277,14 @@ class Generator:
         """Mostly decided history; a few hundred live ones, as a busy quarter has."""
         count = self.sizes.nominations
         live = {
-            Status.VOTING: max(4, count // 40),
-            Status.OPEN: max(2, count // 100),
-            Status.DRAFT: max(1, count // 200),
-            Status.CLOSED: max(1, count // 200),
-            Status.WITHDRAWN: max(1, count // 100),
+            NominationStatus.VOTING: max(4, count // 40),
+            NominationStatus.OPEN: max(2, count // 100),
+            NominationStatus.DRAFT: max(1, count // 200),
+            NominationStatus.CLOSED: max(1, count // 200),
+            NominationStatus.WITHDRAWN: max(1, count // 100),
         }
         statuses = [status for status, n in live.items() for _ in range(n)]
-        statuses += [Status.DECIDED] * (count - len(statuses))
+        statuses += [NominationStatus.DECIDED] * (count - len(statuses))
         self.rng.shuffle(statuses)
         return statuses
 
@@ -293,11 +293,13 @@ class Generator:
         statuses = self.nomination_statuses()
         evidence_counts = _spread(sizes.evidence, sizes.nominations, rng)
         voted = [
-            i for i, s in enumerate(statuses) if s in (Status.VOTING, Status.CLOSED, Status.DECIDED)
+            i
+            for i, s in enumerate(statuses)
+            if s in (NominationStatus.VOTING, NominationStatus.CLOSED, NominationStatus.DECIDED)
         ]
         ballot_counts = dict(zip(voted, _spread(sizes.ballots, len(voted), rng), strict=True))
         # The benchmark's nomination page shows a vote with exactly 20 evidence entries.
-        first_voting = statuses.index(Status.VOTING)
+        first_voting = statuses.index(NominationStatus.VOTING)
         evidence_counts[first_voting] = 20
         vote_permission = Permission.objects.get(
             content_type__app_label="nominations", codename="vote"
@@ -327,9 +329,9 @@ class Generator:
             created_at=created,
             updated_at=created,
         )
-        if status in (Status.VOTING, Status.CLOSED, Status.DECIDED):
+        if status in (NominationStatus.VOTING, NominationStatus.CLOSED, NominationStatus.DECIDED):
             nomination.policy = policy_for(kind).frozen()
-            if status == Status.VOTING:
+            if status == NominationStatus.VOTING:
                 nomination.voting_opened_at = self.at(-rng.randint(1, 6))
                 # At least a day and a half ahead of the anchor, so votes are open all day.
                 nomination.voting_deadline = self.at(rng.uniform(1.5, 14))
@@ -337,7 +339,7 @@ class Generator:
                 nomination.voting_opened_at = created + datetime.timedelta(days=7)
                 nomination.voting_deadline = created + datetime.timedelta(days=14)
                 nomination.voting_closed_at = nomination.voting_deadline
-        if status == Status.WITHDRAWN:
+        if status == NominationStatus.WITHDRAWN:
             nomination.withdrawn_reason = "The nominee asked to wait a quarter."
         return nomination
 
@@ -347,14 +349,15 @@ class Generator:
         voting_rows = [
             (index, row)
             for index, row in zip(indexes, rows, strict=True)
-            if row.status in (Status.VOTING, Status.CLOSED, Status.DECIDED)
+            if row.status
+            in (NominationStatus.VOTING, NominationStatus.CLOSED, NominationStatus.DECIDED)
         ]
         # Tallies and outcomes need the ledger, and the ledger needs nomination ids: pick each
         # outcome from the ballots before the rows go in, then set it.
         ledgers = {}
         for index, row in voting_rows:
             ledgers[index] = self.ledger_plan(ballot_counts[index])
-            if row.status == Status.DECIDED:
+            if row.status == NominationStatus.DECIDED:
                 row.outcome = (
                     Outcome.ACCEPTED if ledgers[index][1] and index % 4 else Outcome.DECLINED
                 )
@@ -392,7 +395,7 @@ class Generator:
             electors += [Elector(nomination=nomination, user=user) for user in self.core_users]
             chain = self.ballot_chain(nomination, casts)
             ballots += chain
-            if nomination.status == Status.VOTING:
+            if nomination.status == NominationStatus.VOTING:
                 grants += [
                     NominationUserObjectPermission(
                         permission=vote_permission, user=user, content_object=nomination
@@ -401,7 +404,7 @@ class Generator:
                 ]
                 continue
             tallies.append(self.tally(nomination, chain))
-            if nomination.status != Status.DECIDED:
+            if nomination.status != NominationStatus.DECIDED:
                 continue
             decided_at = nomination.voting_closed_at + datetime.timedelta(days=1)
             decisions.append(
@@ -450,11 +453,11 @@ class Generator:
         casts = []
         for n in range(count):
             voter = n % electorate if n < electorate else rng.randrange(electorate)
-            choice = rng.choices(Choice.values, weights=(6, 3, 1))[0]
+            choice = rng.choices(BallotChoice.values, weights=(6, 3, 1))[0]
             casts.append((voter, choice))
         latest = dict(casts)
-        approve = sum(1 for choice in latest.values() if choice == Choice.APPROVE)
-        decline = sum(1 for choice in latest.values() if choice == Choice.DECLINE)
+        approve = sum(1 for choice in latest.values() if choice == BallotChoice.APPROVE)
+        decline = sum(1 for choice in latest.values() if choice == BallotChoice.DECLINE)
         return casts, approve > decline
 
     def ballot_chain(self, nomination: Nomination, casts: list[tuple[int, str]]) -> list[Ballot]:
@@ -485,9 +488,9 @@ class Generator:
         choices = list(latest.values())
         count = Count(
             electorate=len(self.core_users),
-            approve=choices.count(Choice.APPROVE),
-            decline=choices.count(Choice.DECLINE),
-            abstain=choices.count(Choice.ABSTAIN),
+            approve=choices.count(BallotChoice.APPROVE),
+            decline=choices.count(BallotChoice.DECLINE),
+            abstain=choices.count(BallotChoice.ABSTAIN),
         )
         met = quorum_met(nomination.policy, count)
         return Tally(
@@ -562,9 +565,9 @@ class Generator:
             label="meetings_agendaitem_presenters",
         )
         self.report.insert(
-            Decision,
+            MeetingDecision,
             [
-                Decision(
+                MeetingDecision(
                     agenda_item=item,
                     outcome=rng.choice(DecisionOutcome.values),
                     text="Agreed as discussed.",

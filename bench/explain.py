@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.prepare import SEARCH_TERM, verify_second_factor
 from governance.models import Module, Person, RoleKind, RoleStatus
 from meetings.models import MinutesVersion
-from nominations.models import Nomination, Status
+from nominations.models import Nomination, NominationStatus
 
 LARGE_TABLE_ROWS = 10_000
 SLOW_QUERY_MS = 20.0
@@ -59,7 +59,7 @@ def pages() -> list[tuple[str, str, object]]:
         .exclude(person__roles__kind=RoleKind.CORE_MAINTAINER)
         .first()
     )
-    nomination = Nomination.objects.filter(status=Status.VOTING).order_by("pk").first()
+    nomination = Nomination.objects.filter(status=NominationStatus.VOTING).order_by("pk").first()
     meeting = MinutesVersion.objects.select_related("meeting").order_by("-starts_at").first()
     module = Module.objects.order_by("slug").first()
     person = Person.objects.exclude(github="").order_by("pk").first()
@@ -99,7 +99,7 @@ def signed_in(user) -> Client:
 
 
 def vote_queries() -> list[dict]:
-    nomination = Nomination.objects.filter(status=Status.VOTING).order_by("pk").first()
+    nomination = Nomination.objects.filter(status=NominationStatus.VOTING).order_by("pk").first()
     voter = nomination.electors.filter(recused=False).select_related("user").first().user
     client = signed_in(voter)
     with CaptureQueriesContext(connection) as captured:

@@ -27,7 +27,7 @@ from governance import permissions, selectors
 from governance.models import Module, Person, RoleKind, RoleStatus
 from meetings.models import MinutesVersion
 from nominations import services
-from nominations.models import LIVE_STATUSES, Nomination, NominationKind, Status
+from nominations.models import LIVE_STATUSES, Nomination, NominationKind, NominationStatus
 
 BENCH_RATIONALE = "Benchmark vote: opened by make bench for its vote POST load."
 # Matches a few dozen meetings' minutes, not all of them (see MEETING_THEMES in the generator).
@@ -83,7 +83,7 @@ def open_bench_vote() -> Nomination:
 
 def main() -> None:
     read_nomination = (
-        Nomination.objects.filter(status=Status.VOTING)
+        Nomination.objects.filter(status=NominationStatus.VOTING)
         .annotate(entries=Count("evidence"))
         .filter(entries=20)
         .order_by("pk")

@@ -21,7 +21,7 @@ from meetings.redaction import (
     public_placeholder,
     redact,
 )
-from nominations.models import NominationKind, Outcome, Status
+from nominations.models import NominationKind, NominationStatus, Outcome
 
 DAY_OF_MEETING_FLAG = "[Agenda item added day-of-meeting]"
 WITHHELD_ITEM_TEXT = "*An agenda item was withheld from the public minutes.*"
@@ -88,10 +88,10 @@ def nomination_summary(nominations: Iterable) -> str:
             continue
         singular, plural = KIND_NOUNS[kind]
         sentences.append(f"Considered {len(group)} {singular if len(group) == 1 else plural}.")
-        decided = [n for n in group if n.status == Status.DECIDED]
+        decided = [n for n in group if n.status == NominationStatus.DECIDED]
         accepted = [n for n in decided if n.outcome == Outcome.ACCEPTED]
         declined = [n for n in decided if n.outcome == Outcome.DECLINED]
-        withdrawn = [n for n in group if n.status == Status.WITHDRAWN]
+        withdrawn = [n for n in group if n.status == NominationStatus.WITHDRAWN]
         pending = len(group) - len(decided) - len(withdrawn)
         if accepted:
             named = [_public_name(n) for n in accepted if _announced(n)]

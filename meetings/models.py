@@ -146,7 +146,7 @@ class DecisionOutcome(models.TextChoices):
     DEFERRED = "deferred", "Deferred"
 
 
-class Decision(models.Model):
+class MeetingDecision(models.Model):
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
     text = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)

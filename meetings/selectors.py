@@ -14,8 +14,8 @@ from governance.selectors import core_maintainer_users
 from meetings.models import (
     ActionItem,
     AgendaItem,
-    Decision,
     Meeting,
+    MeetingDecision,
     MinutesVersion,
     Review,
     ReviewRound,
@@ -158,7 +158,7 @@ def _agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
         .prefetch_related(
             "presenters",
             Prefetch("nominations", queryset=nominations),
-            Prefetch("decisions", queryset=Decision.objects.order_by("created_at", "pk")),
+            Prefetch("decisions", queryset=MeetingDecision.objects.order_by("created_at", "pk")),
             Prefetch("action_items", queryset=actions),
         )
     )
@@ -216,8 +216,8 @@ def agenda_item(meeting: Meeting, pk: int) -> AgendaItem | None:
     return _agenda(meeting).filter(pk=pk).first()
 
 
-def decision_of(meeting: Meeting, pk: int) -> Decision | None:
-    return Decision.objects.filter(pk=pk, agenda_item__meeting=meeting).first()
+def decision_of(meeting: Meeting, pk: int) -> MeetingDecision | None:
+    return MeetingDecision.objects.filter(pk=pk, agenda_item__meeting=meeting).first()
 
 
 def action_item_with_meeting(pk: int) -> ActionItem | None:
@@ -265,7 +265,7 @@ def search_private(query: str) -> list[AgendaItem]:
             _matching(AgendaItem.objects.all(), search)
             .values("pk")
             .union(
-                _matching(Decision.objects.all(), search).values("agenda_item"),
+                _matching(MeetingDecision.objects.all(), search).values("agenda_item"),
                 _matching(ActionItem.objects.all(), search).values("agenda_item"),
             )
         )
@@ -276,7 +276,9 @@ def search_private(query: str) -> list[AgendaItem]:
         )
     else:
         for term in _terms(query):
-            decisions = Decision.objects.filter(agenda_item=OuterRef("pk"), text__icontains=term)
+            decisions = MeetingDecision.objects.filter(
+                agenda_item=OuterRef("pk"), text__icontains=term
+            )
             actions = ActionItem.objects.filter(agenda_item=OuterRef("pk"), text__icontains=term)
             items = items.filter(
                 Q(title__icontains=term)

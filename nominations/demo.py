@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from governance.models import Module, Person
 from nominations import services
-from nominations.models import Choice, Criterion, Nomination, NominationKind, Outcome
+from nominations.models import BallotChoice, Criterion, Nomination, NominationKind, Outcome
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ IN_VOTING = DemoNomination(
         ("core2", Criterion.TRIAGE, "Triages the *module: nn* label weekly."),
         ("maintainer", Criterion.MODULE_SUPPORT, "The NN APIs maintainers support this."),
     ),
-    votes=(("lead", Choice.APPROVE, ""), ("core1", Choice.APPROVE, "Long overdue.")),
+    votes=(("lead", BallotChoice.APPROVE, ""), ("core1", BallotChoice.APPROVE, "Long overdue.")),
     invited=("maintainer",),
 )
 DECLINED = DemoNomination(
@@ -48,11 +48,11 @@ DECLINED = DemoNomination(
         ("core4", Criterion.QUALITY, "Reviews are careful but rarely cover design questions yet."),
     ),
     votes=(
-        ("lead", Choice.DECLINE, "Not yet; ask again in two quarters."),
-        ("core1", Choice.DECLINE, ""),
-        ("core2", Choice.APPROVE, ""),
-        ("core3", Choice.DECLINE, ""),
-        ("core4", Choice.ABSTAIN, ""),
+        ("lead", BallotChoice.DECLINE, "Not yet; ask again in two quarters."),
+        ("core1", BallotChoice.DECLINE, ""),
+        ("core2", BallotChoice.APPROVE, ""),
+        ("core3", BallotChoice.DECLINE, ""),
+        ("core4", BallotChoice.ABSTAIN, ""),
     ),
 )
 ACCEPTED = DemoNomination(
@@ -62,11 +62,11 @@ ACCEPTED = DemoNomination(
     rationale="Daniel has co-led the sparse tensor layouts work and reviews most sparse changes.",
     evidence=(("core3", Criterion.CONTRIBUTIONS, "Author of the CSR/BSR layout support."),),
     votes=(
-        ("lead", Choice.APPROVE, ""),
-        ("core1", Choice.APPROVE, ""),
-        ("core2", Choice.APPROVE, ""),
-        ("core3", Choice.APPROVE, ""),
-        ("core4", Choice.APPROVE, ""),
+        ("lead", BallotChoice.APPROVE, ""),
+        ("core1", BallotChoice.APPROVE, ""),
+        ("core2", BallotChoice.APPROVE, ""),
+        ("core3", BallotChoice.APPROVE, ""),
+        ("core4", BallotChoice.APPROVE, ""),
     ),
 )
 

@@ -22,7 +22,7 @@ from nominations.models import (
     EVIDENCE_MAX_LENGTH,
     MODULE_KINDS,
     RECUSAL_REASON_MAX_LENGTH,
-    Choice,
+    BallotChoice,
     Criterion,
     NominationKind,
     Outcome,
@@ -171,7 +171,7 @@ class RecuseForm(forms.Form):
 
 
 class BallotForm(forms.Form):
-    choice = forms.ChoiceField(choices=Choice.choices, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(choices=BallotChoice.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,

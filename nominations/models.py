@@ -42,7 +42,7 @@ GRANTING_KINDS = {
 ENDING_KINDS = (NominationKind.EMERITUS, NominationKind.REMOVAL)
 
 
-class Status(models.TextChoices):
+class NominationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     OPEN = "open", "Open for evidence"
     VOTING = "voting", "Voting"
@@ -51,7 +51,12 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-LIVE_STATUSES = (Status.DRAFT, Status.OPEN, Status.VOTING, Status.CLOSED)
+LIVE_STATUSES = (
+    NominationStatus.DRAFT,
+    NominationStatus.OPEN,
+    NominationStatus.VOTING,
+    NominationStatus.CLOSED,
+)
 
 
 class Outcome(models.TextChoices):
@@ -138,7 +143,9 @@ class Nomination(models.Model):
         on_delete=models.SET_NULL,
         related_name="nomination",
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=20, choices=NominationStatus.choices, default=NominationStatus.DRAFT
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     policy = models.JSONField(
         default=dict, blank=True, help_text="The policy in force, frozen when voting opened."
@@ -242,32 +249,36 @@ class Nomination(models.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == Status.DRAFT
+        return self.status == NominationStatus.DRAFT
 
     @property
     def is_open_for_evidence(self) -> bool:
-        return self.status == Status.OPEN
+        return self.status == NominationStatus.OPEN
 
     @property
     def is_voting(self) -> bool:
-        return self.status == Status.VOTING
+        return self.status == NominationStatus.VOTING
 
     @property
     def awaits_decision(self) -> bool:
-        return self.status == Status.CLOSED
+        return self.status == NominationStatus.CLOSED
 
     @property
     def is_decided(self) -> bool:
-        return self.status == Status.DECIDED
+        return self.status == NominationStatus.DECIDED
 
     @property
     def is_withdrawn(self) -> bool:
-        return self.status == Status.WITHDRAWN
+        return self.status == NominationStatus.WITHDRAWN
 
     @property
     def takes_no_more_ballots(self) -> bool:
         """The vote closed, or the nomination was withdrawn: no ballot can change any more."""
-        return self.status in {Status.CLOSED, Status.DECIDED, Status.WITHDRAWN}
+        return self.status in {
+            NominationStatus.CLOSED,
+            NominationStatus.DECIDED,
+            NominationStatus.WITHDRAWN,
+        }
 
 
 class NominationUserObjectPermission(UserObjectPermissionBase):
@@ -350,7 +361,7 @@ class Elector(models.Model):
         return f"Elector {self.user_id} of nomination #{self.nomination_id}"
 
 
-class Choice(models.TextChoices):
+class BallotChoice(models.TextChoices):
     APPROVE = "approve", "Approve"
     DECLINE = "decline", "Decline"
     ABSTAIN = "abstain", "Abstain"
@@ -366,7 +377,7 @@ class Ballot(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="ballots")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sequence = models.PositiveIntegerField()
-    choice = models.CharField(max_length=10, choices=Choice.choices)
+    choice = models.CharField(max_length=10, choices=BallotChoice.choices)
     comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
     cast_at = models.DateTimeField(default=timezone.now)
     previous_hash = models.CharField(max_length=64)
@@ -386,7 +397,7 @@ class Ballot(models.Model):
                 name="ballot_one_live_per_voter",
             ),
             models.CheckConstraint(
-                condition=Q(choice__in=Choice.values), name="ballot_choice_valid"
+                condition=Q(choice__in=BallotChoice.values), name="ballot_choice_valid"
             ),
         ]
 
@@ -442,7 +453,7 @@ class Tally(models.Model):
         return self.approve + self.decline + self.abstain
 
 
-class Decision(models.Model):
+class NominationDecision(models.Model):
     nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     reasons = models.TextField(max_length=EVIDENCE_MAX_LENGTH)

@@ -15,14 +15,14 @@ from nominations.models import (
     GENESIS_HASH,
     Announcement,
     Ballot,
-    Choice,
-    Decision,
+    BallotChoice,
     Elector,
     EvidenceEntry,
     Feedback,
     Nomination,
+    NominationDecision,
     NominationRequest,
-    Status,
+    NominationStatus,
     Tally,
 )
 
@@ -90,7 +90,7 @@ def _in_voting(user) -> QuerySet[Nomination]:
         nomination=OuterRef("pk"), voter=user, superseded_at__isnull=True
     )
     return (
-        _listed(_theirs(user).filter(status=Status.VOTING))
+        _listed(_theirs(user).filter(status=NominationStatus.VOTING))
         .annotate(my_recusal=Subquery(my_recusal[:1]), i_voted=Exists(live_ballot))
         .order_by("voting_deadline", "pk")
     )
@@ -123,14 +123,14 @@ SECTIONS = {
             "Open for evidence and drafts",
             "No nominations are gathering evidence.",
             lambda user: _listed(
-                _theirs(user).filter(status__in=[Status.DRAFT, Status.OPEN])
+                _theirs(user).filter(status__in=[NominationStatus.DRAFT, NominationStatus.OPEN])
             ).order_by("-updated_at", "-pk"),
         ),
         Section(
             "decision",
             "Awaiting a decision",
             "No closed vote is waiting for a decision.",
-            lambda user: _listed(_theirs(user).filter(status=Status.CLOSED)).order_by(
+            lambda user: _listed(_theirs(user).filter(status=NominationStatus.CLOSED)).order_by(
                 "voting_closed_at", "pk"
             ),
         ),
@@ -151,7 +151,7 @@ SECTIONS = {
             "Nothing decided recently.",
             lambda user: _listed(
                 _theirs(user).filter(
-                    status__in=[Status.DECIDED, Status.WITHDRAWN],
+                    status__in=[NominationStatus.DECIDED, NominationStatus.WITHDRAWN],
                     updated_at__gte=timezone.now() - RECENT,
                 )
             ).order_by("-updated_at", "-pk"),
@@ -164,7 +164,7 @@ def with_time_left(rows: list) -> list:
     """Set how long each open vote among `rows` has left, for nominations/_list.html."""
     now = timezone.now()
     for row in rows:
-        if isinstance(row, Nomination) and row.status == Status.VOTING:
+        if isinstance(row, Nomination) and row.status == NominationStatus.VOTING:
             row.time_left = row.voting_deadline - now
     return rows
 
@@ -192,7 +192,7 @@ def dashboard_for(user) -> Dashboard:
     board.invited = list(
         _listed(
             permissions.nominations_invited_to(
-                user, Nomination.objects.exclude(status=Status.WITHDRAWN)
+                user, Nomination.objects.exclude(status=NominationStatus.WITHDRAWN)
             )
         ).order_by("-updated_at", "-pk")[:LIST_LIMIT]
     )
@@ -257,7 +257,7 @@ def nomination_for_page(pk: int) -> Nomination | None:
 @dataclass(frozen=True)
 class VoteOutcome:
     tally: Tally | None = None
-    decision: Decision | None = None
+    decision: NominationDecision | None = None
     feedback: Feedback | None = None
     announcement: Announcement | None = None
 
@@ -314,7 +314,9 @@ def request_for_triage(pk: int) -> NominationRequest | None:
 def votes_past_deadline() -> list[int]:
     """The votes the beat scan closes, by the status-and-deadline index."""
     return list(
-        Nomination.objects.filter(status=Status.VOTING, voting_deadline__lte=timezone.now())
+        Nomination.objects.filter(
+            status=NominationStatus.VOTING, voting_deadline__lte=timezone.now()
+        )
         .order_by("voting_deadline", "pk")
         .values_list("pk", flat=True)
     )
@@ -356,8 +358,8 @@ def count_ledger(nomination: Nomination) -> tuple[policy.Count, str]:
     choices = list(latest.values())
     count = policy.Count(
         electorate=electorate,
-        approve=choices.count(Choice.APPROVE),
-        decline=choices.count(Choice.DECLINE),
-        abstain=choices.count(Choice.ABSTAIN),
+        approve=choices.count(BallotChoice.APPROVE),
+        decline=choices.count(BallotChoice.DECLINE),
+        abstain=choices.count(BallotChoice.ABSTAIN),
     )
     return count, previous

@@ -22,9 +22,9 @@ from meetings.models import (
     ActionItem,
     ActionItemStatus,
     AgendaItem,
-    Decision,
     DecisionOutcome,
     Meeting,
+    MeetingDecision,
     MeetingKind,
     MeetingStatus,
     Visibility,
@@ -300,12 +300,12 @@ def agenda_item_remove(*, actor, item: AgendaItem) -> None:
 
 @sensitive_variables()
 @transaction.atomic
-def decision_add(*, actor, item: AgendaItem, outcome: str, text: str = "") -> Decision:
+def decision_add(*, actor, item: AgendaItem, outcome: str, text: str = "") -> MeetingDecision:
     require(permissions.can_edit_minutes(actor, item.meeting), "Only core maintainers edit.")
     if outcome not in DecisionOutcome.values:
         raise ValidationError({"outcome": "Choose one of the outcomes."})
     begin_edit(actor=actor, meeting=item.meeting)
-    decision = Decision(
+    decision = MeetingDecision(
         agenda_item=item,
         outcome=outcome,
         text=clean_markup(text, field="text", limit=TEXT_MAX_LENGTH),
@@ -316,7 +316,7 @@ def decision_add(*, actor, item: AgendaItem, outcome: str, text: str = "") -> De
 
 
 @transaction.atomic
-def decision_remove(*, actor, decision: Decision) -> None:
+def decision_remove(*, actor, decision: MeetingDecision) -> None:
     item = decision.agenda_item
     require(permissions.can_edit_minutes(actor, item.meeting), "Only core maintainers edit.")
     begin_edit(actor=actor, meeting=item.meeting)

@@ -31,8 +31,8 @@ from nominations.models import (
     EvidenceRevision,
     Nomination,
     NominationRequest,
+    NominationStatus,
     RequestStatus,
-    Status,
 )
 from nominations.services.common import (
     EVIDENCE_PERMISSIONS,
@@ -223,9 +223,9 @@ def nomination_open(*, actor, nomination: Nomination) -> Nomination:
         "Only core maintainers open nominations.",
     )
     nomination = locked(nomination)
-    if nomination.status != Status.DRAFT:
+    if nomination.status != NominationStatus.DRAFT:
         raise NominationError("Only a draft can be opened for evidence.")
-    touch(nomination, status=Status.OPEN)
+    touch(nomination, status=NominationStatus.OPEN)
     audit_record(actor=actor, verb="nomination.opened", target=nomination)
     notify(
         nomination,
@@ -273,7 +273,7 @@ def evidence_invite(*, actor, nomination: Nomination, users: Iterable) -> list:
         target=nomination,
         data={"users": [user.pk for user in invited]},
     )
-    if nomination.status != Status.DRAFT:
+    if nomination.status != NominationStatus.DRAFT:
         notify(
             nomination,
             "invited",

@@ -15,12 +15,12 @@ from nominations.models import (
     ENDING_KINDS,
     GRANTING_KINDS,
     Announcement,
-    Decision,
     Feedback,
     Nomination,
+    NominationDecision,
     NominationKind,
+    NominationStatus,
     Outcome,
-    Status,
 )
 from nominations.services.common import (
     clean_text,
@@ -44,9 +44,11 @@ def _announcement_text(nomination: Nomination) -> str:
 
 @sensitive_variables()
 @transaction.atomic
-def nomination_decide(*, actor, nomination: Nomination, outcome: str, reasons: str) -> Decision:
+def nomination_decide(
+    *, actor, nomination: Nomination, outcome: str, reasons: str
+) -> NominationDecision:
     nomination = locked(nomination)
-    if nomination.status != Status.CLOSED:
+    if nomination.status != NominationStatus.CLOSED:
         raise NominationError("A decision follows the close of the vote.")
     require(
         permissions.can_decide(actor, nomination), permissions.decide_refusal(actor, nomination)
@@ -61,10 +63,10 @@ def nomination_decide(*, actor, nomination: Nomination, outcome: str, reasons: s
         )
     if outcome == Outcome.DECLINED and passed and not nomination.policy.get("lead_confirms"):
         raise ValidationError({"outcome": "The vote passed; the decision follows the vote."})
-    decision = Decision.objects.create(
+    decision = NominationDecision.objects.create(
         nomination=nomination, outcome=outcome, reasons=reasons, decided_by=actor
     )
-    touch(nomination, status=Status.DECIDED, outcome=outcome)
+    touch(nomination, status=NominationStatus.DECIDED, outcome=outcome)
     if outcome == Outcome.ACCEPTED:
         Announcement.objects.create(nomination=nomination, text=_announcement_text(nomination))
     audit_record(
@@ -90,7 +92,7 @@ def feedback_save(
         "Only core maintainers draft feedback.",
     )
     nomination = locked(nomination)
-    if nomination.status == Status.WITHDRAWN:
+    if nomination.status == NominationStatus.WITHDRAWN:
         raise NominationError("A withdrawn nomination gets no feedback.")
     feedback = Feedback.objects.select_for_update().filter(nomination=nomination).first()
     if feedback is not None and feedback.released_at is not None:
@@ -114,7 +116,7 @@ def feedback_release(*, actor, nomination: Nomination) -> Feedback:
         "Only core maintainers release feedback.",
     )
     nomination = locked(nomination)
-    if nomination.status != Status.DECIDED:
+    if nomination.status != NominationStatus.DECIDED:
         raise NominationError("Feedback is released after the decision.")
     feedback = Feedback.objects.select_for_update().filter(nomination=nomination).first()
     if feedback is None:
@@ -202,7 +204,7 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
         raise NominationError("Only a nomination that is not yet decided can be withdrawn.")
     reason = clean_text(reason, field="reason", limit=5_000)
     revoke_votes(nomination)
-    touch(nomination, status=Status.WITHDRAWN, withdrawn_reason=reason)
+    touch(nomination, status=NominationStatus.WITHDRAWN, withdrawn_reason=reason)
     audit_record(actor=actor, verb="nomination.withdrawn", target=nomination)
     notify(
         nomination,

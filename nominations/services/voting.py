@@ -24,10 +24,10 @@ from nominations.models import (
     GENESIS_HASH,
     RECUSAL_REASON_MAX_LENGTH,
     Ballot,
-    Choice,
+    BallotChoice,
     Elector,
     Nomination,
-    Status,
+    NominationStatus,
     Tally,
 )
 from nominations.policy import policy_for_nomination, quorum_met, threshold_met
@@ -110,7 +110,7 @@ def voting_open(
         permissions.can_manage_nomination(actor, nomination), "Only core maintainers start a vote."
     )
     nomination = locked(nomination)
-    if nomination.status != Status.OPEN:
+    if nomination.status != NominationStatus.OPEN:
         raise NominationError("Voting starts on a nomination that is open for evidence.")
     refusal = voting_open_refusal(actor=actor, nomination=nomination)
     if refusal:
@@ -138,7 +138,7 @@ def voting_open(
     permissions.grant_object_permission_to_users(VOTE_PERMISSION, voters, nomination)
     touch(
         nomination,
-        status=Status.VOTING,
+        status=NominationStatus.VOTING,
         policy=policy.frozen(),
         voting_opened_at=now,
         voting_opened_by=actor,
@@ -176,7 +176,7 @@ def elector_recuse(*, actor, nomination: Nomination, reason: str) -> Elector:
     )
     reason = clean_text(reason, field="reason", limit=RECUSAL_REASON_MAX_LENGTH)
     nomination = locked(nomination)
-    if nomination.status != Status.VOTING:
+    if nomination.status != NominationStatus.VOTING:
         raise NominationError("Voting on this nomination is closed.")
     if Ballot.objects.filter(nomination=nomination, voter=actor).exists():
         raise NominationError("You have voted on this nomination; a recusal comes before voting.")
@@ -212,14 +212,14 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
     in_electorate = Elector.objects.filter(nomination=nomination, user_id=actor.pk, recused=False)
     may_vote = permissions.can_vote(actor, nomination) and in_electorate.exists()
     nomination = locked(nomination)
-    if nomination.status != Status.VOTING:
+    if nomination.status != NominationStatus.VOTING:
         raise NominationError("Voting on this nomination is closed; your vote was not recorded.")
     now = timezone.now()
     if nomination.voting_deadline <= now:
         raise NominationError("The deadline has passed; your vote was not recorded.")
     if not may_vote:
         raise PermissionDenied("You are not in the electorate of this nomination.")
-    if choice not in Choice.values:
+    if choice not in BallotChoice.values:
         raise ValidationError({"choice": "Choose approve, decline or abstain."})
     comment = clean_text(comment, field="comment", limit=COMMENT_MAX_LENGTH, required=False)
     live = _live_ballots(nomination).filter(voter=actor).first()
@@ -268,7 +268,7 @@ def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:
         closed_at=now,
     )
     revoke_votes(nomination)
-    touch(nomination, status=Status.CLOSED, voting_closed_at=now)
+    touch(nomination, status=NominationStatus.CLOSED, voting_closed_at=now)
     audit_record(
         actor=actor,
         verb="nomination.voting_closed",
@@ -298,9 +298,9 @@ def voting_close(*, actor, nomination: Nomination) -> Tally:
             "Only core maintainers close votes.",
         )
     nomination = locked(nomination)
-    if nomination.status in (Status.CLOSED, Status.DECIDED):
+    if nomination.status in (NominationStatus.CLOSED, NominationStatus.DECIDED):
         return nomination.tally
-    if nomination.status != Status.VOTING:
+    if nomination.status != NominationStatus.VOTING:
         raise NominationError("This nomination is not in voting.")
     now = timezone.now()
     if nomination.voting_deadline > now:
@@ -320,7 +320,7 @@ def voting_close_expired(*, nomination_id: int) -> bool:
         with transaction.atomic():
             nomination = locked(Nomination(pk=nomination_id))
             now = timezone.now()
-            if nomination.status != Status.VOTING or nomination.voting_deadline > now:
+            if nomination.status != NominationStatus.VOTING or nomination.voting_deadline > now:
                 return False
             _close(actor=None, nomination=nomination, now=now)
             return True
@@ -342,7 +342,7 @@ def voting_remind_due() -> int:
     due = list(
         Nomination.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(
-            status=Status.VOTING,
+            status=NominationStatus.VOTING,
             reminded_at__isnull=True,
             voting_deadline__gt=now,
             voting_deadline__lte=now + REMINDER_BEFORE,

@@ -10,7 +10,7 @@ from django.test import Client
 from meetings import services as meeting_services
 from meetings.models import Visibility
 from nominations import services as nomination_services
-from nominations.models import Choice, Criterion, NominationKind, Outcome
+from nominations.models import BallotChoice, Criterion, NominationKind, Outcome
 from tests.api.conftest import LISTS, PRIVATE_END_REASON, whole_list
 from tests.meetings.conftest import CANARIES as MEETING_CANARIES
 from tests.meetings.conftest import add_public_item, new_meeting, publish
@@ -78,7 +78,7 @@ def planted(canary_meeting, roster, draft_meeting, build, lead, core1, core2):
     nomination_services.evidence_add(
         actor=core2, nomination=voting, criterion=Criterion.QUALITY, body=EVIDENCE
     )
-    build.vote(voting, {core1: Choice.APPROVE}, comment=BALLOT)
+    build.vote(voting, {core1: BallotChoice.APPROVE}, comment=BALLOT)
     meeting_services.agenda_item_add(
         actor=core1,
         meeting=draft_meeting,

@@ -12,7 +12,7 @@ from bench.data import SeedRefused, seed_database
 from governance.models import Person
 from meetings.models import MinutesVersion
 from nominations import services
-from nominations.models import Ballot, Choice, Nomination, Status
+from nominations.models import Ballot, BallotChoice, Nomination, NominationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,12 @@ def test_it_seeds_ledgers_that_the_recount_accepts():
 
 def test_it_grants_the_electorate_their_vote_on_open_nominations():
     seed_database(scale=0.01, seed=3, anchor=None, out=io.StringIO())
-    nomination = Nomination.objects.filter(status=Status.VOTING).first()
+    nomination = Nomination.objects.filter(status=NominationStatus.VOTING).first()
     voter = nomination.electors.first().user
 
-    ballot = services.ballot_cast(actor=voter, nomination=nomination, choice=Choice.ABSTAIN)
+    ballot = services.ballot_cast(actor=voter, nomination=nomination, choice=BallotChoice.ABSTAIN)
 
-    assert ballot.choice == Choice.ABSTAIN
+    assert ballot.choice == BallotChoice.ABSTAIN
 
 
 def test_it_builds_the_same_rows_from_the_same_seed():

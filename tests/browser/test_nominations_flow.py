@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from nominations import services
-from nominations.models import Criterion, Nomination, NominationKind, Outcome, Status
+from nominations.models import Criterion, Nomination, NominationKind, NominationStatus, Outcome
 from tests.browser.conftest import sign_in_through_the_form
 from tests.nominations.conftest import Build, Clock
 
@@ -99,7 +99,7 @@ def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     vote(page, nomination, "Abstain")
     expect(page.get_by_text("Final tally:")).to_be_visible()
     expect(page.get_by_text("did not pass")).to_be_visible()
-    assert Nomination.objects.get(pk=nomination.pk).status == Status.CLOSED
+    assert Nomination.objects.get(pk=nomination.pk).status == NominationStatus.CLOSED
 
     # The lead records the decision, drafts the feedback and releases it.
     page.get_by_label("Declined", exact=True).check()

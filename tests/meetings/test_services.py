@@ -22,7 +22,7 @@ from meetings.models import (
     Visibility,
 )
 from nominations import services as nomination_services
-from nominations.models import Choice, NominationKind, Outcome
+from nominations.models import BallotChoice, NominationKind, Outcome
 from tests.meetings.conftest import PUBLIC_WORD, add_public_item, new_meeting, publish
 
 pytestmark = pytest.mark.django_db
@@ -396,7 +396,7 @@ def decided(nominee, *, accept: bool, announce: bool, voters, module):
     nomination_services.nomination_open(actor=voters[0], nomination=nomination)
     nomination_services.voting_open(actor=voters[0], nomination=nomination)
     for voter in voters:
-        choice = Choice.APPROVE if accept else Choice.DECLINE
+        choice = BallotChoice.APPROVE if accept else BallotChoice.DECLINE
         nomination_services.ballot_cast(actor=voter, nomination=nomination, choice=choice)
     nomination_services.nomination_decide(
         actor=voters[1],

@@ -34,14 +34,14 @@ from governance import services as governance_services
 from governance.models import Module, Person
 from nominations import selectors, services
 from nominations.models import (
-    Choice,
+    BallotChoice,
     Criterion,
     EvidenceEntry,
     Nomination,
     NominationKind,
     NominationRequest,
+    NominationStatus,
     Outcome,
-    Status,
 )
 from tests.conftest import login
 
@@ -56,8 +56,20 @@ TO_NOMINATORS = "Well argued; bring it back in two quarters."
 VOTING_DAYS = 7  # the policies' minimum
 
 # lead, core1, core2, core3, core4
-PASSING_VOTES = (Choice.APPROVE, Choice.APPROVE, Choice.APPROVE, Choice.DECLINE, Choice.ABSTAIN)
-FAILING_VOTES = (Choice.DECLINE, Choice.DECLINE, Choice.APPROVE, Choice.DECLINE, Choice.ABSTAIN)
+PASSING_VOTES = (
+    BallotChoice.APPROVE,
+    BallotChoice.APPROVE,
+    BallotChoice.APPROVE,
+    BallotChoice.DECLINE,
+    BallotChoice.ABSTAIN,
+)
+FAILING_VOTES = (
+    BallotChoice.DECLINE,
+    BallotChoice.DECLINE,
+    BallotChoice.APPROVE,
+    BallotChoice.DECLINE,
+    BallotChoice.ABSTAIN,
+)
 
 
 class Clock:
@@ -209,7 +221,7 @@ class Build:
     def close(self, nomination: Nomination) -> Nomination:
         """Close as the beat scan does once the deadline has passed (unless already closed)."""
         nomination = fresh(nomination)
-        if nomination.status == Status.VOTING:
+        if nomination.status == NominationStatus.VOTING:
             self.clock.pass_deadline(nomination)
             close_due_votes()
         return fresh(nomination)

@@ -16,12 +16,12 @@ from governance.models import (
 from nominations.models import (
     Announcement,
     Ballot,
-    Decision,
     Elector,
     EvidenceEntry,
     EvidenceRevision,
     Feedback,
     Nomination,
+    NominationDecision,
     NominationRequest,
     Tally,
 )
@@ -41,7 +41,7 @@ def snapshot() -> dict:
         "electors": Elector.objects.count(),
         "ballots": list(Ballot.objects.order_by("pk").values_list("pk", "superseded_at")),
         "tallies": Tally.objects.count(),
-        "decisions": Decision.objects.count(),
+        "decisions": NominationDecision.objects.count(),
         "feedback": list(Feedback.objects.values_list("pk", "released_at", "to_nominee")),
         "announcements": list(Announcement.objects.values_list("pk", "released_at")),
         "roles": list(Role.objects.order_by("pk").values_list("pk", "status")),

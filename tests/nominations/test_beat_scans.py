@@ -6,7 +6,7 @@ import pytest
 
 from governance.models import AuditEvent, Notification, NotificationChannel
 from nominations import services
-from nominations.models import Ballot, Choice, Status, Tally
+from nominations.models import Ballot, BallotChoice, NominationStatus, Tally
 from tests.nominations.conftest import close_due_votes, fresh
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,11 @@ def test_it_closes_once_with_the_votes_cast_before_the_deadline_when_the_scan_is
     build, clock
 ):
     nomination = build.voting()
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.DECLINE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.DECLINE})
     clock.pass_deadline(nomination)
     clock.advance(days=3)  # beat was down for three days
     with pytest.raises(services.NominationError, match="deadline has passed"):
-        services.ballot_cast(actor=build.core3, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(actor=build.core3, nomination=nomination, choice=BallotChoice.APPROVE)
 
     assert close_due_votes() == 1
     assert close_due_votes() == 0
@@ -60,4 +60,4 @@ def test_it_reminds_once_when_a_late_scan_runs_twice_inside_the_window(build, cl
         event_key=f"nomination-reminder:{nomination.pk}", channel=NotificationChannel.INBOX
     )
     assert reminders.count() == len(build.electorate)
-    assert fresh(nomination).status == Status.VOTING
+    assert fresh(nomination).status == NominationStatus.VOTING

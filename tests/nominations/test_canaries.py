@@ -14,7 +14,7 @@ from governance import services as governance_services
 from governance.models import Module, Notification, NotificationChannel, Person
 from nominations import services
 from nominations.models import (
-    Choice,
+    BallotChoice,
     Criterion,
     EvidenceEntry,
     Nomination,
@@ -82,7 +82,7 @@ def planted(build):
         )
         services.voting_open(actor=build.core1, nomination=nomination)
         services.elector_recuse(actor=build.core4, nomination=nomination, reason=RECUSAL)
-        choice = Choice.APPROVE if outcome == Outcome.ACCEPTED else Choice.DECLINE
+        choice = BallotChoice.APPROVE if outcome == Outcome.ACCEPTED else BallotChoice.DECLINE
         for voter in build.electorate[:-1]:
             services.ballot_cast(actor=voter, nomination=nomination, choice=choice, comment=BALLOT)
         services.nomination_decide(
@@ -125,7 +125,7 @@ def planted(build):
     services.evidence_add(
         actor=build.core2, nomination=voting, criterion=Criterion.QUALITY, body=EVIDENCE
     )
-    build.vote(voting, {build.core1: Choice.APPROVE}, comment=BALLOT)
+    build.vote(voting, {build.core1: BallotChoice.APPROVE}, comment=BALLOT)
     rejected = services.nomination_request_submit(
         actor=build.nominator,
         nominee_name="Ada Obi",

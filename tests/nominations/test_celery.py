@@ -14,7 +14,7 @@ from governance import tasks as governance_tasks
 from governance.celery import app as celery_app
 from governance.models import AuditEvent, Notification, NotificationChannel
 from nominations import services
-from nominations.models import Choice, Status, Tally
+from nominations.models import BallotChoice, NominationStatus, Tally
 from tests.conftest import purge_test_queue
 from tests.governance.test_celery_worker import wait_for, worker_idle
 from tests.nominations.conftest import VOTING_DAYS, fresh
@@ -72,14 +72,14 @@ def test_it_delivers_the_voting_started_emails_exactly_once(build, start, mailou
 
 def test_it_closes_a_due_vote_once_when_the_scan_runs_twice(build, start, clock, mailoutbox):
     nomination = build.voting()
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.APPROVE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.APPROVE})
     clock.pass_deadline(nomination)
     event = f"nomination-closed:{nomination.pk}"
 
     with start():
         nominations.tasks.voting_close_due.delay()
         nominations.tasks.voting_close_due.delay()
-        assert wait_for(lambda: fresh(nomination).status == Status.CLOSED)
+        assert wait_for(lambda: fresh(nomination).status == NominationStatus.CLOSED)
         assert wait_for(lambda: all_sent(event))
         assert wait_for(worker_idle)
 
@@ -117,9 +117,9 @@ def test_it_drops_a_queued_close_once_the_next_scan_is_due(
     try:
         with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
             assert wait_for(lambda: dropped), "the worker did not drop the stale close"
-            assert fresh(nomination).status == Status.VOTING
+            assert fresh(nomination).status == NominationStatus.VOTING
             nominations.tasks.voting_close_due.delay()  # the next scan
-            assert wait_for(lambda: fresh(nomination).status == Status.CLOSED)
+            assert wait_for(lambda: fresh(nomination).status == NominationStatus.CLOSED)
             assert wait_for(worker_idle)
     finally:
         task_revoked.disconnect(on_revoked)
@@ -132,7 +132,7 @@ def test_it_drops_a_queued_close_once_the_next_scan_is_due(
 
 def test_it_reminds_only_those_who_have_not_voted_once(build, start, clock, mailoutbox):
     nomination = build.voting()
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.DECLINE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.DECLINE})
     clock.advance(days=VOTING_DAYS - 1, hours=1)  # the deadline is now less than a day away
     event = f"nomination-reminder:{nomination.pk}"
 

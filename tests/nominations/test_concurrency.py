@@ -19,7 +19,14 @@ from django.urls import reverse
 from governance import services as governance_services
 from governance.models import AuditEvent, RoleKind
 from nominations import selectors, services
-from nominations.models import Ballot, Choice, Nomination, NominationKind, Status, Tally
+from nominations.models import (
+    Ballot,
+    BallotChoice,
+    Nomination,
+    NominationKind,
+    NominationStatus,
+    Tally,
+)
 from tests.conftest import login
 from tests.nominations.conftest import close_due_votes, fresh
 
@@ -121,7 +128,7 @@ def test_it_records_one_live_ballot_per_voter_when_all_vote_at_once(postgres, bu
     voters = [*build.electorate, *add_core_maintainers(20)]
     nomination = build.voting(kind=NominationKind.CORE_REVIEWER)  # closes early when all voted
     seeded = random.Random(SEED)
-    choices = [seeded.choice(list(Choice)) for _ in voters]
+    choices = [seeded.choice(list(BallotChoice)) for _ in voters]
 
     outcomes = run_together(
         [
@@ -138,14 +145,14 @@ def test_it_records_one_live_ballot_per_voter_when_all_vote_at_once(postgres, bu
     assert sorted(b.voter_id for b in ballots if b.superseded_at is None) == sorted(
         voter.pk for voter in voters
     )
-    assert fresh(nomination).status == Status.CLOSED  # closed once, by the last vote
+    assert fresh(nomination).status == NominationStatus.CLOSED  # closed once, by the last vote
     assert Tally.objects.filter(nomination=nomination).count() == 1
     assert AuditEvent.objects.filter(verb="nomination.voting_closed").count() == 1
     tally = assert_tally_matches_ledger(nomination)
     assert (tally.approve, tally.decline, tally.abstain) == (
-        choices.count(Choice.APPROVE),
-        choices.count(Choice.DECLINE),
-        choices.count(Choice.ABSTAIN),
+        choices.count(BallotChoice.APPROVE),
+        choices.count(BallotChoice.DECLINE),
+        choices.count(BallotChoice.ABSTAIN),
     )
 
 
@@ -154,7 +161,9 @@ def test_it_keeps_one_live_ballot_when_a_voter_casts_ten_times_at_once(
     postgres, build, same_choice
 ):
     nomination = build.voting()
-    choices = [Choice.APPROVE if same_choice else list(Choice)[n % 3] for n in range(10)]
+    choices = [
+        BallotChoice.APPROVE if same_choice else list(BallotChoice)[n % 3] for n in range(10)
+    ]
 
     outcomes = run_together(
         [
@@ -178,7 +187,7 @@ def test_it_keeps_one_live_ballot_when_a_voter_casts_ten_times_at_once(
         assert live[0].sequence == len(ballots)  # the last cast is the live one
         assert {ballot.pk for _, ballot in outcomes} <= {ballot.pk for ballot in ballots}
     selectors.count_ledger(nomination)
-    assert fresh(nomination).status == Status.VOTING
+    assert fresh(nomination).status == NominationStatus.VOTING
 
 
 def test_it_stores_no_ballot_after_a_concurrent_close(postgres, build, clock):
@@ -196,7 +205,7 @@ def test_it_stores_no_ballot_after_a_concurrent_close(postgres, build, clock):
         return closed
 
     def vote(voter):
-        return services.ballot_cast(actor=voter, nomination=nomination, choice=Choice.APPROVE)
+        return services.ballot_cast(actor=voter, nomination=nomination, choice=BallotChoice.APPROVE)
 
     outcomes = run_together([close, *[lambda voter=voter: vote(voter) for voter in voters]])
 
@@ -206,7 +215,7 @@ def test_it_stores_no_ballot_after_a_concurrent_close(postgres, build, clock):
     recorded = [ballot for kind, ballot in outcomes[1:] if kind == "ok"]
     nomination = fresh(nomination)
     tally = nomination.tally
-    assert nomination.status == Status.CLOSED
+    assert nomination.status == NominationStatus.CLOSED
     assert sorted(b.pk for b in ledger(nomination)) == sorted(b.pk for b in recorded)
     assert all(ballot.cast_at <= tally.closed_at for ballot in ledger(nomination))
     assert tally.approve == len(recorded)  # no vote lost, none counted twice
@@ -228,9 +237,13 @@ def test_it_keeps_one_live_ballot_per_voter_when_fifty_post_the_vote_page_at_onc
     # Fifty posts: the first five voters post twice at once with different choices, the next
     # forty post once, the last five not at all.
     double, single = voters[:DOUBLE_POSTERS], voters[DOUBLE_POSTERS : VIEW_THREADS - DOUBLE_POSTERS]
-    posts = [(voter, choice) for voter in double for choice in (Choice.APPROVE, Choice.DECLINE)]
+    posts = [
+        (voter, choice)
+        for voter in double
+        for choice in (BallotChoice.APPROVE, BallotChoice.DECLINE)
+    ]
     seeded = random.Random(SEED)
-    posts += [(voter, seeded.choice(list(Choice))) for voter in single]
+    posts += [(voter, seeded.choice(list(BallotChoice))) for voter in single]
     assert len(posts) == VIEW_THREADS
 
     outcomes = run_together(
@@ -264,9 +277,9 @@ def test_it_keeps_one_live_ballot_per_voter_when_fifty_post_the_vote_page_at_onc
     choices = [ballot.choice for ballot in live.values()]
     assert (tally.electorate, tally.approve, tally.decline, tally.abstain) == (
         VIEW_THREADS,
-        choices.count(Choice.APPROVE),
-        choices.count(Choice.DECLINE),
-        choices.count(Choice.ABSTAIN),
+        choices.count(BallotChoice.APPROVE),
+        choices.count(BallotChoice.DECLINE),
+        choices.count(BallotChoice.ABSTAIN),
     )
 
 
@@ -284,7 +297,7 @@ def test_it_stores_no_ballot_after_a_close_posted_through_the_page(postgres, bui
         return closer.post(close_url)
 
     def vote(voter):
-        return clients[voter.pk].post(vote_url, {"choice": Choice.APPROVE})
+        return clients[voter.pk].post(vote_url, {"choice": BallotChoice.APPROVE})
 
     outcomes = run_together([close, *[lambda voter=voter: vote(voter) for voter in voters]])
 
@@ -293,7 +306,7 @@ def test_it_stores_no_ballot_after_a_close_posted_through_the_page(postgres, bui
     codes = [response.status_code for _, response in outcomes[1:]]
     assert set(codes) <= {302, 409}, codes  # recorded, or refused as too late; never a 500
     nomination = fresh(nomination)
-    assert nomination.status == Status.CLOSED
+    assert nomination.status == NominationStatus.CLOSED
     ballots = ledger(nomination)
     assert len(ballots) == codes.count(302)  # a refused vote stored nothing
     tally = assert_tally_matches_ledger(nomination)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 
 from nominations import selectors
-from nominations.models import GENESIS_HASH, Ballot, Choice, Nomination, Outcome, Tally
+from nominations.models import GENESIS_HASH, Ballot, BallotChoice, Nomination, Outcome, Tally
 from tests.nominations.conftest import close_due_votes
 
 pytestmark = pytest.mark.django_db
@@ -20,15 +20,19 @@ def ledger(build):
     """Two closed nominations (one decided), with votes changed along the way, and one still in
     voting (which the recount leaves alone)."""
     closed = build.voting(nominee=build.person("Daniel Park", "dpark"))
-    build.vote(closed, {build.core1: Choice.DECLINE, build.core2: Choice.APPROVE})
-    build.vote(closed, {build.core1: Choice.APPROVE})  # changed
+    build.vote(closed, {build.core1: BallotChoice.DECLINE, build.core2: BallotChoice.APPROVE})
+    build.vote(closed, {build.core1: BallotChoice.APPROVE})  # changed
     build.vote(
         closed,
-        {build.lead: Choice.APPROVE, build.core3: Choice.ABSTAIN, build.core4: Choice.DECLINE},
+        {
+            build.lead: BallotChoice.APPROVE,
+            build.core3: BallotChoice.ABSTAIN,
+            build.core4: BallotChoice.DECLINE,
+        },
     )
     decided = build.decided(outcome=Outcome.DECLINED)
     voting = build.voting(nominee=build.person("Lin Chen", "lchen"))
-    build.vote(voting, {build.core1: Choice.APPROVE})
+    build.vote(voting, {build.core1: BallotChoice.APPROVE})
     return {"closed": closed, "decided": decided, "voting": voting}
 
 
@@ -75,7 +79,9 @@ def test_it_recounts_nothing_when_nothing_is_closed(build):
 
 def test_it_recounts_a_vote_with_a_recusal_against_the_whole_electorate(build):
     nomination = build.voting(recused={build.core4: "Same team."})
-    build.vote(nomination, dict.fromkeys([build.lead, build.core1, build.core2], Choice.APPROVE))
+    build.vote(
+        nomination, dict.fromkeys([build.lead, build.core1, build.core2], BallotChoice.APPROVE)
+    )
     nomination = build.close(nomination)
 
     assert nomination.tally.electorate == 5
@@ -86,7 +92,9 @@ def test_it_recounts_a_vote_frozen_before_recused_electors_counted_as_it_was(bui
     """Tallies stored before the rule counted only the electors not recused; their frozen
     policy has no `counts_recused`, and the recount reads them as they were closed."""
     nomination = build.voting(recused={build.core4: "Same team."})
-    build.vote(nomination, dict.fromkeys([build.lead, build.core1, build.core2], Choice.APPROVE))
+    build.vote(
+        nomination, dict.fromkeys([build.lead, build.core1, build.core2], BallotChoice.APPROVE)
+    )
     nomination = build.close(nomination)
     older = {
         key: value
@@ -103,7 +111,7 @@ def test_it_recounts_a_vote_frozen_before_recused_electors_counted_as_it_was(bui
 
 def test_it_catches_a_ballot_whose_choice_was_changed(ledger):
     ballot = Ballot.objects.get(nomination=ledger["closed"], sequence=4)
-    Ballot.objects.filter(pk=ballot.pk).update(choice=Choice.DECLINE)
+    Ballot.objects.filter(pk=ballot.pk).update(choice=BallotChoice.DECLINE)
 
     with pytest.raises(CommandError, match=r"broken at ballot 4"):
         recount()
@@ -111,7 +119,7 @@ def test_it_catches_a_ballot_whose_choice_was_changed(ledger):
 
 def test_it_catches_a_superseded_ballot_whose_choice_was_changed(ledger):
     ballot = Ballot.objects.get(nomination=ledger["closed"], sequence=1)  # core1's first vote
-    Ballot.objects.filter(pk=ballot.pk).update(choice=Choice.APPROVE)
+    Ballot.objects.filter(pk=ballot.pk).update(choice=BallotChoice.APPROVE)
 
     with pytest.raises(CommandError, match=r"broken at ballot 1"):
         recount()
@@ -166,7 +174,7 @@ def test_it_catches_a_ballot_added_behind_the_services_back(ledger, build):
         nomination=ledger["closed"],
         voter=build.core4,
         sequence=last.sequence + 1,
-        choice=Choice.APPROVE,
+        choice=BallotChoice.APPROVE,
         previous_hash=last.entry_hash,
     )
     forged.entry_hash = forged.compute_hash()
@@ -180,7 +188,9 @@ def test_it_catches_a_ballot_added_behind_the_services_back(ledger, build):
 
 
 def test_it_exits_non_zero_from_the_command_line(ledger, capsys):
-    Ballot.objects.filter(nomination=ledger["closed"], sequence=2).update(choice=Choice.ABSTAIN)
+    Ballot.objects.filter(nomination=ledger["closed"], sequence=2).update(
+        choice=BallotChoice.ABSTAIN
+    )
 
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(["manage.py", "recount"])
@@ -200,8 +210,8 @@ def test_it_closes_the_other_due_votes_when_one_ledger_is_broken(build, clock):
     leaves the broken one for the recount to report."""
     older = build.voting(nominee=build.person("Daniel Park", "dpark"))
     broken = build.voting(nominee=build.person("Lin Chen", "lchen"))
-    build.vote(broken, {build.core1: Choice.APPROVE})
-    Ballot.objects.filter(nomination=broken).update(choice=Choice.DECLINE)
+    build.vote(broken, {build.core1: BallotChoice.APPROVE})
+    Ballot.objects.filter(nomination=broken).update(choice=BallotChoice.DECLINE)
     clock.pass_deadline(broken)
 
     assert close_due_votes() == 1  # the broken ledger is logged and left open

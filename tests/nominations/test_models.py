@@ -11,11 +11,11 @@ from nominations import services
 from nominations.models import (
     GENESIS_HASH,
     Ballot,
-    Choice,
+    BallotChoice,
     Nomination,
     NominationKind,
+    NominationStatus,
     Outcome,
-    Status,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,14 +64,21 @@ def test_it_refuses_a_second_live_nomination_for_the_same_project_role(build):
 
 
 @pytest.mark.parametrize(
-    "status", [Status.DRAFT, Status.OPEN, Status.VOTING, Status.CLOSED], ids=str
+    "status",
+    [
+        NominationStatus.DRAFT,
+        NominationStatus.OPEN,
+        NominationStatus.VOTING,
+        NominationStatus.CLOSED,
+    ],
+    ids=str,
 )
 def test_it_counts_every_undecided_status_as_live(build, status):
     nomination = {
-        Status.DRAFT: build.draft,
-        Status.OPEN: build.opened,
-        Status.VOTING: build.voting,
-        Status.CLOSED: lambda: build.closed(passed=True),
+        NominationStatus.DRAFT: build.draft,
+        NominationStatus.OPEN: build.opened,
+        NominationStatus.VOTING: build.voting,
+        NominationStatus.CLOSED: lambda: build.closed(passed=True),
     }[status]()
     assert nomination.status == status
 
@@ -87,9 +94,9 @@ def test_it_allows_a_new_nomination_once_the_last_was_decided_or_withdrawn(build
     third = build.draft()
 
     assert {declined.status, Nomination.objects.get(pk=again.pk).status, third.status} == {
-        Status.DECIDED,
-        Status.WITHDRAWN,
-        Status.DRAFT,
+        NominationStatus.DECIDED,
+        NominationStatus.WITHDRAWN,
+        NominationStatus.DRAFT,
     }
 
 
@@ -111,9 +118,9 @@ def test_it_refuses_a_decided_nomination_without_an_outcome(build):
     nomination = build.closed(passed=True)
 
     assert refused(
-        lambda: Nomination.objects.filter(pk=nomination.pk).update(status=Status.DECIDED)
+        lambda: Nomination.objects.filter(pk=nomination.pk).update(status=NominationStatus.DECIDED)
     )
-    assert Nomination.objects.get(pk=nomination.pk).status == Status.CLOSED
+    assert Nomination.objects.get(pk=nomination.pk).status == NominationStatus.CLOSED
 
 
 def test_it_refuses_an_outcome_on_a_nomination_not_decided(build):
@@ -128,7 +135,7 @@ def test_it_refuses_an_outcome_on_a_nomination_not_decided(build):
 def test_it_stores_the_outcome_with_the_decision(build):
     nomination = build.decided(outcome=Outcome.ACCEPTED)
 
-    assert (nomination.status, nomination.outcome) == (Status.DECIDED, Outcome.ACCEPTED)
+    assert (nomination.status, nomination.outcome) == (NominationStatus.DECIDED, Outcome.ACCEPTED)
     assert refused(lambda: Nomination.objects.filter(pk=nomination.pk).update(outcome=""))
 
 
@@ -137,14 +144,16 @@ def test_it_stores_the_outcome_with_the_decision(build):
 
 def test_it_refuses_a_second_live_ballot_for_the_same_voter(build):
     nomination = build.voting()
-    ballot = services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+    ballot = services.ballot_cast(
+        actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE
+    )
 
     def second_live_ballot():
         Ballot.objects.create(
             nomination=nomination,
             voter=build.core1,
             sequence=ballot.sequence + 1,
-            choice=Choice.DECLINE,
+            choice=BallotChoice.DECLINE,
             previous_hash=ballot.entry_hash,
             entry_hash="f" * 64,
         )
@@ -155,27 +164,29 @@ def test_it_refuses_a_second_live_ballot_for_the_same_voter(build):
 
 def test_it_keeps_superseded_ballots_beside_the_live_one(build):
     nomination = build.voting()
-    services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
-    services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.DECLINE)
+    services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE)
+    services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.DECLINE)
 
     ballots = Ballot.objects.filter(nomination=nomination, voter=build.core1).order_by("sequence")
 
     assert [(b.choice, b.superseded_at is None) for b in ballots] == [
-        (Choice.APPROVE, False),
-        (Choice.DECLINE, True),
+        (BallotChoice.APPROVE, False),
+        (BallotChoice.DECLINE, True),
     ]
 
 
 def test_it_refuses_a_repeated_ballot_sequence(build):
     nomination = build.voting()
-    ballot = services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+    ballot = services.ballot_cast(
+        actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE
+    )
 
     def same_sequence():
         Ballot.objects.create(
             nomination=nomination,
             voter=build.core2,
             sequence=ballot.sequence,
-            choice=Choice.APPROVE,
+            choice=BallotChoice.APPROVE,
             previous_hash=GENESIS_HASH,
             entry_hash="e" * 64,
         )
@@ -186,7 +197,9 @@ def test_it_refuses_a_repeated_ballot_sequence(build):
 
 def test_it_refuses_a_ballot_choice_outside_the_three(build):
     nomination = build.voting()
-    ballot = services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+    ballot = services.ballot_cast(
+        actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE
+    )
 
     assert refused(lambda: Ballot.objects.filter(pk=ballot.pk).update(choice="maybe"))
 
@@ -196,6 +209,6 @@ def test_it_refuses_voting_without_a_deadline(build):
 
     assert refused(
         lambda: Nomination.objects.filter(pk=nomination.pk).update(
-            status=Status.VOTING, voting_opened_at=timezone.now()
+            status=NominationStatus.VOTING, voting_opened_at=timezone.now()
         )
     )

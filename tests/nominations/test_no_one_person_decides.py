@@ -10,7 +10,14 @@ from django.utils import timezone
 from governance import services as governance_services
 from governance.models import Notification, NotificationChannel, Role
 from nominations import services
-from nominations.models import Announcement, Choice, Elector, Nomination, NominationKind, Status
+from nominations.models import (
+    Announcement,
+    BallotChoice,
+    Elector,
+    Nomination,
+    NominationKind,
+    NominationStatus,
+)
 from tests.nominations.conftest import close_due_votes, fresh
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +82,7 @@ def test_it_grants_nothing_to_one_core_maintainer_acting_alone(build, client, cl
         ).values_list("recipient", flat=True)
         assert set(told) >= {user.pk for user in others}, channel
 
-    assert core1.post(f"{base}/vote/", {"choice": Choice.APPROVE}).status_code == 302
+    assert core1.post(f"{base}/vote/", {"choice": BallotChoice.APPROVE}).status_code == 302
     early = core1.post(f"{base}/close/")
     assert early.status_code == 409
     assert "Voting closes early only once everyone has voted." in messages_of(early)
@@ -93,7 +100,7 @@ def test_it_grants_nothing_to_one_core_maintainer_acting_alone(build, client, cl
     assert decide.status_code == 403
     assert any(message.startswith("You started this vote") for message in messages_of(decide))
     assert announce.status_code == 403
-    assert fresh(nomination).status == Status.CLOSED
+    assert fresh(nomination).status == NominationStatus.CLOSED
     assert not Announcement.objects.filter(nomination=nomination).exists()
     assert not Role.objects.filter(person=outsider).exists()
     assert public_pages(client, build) == before

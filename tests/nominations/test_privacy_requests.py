@@ -27,7 +27,14 @@ from governance.models import (
 )
 from governance.roster_parsers.activity import ActivityRecord
 from nominations import selectors, services
-from nominations.models import Ballot, Choice, Criterion, EvidenceEntry, NominationKind, Outcome
+from nominations.models import (
+    Ballot,
+    BallotChoice,
+    Criterion,
+    EvidenceEntry,
+    NominationKind,
+    Outcome,
+)
 from tests.conftest import PERSONAS, login
 from tests.nominations.conftest import fresh
 
@@ -48,7 +55,7 @@ def history(build, staff):
         outcome=Outcome.ACCEPTED, nominee=build.person("Mei Tanaka", "mtanaka")
     )
     voting = build.voting(kind=NominationKind.CORE_MAINTAINER)
-    build.vote(voting, {build.core2: Choice.DECLINE, build.core1: Choice.APPROVE})
+    build.vote(voting, {build.core2: BallotChoice.DECLINE, build.core1: BallotChoice.APPROVE})
     services.evidence_add(
         actor=build.core2,
         nomination=voting,

@@ -16,7 +16,7 @@ from django.test import Client
 from governance import services as governance_services
 from governance.models import RoleKind
 from nominations import services
-from nominations.models import Choice, Criterion, NominationKind, Outcome
+from nominations.models import BallotChoice, Criterion, NominationKind, Outcome
 from nominations.selectors import DASHBOARD_ROWS, LIST_LIMIT, SECTION_PAGE_ROWS
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +47,13 @@ def busy_nomination(build, size: int):
         services.evidence_add(
             actor=voter, nomination=nomination, criterion=Criterion.TRIAGE, body=f"Entry {n}."
         )
-        services.ballot_cast(actor=voter, nomination=nomination, choice=Choice.DECLINE)
+        services.ballot_cast(actor=voter, nomination=nomination, choice=BallotChoice.DECLINE)
         services.ballot_cast(
-            actor=voter, nomination=nomination, choice=Choice.APPROVE, comment=f"Comment {n}."
+            actor=voter, nomination=nomination, choice=BallotChoice.APPROVE, comment=f"Comment {n}."
         )
     entry = nomination.evidence.first()
     services.evidence_edit(actor=entry.author, entry=entry, criterion=Criterion.QUALITY, body="E.")
-    services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+    services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE)
     return nomination
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from governance.models import Notification, NotificationChannel, Role, RoleKind
 from governance.services import role_grant
 from nominations import services
-from nominations.models import Ballot, Choice, NominationKind
+from nominations.models import Ballot, BallotChoice, NominationKind
 from nominations.verification import nomination_for_verification, vote_export
 from tests.nominations.conftest import fresh
 from verify_vote import Mismatch, verify
@@ -36,12 +36,20 @@ def closed_with_changed_votes(build, *, comment: str = "") -> tuple:
     nomination = build.voting(nominee=build.person("Daniel Park", "dpark"))
     build.vote(
         nomination,
-        {build.lead: Choice.APPROVE, build.core1: Choice.APPROVE, build.core3: Choice.DECLINE},
+        {
+            build.lead: BallotChoice.APPROVE,
+            build.core1: BallotChoice.APPROVE,
+            build.core3: BallotChoice.DECLINE,
+        },
         comment=comment,
     )
     build.vote(
         nomination,
-        {build.core2: Choice.APPROVE, build.core3: Choice.ABSTAIN, build.core4: Choice.DECLINE},
+        {
+            build.core2: BallotChoice.APPROVE,
+            build.core3: BallotChoice.ABSTAIN,
+            build.core4: BallotChoice.DECLINE,
+        },
     )
     return build.close(nomination)
 
@@ -52,7 +60,9 @@ def closed_with_changed_votes(build, *, comment: str = "") -> tuple:
 def test_it_returns_the_hash_of_the_ledger_entry_as_the_receipt(build):
     nomination = build.voting()
 
-    ballot = services.ballot_cast(actor=build.core2, nomination=nomination, choice=Choice.APPROVE)
+    ballot = services.ballot_cast(
+        actor=build.core2, nomination=nomination, choice=BallotChoice.APPROVE
+    )
 
     stored = Ballot.objects.get(pk=ballot.pk)
     assert ballot.receipt == stored.entry_hash == stored.compute_hash()
@@ -63,7 +73,10 @@ def test_it_emails_the_receipt_to_the_voter_alone_without_the_choice_or_comment(
     nomination = build.voting()
 
     ballot = services.ballot_cast(
-        actor=build.core2, nomination=nomination, choice=Choice.DECLINE, comment=CANARY_COMMENT
+        actor=build.core2,
+        nomination=nomination,
+        choice=BallotChoice.DECLINE,
+        comment=CANARY_COMMENT,
     )
 
     sent = Notification.objects.filter(event_key=f"nomination-receipt-1:{nomination.pk}")
@@ -119,7 +132,7 @@ def test_it_refuses_to_export_a_vote_that_has_not_closed(build):
 
 LEDGER_CHANGES = {
     "choice": lambda ballot: {
-        "choice": Choice.ABSTAIN if ballot.choice != "abstain" else "approve"
+        "choice": BallotChoice.ABSTAIN if ballot.choice != "abstain" else "approve"
     },
     "comment": lambda ballot: {"comment": ballot.comment + "!"},
     "cast_at": lambda ballot: {"cast_at": ballot.cast_at.replace(microsecond=1)},
@@ -185,7 +198,7 @@ def test_it_shows_who_chose_what_on_an_open_ballot(build, client_for):
     nomination = build.voting(
         nominee=build.maintainer.person, kind=NominationKind.EMERITUS, ending_role=role
     )
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.DECLINE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.DECLINE})
     nomination = build.close(nomination)
 
     html = client_for("core2").get(f"/nominations/{nomination.pk}/verify/").content.decode()
@@ -221,7 +234,9 @@ def test_it_tells_each_voter_whether_their_last_cast_is_counted(build, client_fo
 
 def test_it_reports_a_ledger_changed_after_the_close(build, client_for):
     nomination = closed_with_changed_votes(build)
-    Ballot.objects.filter(nomination=nomination, voter=build.core4).update(choice=Choice.APPROVE)
+    Ballot.objects.filter(nomination=nomination, voter=build.core4).update(
+        choice=BallotChoice.APPROVE
+    )
 
     html = client_for("core2").get(f"/nominations/{nomination.pk}/verify/").content.decode()
 
@@ -254,7 +269,7 @@ def test_it_hides_the_page_from_the_nominee_though_in_the_electorate(build, clie
     nomination = build.voting(
         nominee=nominee.person, kind=NominationKind.EMERITUS, ending_role=role
     )
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.APPROVE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.APPROVE})
     nomination = build.close(nomination)
     assert nomination.electors.filter(user=nominee, recused=True).exists()
 
@@ -276,7 +291,7 @@ def test_it_hides_the_page_from_core_maintainers_who_joined_after_the_vote_opene
 
 def test_it_opens_the_page_only_after_the_close(build, client_for):
     nomination = build.voting()
-    build.vote(nomination, {build.core2: Choice.APPROVE})
+    build.vote(nomination, {build.core2: BallotChoice.APPROVE})
 
     before = client_for("core2").get(f"/nominations/{nomination.pk}/verify/")
     after = client_for("core2").get(f"/nominations/{build.close(nomination).pk}/verify/")
@@ -290,7 +305,7 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
 ):
     nomination = build.voting()
     for number in range(casts):
-        choice = (Choice.APPROVE, Choice.DECLINE)[number % 2]
+        choice = (BallotChoice.APPROVE, BallotChoice.DECLINE)[number % 2]
         services.ballot_cast(actor=build.core2, nomination=nomination, choice=choice)
     nomination = build.close(fresh(nomination))
     client = client_for("core2")

@@ -18,15 +18,15 @@ from governance.models import (
 from nominations import selectors, services
 from nominations.models import (
     Ballot,
-    Choice,
+    BallotChoice,
     Criterion,
     EvidenceEntry,
     Nomination,
     NominationKind,
     NominationRequest,
+    NominationStatus,
     Outcome,
     RequestStatus,
-    Status,
 )
 from tests.nominations.conftest import (
     fresh,
@@ -64,7 +64,7 @@ def test_it_takes_a_nomination_from_request_to_an_announced_maintainer(build, cl
     )
     services.voting_open(actor=build.core1, nomination=nomination)
     for voter in build.electorate:
-        services.ballot_cast(actor=voter, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(actor=voter, nomination=nomination, choice=BallotChoice.APPROVE)
     services.nomination_decide(
         actor=build.core2, nomination=nomination, outcome=Outcome.ACCEPTED, reasons="Unanimous."
     )
@@ -75,7 +75,7 @@ def test_it_takes_a_nomination_from_request_to_an_announced_maintainer(build, cl
     services.announcement_release(actor=build.lead, nomination=nomination)
 
     nomination = fresh(nomination)
-    assert (nomination.status, nomination.outcome) == (Status.DECIDED, Outcome.ACCEPTED)
+    assert (nomination.status, nomination.outcome) == (NominationStatus.DECIDED, Outcome.ACCEPTED)
     assert nomination.tally.approve == 5
     assert nomination.tally.passed
     assert Role.objects.filter(
@@ -140,7 +140,7 @@ def test_it_accepts_a_self_nomination(build):
 
     assert nomination.nominee == build.nominee.person  # the existing person, not a new one
     assert list(nomination.nominators.all()) == [build.nominee]
-    assert nomination.status == Status.DRAFT
+    assert nomination.status == NominationStatus.DRAFT
 
 
 def test_it_refuses_a_request_from_the_anonymous_user(build):
@@ -231,7 +231,7 @@ def test_it_takes_up_a_request_as_a_draft_with_a_new_person(build):
     assert person.user is None
     assert (nomination.nominee, nomination.status, nomination.request) == (
         person,
-        Status.DRAFT,
+        NominationStatus.DRAFT,
         request,
     )
     assert list(nomination.nominators.all()) == [build.nominator]
@@ -476,7 +476,9 @@ def test_it_lets_an_invited_maintainer_add_evidence_but_not_vote(build):
         actor=build.maintainer, nomination=nomination, criterion=Criterion.POSITIVE, body="Yes."
     )
     with pytest.raises(PermissionDenied):
-        services.ballot_cast(actor=build.maintainer, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(
+            actor=build.maintainer, nomination=nomination, choice=BallotChoice.APPROVE
+        )
 
     assert EvidenceEntry.objects.filter(author=build.maintainer).count() == 1
     assert not Ballot.objects.exists()

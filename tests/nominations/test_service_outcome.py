@@ -17,11 +17,11 @@ from governance.models import (
 from nominations import services
 from nominations.models import (
     Announcement,
-    Choice,
+    BallotChoice,
     Feedback,
     NominationKind,
+    NominationStatus,
     Outcome,
-    Status,
 )
 from nominations.services import voting as voting_services
 from tests.nominations.conftest import (
@@ -63,7 +63,7 @@ def test_it_refuses_to_decline_a_passed_vote_that_the_lead_does_not_confirm(buil
             actor=build.lead, nomination=nomination, outcome=Outcome.DECLINED, reasons="No."
         )
 
-    assert fresh(nomination).status == Status.CLOSED
+    assert fresh(nomination).status == NominationStatus.CLOSED
 
 
 def test_it_refuses_a_decision_before_the_close(build):
@@ -129,7 +129,7 @@ def test_it_lets_the_lead_decline_a_passed_core_maintainer_vote(build):
     )
 
     nomination = fresh(nomination)
-    assert (nomination.status, nomination.outcome) == (Status.DECIDED, Outcome.DECLINED)
+    assert (nomination.status, nomination.outcome) == (NominationStatus.DECIDED, Outcome.DECLINED)
     assert not Announcement.objects.exists()
 
 
@@ -285,7 +285,10 @@ def test_it_revokes_the_vote_grants_when_withdrawn(build):
     services.nomination_withdraw(actor=build.core2, nomination=nomination, reason="Stepped back.")
 
     nomination = fresh(nomination)
-    assert (nomination.status, nomination.withdrawn_reason) == (Status.WITHDRAWN, "Stepped back.")
+    assert (nomination.status, nomination.withdrawn_reason) == (
+        NominationStatus.WITHDRAWN,
+        "Stepped back.",
+    )
     assert permissions.users_granted("nominations.vote", nomination) == []
     assert not permissions.can_vote(reloaded(build.core1), nomination)
 
@@ -332,7 +335,7 @@ def test_it_reminds_a_tick_s_worth_of_votes_at_a_time_each_once(build, clock, mo
     votes = [
         build.voting(nominee=person, days=VOTING_DAYS + n / 10) for n, person in enumerate(people)
     ]
-    build.vote(votes[0], {build.core1: Choice.APPROVE})
+    build.vote(votes[0], {build.core1: BallotChoice.APPROVE})
     clock.advance(days=VOTING_DAYS - 1, hours=12)  # every deadline is now less than a day away
 
     assert services.voting_remind_due() == 2  # the two nearest deadlines first

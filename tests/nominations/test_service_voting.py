@@ -19,10 +19,10 @@ from governance.models import (
 from nominations import services
 from nominations.models import (
     Ballot,
-    Choice,
+    BallotChoice,
     Elector,
     NominationKind,
-    Status,
+    NominationStatus,
     Tally,
 )
 from nominations.policy import POLICIES, Count, quorum_met, threshold_met
@@ -55,7 +55,7 @@ def test_it_freezes_the_electorate_when_voting_opens(build):
     assert permissions.is_core_maintainer(newcomer)
 
     with pytest.raises(PermissionDenied, match="not in the electorate"):
-        services.ballot_cast(actor=newcomer, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(actor=newcomer, nomination=nomination, choice=BallotChoice.APPROVE)
 
     assert not Ballot.objects.exists()
     assert usernames(e.user for e in nomination.electors.all()) == usernames(build.electorate)
@@ -67,7 +67,7 @@ def test_it_always_recuses_the_nominee(build):
 
     elector = nomination.electors.get(user=build.core2)
     with pytest.raises(PermissionDenied):
-        services.ballot_cast(actor=build.core2, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(actor=build.core2, nomination=nomination, choice=BallotChoice.APPROVE)
 
     assert elector.recused
     assert elector.recusal_reason
@@ -83,22 +83,22 @@ def test_it_recuses_a_voter_who_recuses_themselves_with_a_reason(build):
     )
 
     with pytest.raises(PermissionDenied):
-        services.ballot_cast(actor=build.core3, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(actor=build.core3, nomination=nomination, choice=BallotChoice.APPROVE)
     assert (elector.recused, elector.recusal_reason) == (True, "Same team as the nominee.")
     assert "core3" not in usernames(permissions.users_granted("nominations.vote", nomination))
     event = AuditEvent.objects.get(verb="nomination.elector_recused")
     assert (event.actor, event.target_id) == (build.core3, str(nomination.pk))
     build.vote(
-        nomination, {user: Choice.APPROVE for user in build.electorate if user != build.core3}
+        nomination, {user: BallotChoice.APPROVE for user in build.electorate if user != build.core3}
     )
     nomination = fresh(nomination)
-    assert nomination.status == Status.CLOSED  # everyone else voted
+    assert nomination.status == NominationStatus.CLOSED  # everyone else voted
     assert nomination.tally.electorate == 5  # the recused still count
 
 
 def test_it_refuses_a_recusal_after_voting(build):
     nomination = build.voting()
-    build.vote(nomination, {build.core3: Choice.DECLINE})
+    build.vote(nomination, {build.core3: BallotChoice.DECLINE})
     before = snapshot()
 
     with pytest.raises(services.NominationError, match="before voting"):
@@ -138,7 +138,7 @@ def test_it_lets_nobody_recuse_someone_else_when_voting_opens(build):
             actor=build.core1, nomination=nomination, recusals={build.core3.pk: "Conflict."}
         )
 
-    assert fresh(nomination).status == Status.OPEN
+    assert fresh(nomination).status == NominationStatus.OPEN
     assert not Elector.objects.exists()
 
 
@@ -147,7 +147,7 @@ def test_it_counts_quorum_against_the_whole_electorate_the_recused_included(buil
         recused=dict.fromkeys((build.core2, build.core3, build.core4), "Conflict.")
     )
 
-    build.vote(nomination, {build.lead: Choice.APPROVE, build.core1: Choice.APPROVE})
+    build.vote(nomination, {build.lead: BallotChoice.APPROVE, build.core1: BallotChoice.APPROVE})
 
     tally = fresh(nomination).tally  # everyone not recused voted: it closed early
     assert (tally.electorate, tally.approve, tally.quorum_met, tally.passed) == (5, 2, False, False)
@@ -181,7 +181,7 @@ def test_it_refuses_a_deadline_before_the_policy_s_minimum_duration(build, ahead
             actor=build.core1, nomination=nomination, deadline=timezone.now() + ahead
         )
 
-    assert fresh(nomination).status == Status.OPEN
+    assert fresh(nomination).status == NominationStatus.OPEN
     assert not Elector.objects.exists()
 
 
@@ -203,7 +203,7 @@ def test_it_needs_three_quarters_of_all_core_maintainers_to_end_the_lead_s_role(
     role = Role.objects.get(person=build.lead.person, kind=RoleKind.LEAD_CORE_MAINTAINER)
     nomination = build.voting(nominee=build.lead.person, kind=kind, ending_role=role)
     voters = [build.core1, build.core2, build.core3, build.core4]
-    choices = [Choice.APPROVE] * approvals + [Choice.DECLINE] * (4 - approvals)
+    choices = [BallotChoice.APPROVE] * approvals + [BallotChoice.DECLINE] * (4 - approvals)
 
     nomination = build.close(build.vote(nomination, dict(zip(voters, choices, strict=True))))
 
@@ -231,7 +231,7 @@ def test_it_grants_each_voter_a_vote_on_this_nomination_only(build):
 def test_it_keeps_only_the_latest_ballot_live_and_appends_each_cast(build):
     nomination = build.voting()
 
-    for choice in (Choice.APPROVE, Choice.DECLINE, Choice.ABSTAIN):
+    for choice in (BallotChoice.APPROVE, BallotChoice.DECLINE, BallotChoice.ABSTAIN):
         services.ballot_cast(actor=build.core1, nomination=nomination, choice=choice)
 
     ledger = list(
@@ -240,20 +240,20 @@ def test_it_keeps_only_the_latest_ballot_live_and_appends_each_cast(build):
         .values_list("sequence", "choice", "superseded_at")
     )
     assert [(seq, choice) for seq, choice, _ in ledger] == [
-        (1, Choice.APPROVE),
-        (2, Choice.DECLINE),
-        (3, Choice.ABSTAIN),
+        (1, BallotChoice.APPROVE),
+        (2, BallotChoice.DECLINE),
+        (3, BallotChoice.ABSTAIN),
     ]
     assert [superseded is None for *_, superseded in ledger] == [False, False, True]
-    assert live_ballots(nomination) == [("core1", Choice.ABSTAIN)]
+    assert live_ballots(nomination) == [("core1", BallotChoice.ABSTAIN)]
 
 
 def test_it_counts_a_changed_comment_as_a_new_cast(build):
     nomination = build.voting()
 
-    services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+    services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE)
     services.ballot_cast(
-        actor=build.core1, nomination=nomination, choice=Choice.APPROVE, comment="Overdue."
+        actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE, comment="Overdue."
     )
 
     assert Ballot.objects.filter(nomination=nomination).count() == 2
@@ -265,12 +265,12 @@ def test_it_counts_a_changed_comment_as_a_new_cast(build):
 def test_it_changes_nothing_on_a_double_submitted_vote(build):
     nomination = build.voting()
     first = services.ballot_cast(
-        actor=build.core1, nomination=nomination, choice=Choice.APPROVE, comment="Yes."
+        actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE, comment="Yes."
     )
     before = snapshot()
 
     again = services.ballot_cast(
-        actor=build.core1, nomination=nomination, choice=Choice.APPROVE, comment=" Yes. "
+        actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE, comment=" Yes. "
     )
 
     assert again.pk == first.pk
@@ -282,22 +282,22 @@ def test_it_refuses_a_vote_after_the_close(build):
     before = snapshot()
 
     with pytest.raises(services.NominationError, match="closed; your vote was not recorded"):
-        services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.DECLINE)
+        services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.DECLINE)
 
     assert snapshot() == before
 
 
 def test_it_refuses_a_vote_after_the_deadline_before_the_scan_closes_it(build, clock):
     nomination = build.voting()
-    services.ballot_cast(actor=build.core2, nomination=nomination, choice=Choice.APPROVE)
+    services.ballot_cast(actor=build.core2, nomination=nomination, choice=BallotChoice.APPROVE)
     clock.pass_deadline(nomination)
     before = snapshot()
 
     with pytest.raises(services.NominationError, match="deadline has passed"):
-        services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE)
 
     assert snapshot() == before
-    assert fresh(nomination).status == Status.VOTING
+    assert fresh(nomination).status == NominationStatus.VOTING
 
 
 def test_it_refuses_a_vote_on_a_withdrawn_nomination(build):
@@ -306,7 +306,7 @@ def test_it_refuses_a_vote_on_a_withdrawn_nomination(build):
     before = snapshot()
 
     with pytest.raises(services.NominationError):
-        services.ballot_cast(actor=build.core1, nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE)
 
     assert snapshot() == before
 
@@ -317,13 +317,15 @@ def test_it_refuses_a_vote_from_outside_the_electorate(persona, build, name):
     before = snapshot()
 
     with pytest.raises(PermissionDenied):
-        services.ballot_cast(actor=persona(name), nomination=nomination, choice=Choice.APPROVE)
+        services.ballot_cast(
+            actor=persona(name), nomination=nomination, choice=BallotChoice.APPROVE
+        )
 
     assert snapshot() == before
 
 
 @pytest.mark.parametrize(
-    ("choice", "comment"), [("maybe", ""), ("", ""), (Choice.APPROVE, "x" * 2_001)]
+    ("choice", "comment"), [("maybe", ""), ("", ""), (BallotChoice.APPROVE, "x" * 2_001)]
 )
 def test_it_refuses_a_bad_choice_or_an_oversized_comment(build, choice, comment):
     nomination = build.voting()
@@ -340,15 +342,15 @@ def test_it_refuses_a_bad_choice_or_an_oversized_comment(build, choice, comment)
 @pytest.mark.parametrize("same_object", [False, True], ids=["next-request", "same-user-object"])
 def test_it_stops_a_revoked_core_maintainer_voting_on_the_very_next_call(build, same_object):
     nomination = build.voting()
-    services.ballot_cast(actor=build.core2, nomination=nomination, choice=Choice.APPROVE)
+    services.ballot_cast(actor=build.core2, nomination=nomination, choice=BallotChoice.APPROVE)
     role = Role.objects.get(person=build.core2.person, kind=RoleKind.CORE_MAINTAINER)
     governance_services.role_make_emeritus(actor=build.lead, role=role, reason="Stepped down.")
     voter = build.core2 if same_object else reloaded(build.core2)
 
     with pytest.raises(PermissionDenied):
-        services.ballot_cast(actor=voter, nomination=nomination, choice=Choice.DECLINE)
+        services.ballot_cast(actor=voter, nomination=nomination, choice=BallotChoice.DECLINE)
 
-    assert live_ballots(nomination) == [("core2", Choice.APPROVE)]
+    assert live_ballots(nomination) == [("core2", BallotChoice.APPROVE)]
 
 
 # Closing ------------------------------------------------------------------------------------------
@@ -357,12 +359,12 @@ def test_it_stops_a_revoked_core_maintainer_voting_on_the_very_next_call(build, 
 def test_it_closes_early_once_everyone_has_voted(build):
     nomination = build.voting()
 
-    build.vote(nomination, dict.fromkeys(build.electorate[:-1], Choice.APPROVE))
-    assert fresh(nomination).status == Status.VOTING
-    build.vote(nomination, {build.electorate[-1]: Choice.DECLINE})
+    build.vote(nomination, dict.fromkeys(build.electorate[:-1], BallotChoice.APPROVE))
+    assert fresh(nomination).status == NominationStatus.VOTING
+    build.vote(nomination, {build.electorate[-1]: BallotChoice.DECLINE})
 
     nomination = fresh(nomination)
-    assert nomination.status == Status.CLOSED
+    assert nomination.status == NominationStatus.CLOSED
     assert (nomination.tally.approve, nomination.tally.decline, nomination.tally.passed) == (
         4,
         1,
@@ -380,19 +382,19 @@ def test_it_does_not_close_early_where_the_policy_forbids_it(build, kind):
         nomination = build.voting(nominee=build.maintainer.person, kind=kind, ending_role=role)
     else:
         nomination = build.voting(kind=kind)
-    build.vote(nomination, dict.fromkeys(build.electorate, Choice.APPROVE))
-    assert fresh(nomination).status == Status.VOTING
+    build.vote(nomination, dict.fromkeys(build.electorate, BallotChoice.APPROVE))
+    assert fresh(nomination).status == NominationStatus.VOTING
 
     with pytest.raises(services.NominationError):
         services.voting_close(actor=build.lead, nomination=nomination)
 
-    assert fresh(nomination).status == Status.VOTING
+    assert fresh(nomination).status == NominationStatus.VOTING
     assert not Tally.objects.exists()
 
 
 def test_it_refuses_to_close_before_the_deadline_while_votes_are_missing(build):
     nomination = build.voting()
-    build.vote(nomination, {build.core1: Choice.APPROVE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE})
     before = snapshot()
 
     with pytest.raises(services.NominationError, match="once everyone has voted"):
@@ -408,17 +410,17 @@ def test_it_closes_at_the_deadline_through_the_beat_scan_once(build, clock):
         kind=NominationKind.CORE_REVIEWER,
         days=VOTING_DAYS + 5,
     )
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.APPROVE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.APPROVE})
     clock.pass_deadline(nomination)
 
     assert close_due_votes() == 1
     assert close_due_votes() == 0
 
     nomination = fresh(nomination)
-    assert nomination.status == Status.CLOSED
+    assert nomination.status == NominationStatus.CLOSED
     assert nomination.tally.closed_at == nomination.voting_closed_at
     assert (nomination.tally.approve, nomination.tally.quorum_met) == (2, False)
-    assert fresh(other).status == Status.VOTING
+    assert fresh(other).status == NominationStatus.VOTING
     assert AuditEvent.objects.filter(verb="nomination.voting_closed").count() == 1
 
 
@@ -433,13 +435,13 @@ def test_it_returns_the_same_tally_when_closed_twice(build):
 
 def test_it_lets_a_core_maintainer_close_after_the_deadline(build, clock):
     nomination = build.voting()
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.DECLINE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.DECLINE})
     clock.pass_deadline(nomination)
 
     tally = services.voting_close(actor=build.core3, nomination=nomination)
 
     assert (tally.approve, tally.decline, tally.abstain, tally.electorate) == (1, 1, 0, 5)
-    assert fresh(nomination).status == Status.CLOSED
+    assert fresh(nomination).status == NominationStatus.CLOSED
 
 
 # Quorum and threshold -----------------------------------------------------------------------------
@@ -472,7 +474,7 @@ def test_it_applies_the_quorum_and_threshold_of_each_policy(kind, count, quorum,
 
 def test_it_fails_a_vote_that_misses_its_quorum(build, clock):
     nomination = build.voting()
-    build.vote(nomination, {build.core1: Choice.APPROVE, build.core2: Choice.APPROVE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE, build.core2: BallotChoice.APPROVE})
 
     nomination = build.close(nomination)
 
@@ -483,7 +485,11 @@ def test_it_counts_abstentions_for_the_quorum_but_not_the_threshold(build, clock
     nomination = build.voting()
     build.vote(
         nomination,
-        {build.core1: Choice.APPROVE, build.core2: Choice.ABSTAIN, build.core3: Choice.ABSTAIN},
+        {
+            build.core1: BallotChoice.APPROVE,
+            build.core2: BallotChoice.ABSTAIN,
+            build.core3: BallotChoice.ABSTAIN,
+        },
     )
 
     nomination = build.close(nomination)
@@ -500,7 +506,7 @@ def test_it_removes_a_maintainer_on_two_thirds_only(build, clock, approve, decli
     nomination = build.voting(
         nominee=build.maintainer.person, kind=NominationKind.REMOVAL, ending_role=role
     )
-    choices = [Choice.APPROVE] * approve + [Choice.DECLINE] * decline
+    choices = [BallotChoice.APPROVE] * approve + [BallotChoice.DECLINE] * decline
     build.vote(nomination, dict(zip(build.electorate, choices, strict=False)))
 
     nomination = build.close(nomination)

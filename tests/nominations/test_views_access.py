@@ -11,7 +11,7 @@ from governance.models import Role
 from nominations import selectors, services
 from nominations.models import (
     Ballot,
-    Choice,
+    BallotChoice,
     Criterion,
     EvidenceEntry,
     NominationKind,
@@ -96,7 +96,7 @@ def test_it_shows_the_invited_maintainer_the_thread_but_no_ballot(
     client = client_for("maintainer")
 
     page = client.get(nomination.get_absolute_url())
-    vote = client.post(f"/nominations/{nomination.pk}/vote/", {"choice": Choice.APPROVE})
+    vote = client.post(f"/nominations/{nomination.pk}/vote/", {"choice": BallotChoice.APPROVE})
 
     assert page.status_code == 200
     content = page.content.decode()
@@ -161,7 +161,7 @@ def test_it_hides_a_nomination_from_its_nominee_even_a_core_maintainer(build, cl
     nomination = build.voting(
         nominee=build.core2.person, kind=NominationKind.EMERITUS, ending_role=role
     )
-    build.vote(nomination, {build.core1: Choice.APPROVE}, comment="Inactive since March.")
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE}, comment="Inactive since March.")
 
     response = client_for("core2").get(nomination.get_absolute_url())
 
@@ -247,7 +247,7 @@ def test_it_shows_a_core_maintainer_what_awaits_their_vote(site, build, client_f
     voting = site["voting"]
 
     before = client_for("core2").get("/nominations/").content.decode()
-    build.vote(voting, {build.core2: Choice.APPROVE})
+    build.vote(voting, {build.core2: BallotChoice.APPROVE})
     after = client_for("core2").get("/nominations/").content.decode()
 
     def section(content: str, heading: str) -> str:

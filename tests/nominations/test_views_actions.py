@@ -14,15 +14,15 @@ from governance.models import Role, RoleKind
 from nominations import services
 from nominations.models import (
     Ballot,
-    Choice,
+    BallotChoice,
     Criterion,
     EvidenceEntry,
     Nomination,
     NominationKind,
     NominationRequest,
+    NominationStatus,
     Outcome,
     RequestStatus,
-    Status,
 )
 from nominations.policy import POLICIES
 from tests.conftest import login
@@ -57,10 +57,10 @@ def test_it_records_a_vote_and_shows_the_running_tally_only_after(build, client_
     assert not POLICIES[NominationKind.EMERITUS].secret
     url = f"/nominations/{nomination.pk}/vote/"
     client = client_for("core1")
-    assert_private(client_for, "post", url, {"choice": Choice.APPROVE})
+    assert_private(client_for, "post", url, {"choice": BallotChoice.APPROVE})
 
     before = client.get(nomination.get_absolute_url()).content.decode()
-    response = client.post(url, {"choice": Choice.APPROVE, "comment": "Overdue."})
+    response = client.post(url, {"choice": BallotChoice.APPROVE, "comment": "Overdue."})
     after = client.get(nomination.get_absolute_url()).content.decode()
 
     assert (response.status_code, response["Location"]) == (302, nomination.get_absolute_url())
@@ -90,11 +90,11 @@ def test_it_shows_a_watcher_of_a_secret_ballot_who_voted_but_never_a_count(
     nomination = voting_nomination
     assert nomination.policy["secret"]
     watcher = client_for("core1")
-    build.vote(nomination, {build.core1: Choice.APPROVE})
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE})
 
-    build.vote(nomination, {build.core2: Choice.APPROVE})
+    build.vote(nomination, {build.core2: BallotChoice.APPROVE})
     after_a = watcher.get(nomination.get_absolute_url()).content.decode()
-    build.vote(nomination, {build.core3: Choice.DECLINE})
+    build.vote(nomination, {build.core3: BallotChoice.DECLINE})
     after_b = watcher.get(nomination.get_absolute_url()).content.decode()
 
     assert "<li>core2: voted</li>" in after_a
@@ -118,7 +118,7 @@ def test_it_lists_secret_ballot_comments_by_text_without_names_or_times(
         build.core3: "Mostly design reviews so far.",
     }
     for voter, comment in comments.items():
-        build.vote(nomination, {voter: Choice.APPROVE}, comment=comment)
+        build.vote(nomination, {voter: BallotChoice.APPROVE}, comment=comment)
     nomination = build.close(nomination)
 
     content = client_for("core4").get(nomination.get_absolute_url()).content.decode()
@@ -131,7 +131,7 @@ def test_it_lists_secret_ballot_comments_by_text_without_names_or_times(
 def test_it_shows_the_invited_maintainer_no_status_outcome_tally_or_decision(
     declined_nomination, voting_nomination, build, client_for
 ):
-    build.vote(voting_nomination, {build.core1: Choice.APPROVE})
+    build.vote(voting_nomination, {build.core1: BallotChoice.APPROVE})
     client = client_for("maintainer")
 
     pages = {
@@ -163,21 +163,21 @@ def test_it_changes_a_vote_and_ignores_a_replayed_post(voting_nomination, build,
     url = f"/nominations/{nomination.pk}/vote/"
     client = client_for("core1")
 
-    client.post(url, {"choice": Choice.APPROVE})
-    client.post(url, {"choice": Choice.DECLINE})
-    replay = client.post(url, {"choice": Choice.DECLINE})
+    client.post(url, {"choice": BallotChoice.APPROVE})
+    client.post(url, {"choice": BallotChoice.DECLINE})
+    replay = client.post(url, {"choice": BallotChoice.DECLINE})
 
     assert replay.status_code == 302
     assert list(
         Ballot.objects.filter(nomination=nomination, voter=build.core1)
         .order_by("sequence")
         .values_list("choice", flat=True)
-    ) == [Choice.APPROVE, Choice.DECLINE]
-    assert_private(client_for, "post", url, {"choice": Choice.DECLINE})
+    ) == [BallotChoice.APPROVE, BallotChoice.DECLINE]
+    assert_private(client_for, "post", url, {"choice": BallotChoice.DECLINE})
 
 
 @pytest.mark.parametrize(
-    "data", [{}, {"choice": "maybe"}, {"choice": Choice.APPROVE, "comment": "x" * 2_001}]
+    "data", [{}, {"choice": "maybe"}, {"choice": BallotChoice.APPROVE, "comment": "x" * 2_001}]
 )
 def test_it_answers_400_to_a_bad_ballot(voting_nomination, client_for, data):
     nomination = voting_nomination
@@ -204,13 +204,13 @@ def test_it_answers_409_to_a_vote_after_the_close(state, client_for, name, messa
     url = f"/nominations/{nomination.pk}/vote/"
     before = snapshot()
 
-    response = client_for("core1").post(url, {"choice": Choice.APPROVE})
+    response = client_for("core1").post(url, {"choice": BallotChoice.APPROVE})
 
     assert response.status_code == 409
     assert messages_of(response) == [message]
     assert message in response.content.decode()
     assert snapshot() == before
-    assert_private(client_for, "post", url, {"choice": Choice.APPROVE})
+    assert_private(client_for, "post", url, {"choice": BallotChoice.APPROVE})
 
 
 def test_it_answers_409_to_a_vote_on_a_withdrawn_nomination(voting_nomination, build, client_for):
@@ -219,12 +219,12 @@ def test_it_answers_409_to_a_vote_on_a_withdrawn_nomination(voting_nomination, b
     url = f"/nominations/{nomination.pk}/vote/"
     before = snapshot()
 
-    response = client_for("core1").post(url, {"choice": Choice.APPROVE})
+    response = client_for("core1").post(url, {"choice": BallotChoice.APPROVE})
 
     assert response.status_code == 409
     assert "your vote was not recorded" in messages_of(response)[0]
     assert snapshot() == before
-    assert_private(client_for, "post", url, {"choice": Choice.APPROVE})
+    assert_private(client_for, "post", url, {"choice": BallotChoice.APPROVE})
 
 
 def test_it_answers_409_to_a_vote_after_the_deadline(voting_nomination, client_for, clock):
@@ -233,12 +233,12 @@ def test_it_answers_409_to_a_vote_after_the_deadline(voting_nomination, client_f
     url = f"/nominations/{nomination.pk}/vote/"
     before = snapshot()
 
-    response = client_for("core1").post(url, {"choice": Choice.APPROVE})
+    response = client_for("core1").post(url, {"choice": BallotChoice.APPROVE})
 
     assert response.status_code == 409
     assert messages_of(response) == ["The deadline has passed; your vote was not recorded."]
     assert snapshot() == before
-    assert_private(client_for, "post", url, {"choice": Choice.APPROVE})
+    assert_private(client_for, "post", url, {"choice": BallotChoice.APPROVE})
 
 
 def test_it_answers_403_to_a_voter_outside_the_electorate(build, client_for, django_user_model):
@@ -253,12 +253,12 @@ def test_it_answers_403_to_a_voter_outside_the_electorate(build, client_for, dja
     url = f"/nominations/{nomination.pk}/vote/"
     before = snapshot()
 
-    response = client.post(url, {"choice": Choice.APPROVE})
+    response = client.post(url, {"choice": BallotChoice.APPROVE})
 
     assert response.status_code == 403
     assert messages_of(response) == ["You are not in the electorate of this nomination."]
     assert snapshot() == before
-    assert_private(client_for, "post", url, {"choice": Choice.APPROVE})
+    assert_private(client_for, "post", url, {"choice": BallotChoice.APPROVE})
 
 
 def test_it_answers_404_to_the_nominee_of_their_own_nomination(build, client_for):
@@ -358,7 +358,7 @@ def test_it_triages_requests_from_the_page(pending_request, client_for):
     assert "Give the requester a reason." in no_reason.content.decode()
     nomination = Nomination.objects.get(request=pending_request)
     assert (taken_up.status_code, taken_up["Location"]) == (302, nomination.get_absolute_url())
-    assert nomination.status == Status.DRAFT
+    assert nomination.status == NominationStatus.DRAFT
 
 
 def test_it_shows_the_requester_the_reason_for_a_rejection(pending_request, client_for):

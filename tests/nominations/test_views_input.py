@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from governance.models import Role
 from nominations.models import (
-    Choice,
+    BallotChoice,
     Criterion,
     EvidenceEntry,
     NominationKind,
@@ -124,7 +124,7 @@ def test_it_shows_a_hostile_ballot_comment_as_text(build, client_for):
         nominee=build.maintainer.person,
         ending_role=Role.objects.get(person=build.maintainer.person),
     )
-    build.vote(nomination, {build.core1: Choice.APPROVE}, comment="<script>alert(1)</script>")
+    build.vote(nomination, {build.core1: BallotChoice.APPROVE}, comment="<script>alert(1)</script>")
     nomination = build.close(nomination)
 
     content = client_for("core2").get(nomination.get_absolute_url()).content.decode()

@@ -33,15 +33,15 @@ from meetings import services as meeting_services
 from meetings.models import (
     ActionItem,
     AgendaItem,
-    Decision,
     DecisionOutcome,
     Meeting,
+    MeetingDecision,
     MeetingStatus,
     Visibility,
 )
 from nominations import services as nomination_services
 from nominations.models import (
-    Choice,
+    BallotChoice,
     Criterion,
     EvidenceEntry,
     Nomination,
@@ -170,8 +170,8 @@ class World:
     def items(self, meeting: Meeting) -> list[AgendaItem]:
         return list(AgendaItem.objects.filter(meeting=meeting).order_by("pk"))
 
-    def decisions(self, meeting: Meeting) -> list[Decision]:
-        return list(Decision.objects.filter(agenda_item__meeting=meeting).order_by("pk"))
+    def decisions(self, meeting: Meeting) -> list[MeetingDecision]:
+        return list(MeetingDecision.objects.filter(agenda_item__meeting=meeting).order_by("pk"))
 
     def action_items(self) -> list[ActionItem]:
         return list(ActionItem.objects.order_by("pk"))
@@ -189,9 +189,11 @@ def _nominations(builder: Build) -> dict[str, Nomination]:
         builder.opened(nominee=builder.person("Lin Chen", "lchen"), rationale=RATIONALE)
     )
     voting = with_evidence(builder.voting(kind=NominationKind.MODULE_REVIEWER, rationale=RATIONALE))
-    builder.vote(voting, {builder.core2: Choice.APPROVE}, comment=BALLOT)
+    builder.vote(voting, {builder.core2: BallotChoice.APPROVE}, comment=BALLOT)
     closed = builder.voting(nominee=builder.person("Daniel Park", "dpark"), rationale=RATIONALE)
-    builder.vote(closed, dict(zip(builder.electorate, [Choice.APPROVE] * 5, strict=True)), BALLOT)
+    builder.vote(
+        closed, dict(zip(builder.electorate, [BallotChoice.APPROVE] * 5, strict=True)), BALLOT
+    )
     closed = builder.close(closed)
     declined = builder.decided(
         outcome=Outcome.DECLINED,

@@ -18,7 +18,7 @@ from django.views.debug import ExceptionReporter
 from governance.error_reports import PrivateTextReporterFilter
 from meetings.models import Visibility
 from meetings.services import agenda
-from nominations.models import Choice, Criterion, Outcome
+from nominations.models import BallotChoice, Criterion, Outcome
 from nominations.services import intake, outcome, voting
 from tests.conftest import login
 from tests.meetings.conftest import add_public_item, new_meeting
@@ -74,7 +74,7 @@ def full_html_report_in_debug(record: logging.LogRecord) -> str:
 
 CASES = {
     "evidence": (intake, {"criterion": Criterion.QUALITY, "body": SECRET}),
-    "ballot": (voting, {"choice": Choice.APPROVE, "comment": SECRET}),
+    "ballot": (voting, {"choice": BallotChoice.APPROVE, "comment": SECRET}),
     "feedback": (outcome, {"to_nominee": SECRET, "to_nominators": SECRET}),
     "withdrawal": (outcome, {"reason": SECRET}),
     "meeting notes": (

@@ -11,7 +11,7 @@ from django.test import override_settings
 from governance import services as governance_services
 from governance.models import Notification, Role, RoleKind
 from nominations import services as nomination_services
-from nominations.models import Ballot, Choice
+from nominations.models import Ballot, BallotChoice
 from tests.security.conftest import (
     ALL_CANARIES,
     PERSONAS,
@@ -144,7 +144,7 @@ def test_it_takes_a_vote_grant_away_on_the_very_next_request(world, signed_in):
     nomination_services.nomination_withdraw(
         actor=world.user("lead"), nomination=voting, reason="Withdrawn for the test."
     )
-    response = client.post(f"/nominations/{voting.pk}/vote/", {"choice": Choice.APPROVE})
+    response = client.post(f"/nominations/{voting.pk}/vote/", {"choice": BallotChoice.APPROVE})
 
     assert response.status_code in (400, 403, 409)
     assert Ballot.objects.filter(nomination=voting).count() == before
