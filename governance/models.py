@@ -683,3 +683,12 @@ class TaxonomyProposalStep(models.Model):
 
     def __str__(self) -> str:
         return f"Step {self.position} of {self.proposal}: {self.get_operation_display()}"
+
+
+# The outbox of the outside services lives in its own module; importing it here registers it.
+from governance.integration_models import (  # noqa: E402, F401
+    ForumReply,
+    ForumTopic,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -6,10 +6,12 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from governance.env import (
+    all_or_none,
     database_from_url,
     env_bool,
     env_int,
     env_list,
+    env_optional_url,
     env_str,
     env_url,
     redis_url_with_next_database,
@@ -256,6 +258,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Every call to an outside service (Discourse, webhooks) gives up after this many seconds of
+# silence, and is retried later with backoff.
+INTEGRATIONS_TIMEOUT_SECONDS = env_int("INTEGRATIONS_TIMEOUT_SECONDS", 15, minimum=1)
+# Discourse (minutes and announcements become forum topics): off unless all four are set. The
+# category is its numeric id. The key is read here only and never logged.
+DISCOURSE_URL = env_optional_url("DISCOURSE_URL", schemes=("http", "https"))
+DISCOURSE_API_KEY = env_str("DISCOURSE_API_KEY")
+DISCOURSE_API_USERNAME = env_str("DISCOURSE_API_USERNAME")
+DISCOURSE_CATEGORY = env_int("DISCOURSE_CATEGORY", 0, minimum=0)
+all_or_none(
+    {
+        "DISCOURSE_URL": DISCOURSE_URL,
+        "DISCOURSE_API_KEY": DISCOURSE_API_KEY,
+        "DISCOURSE_API_USERNAME": DISCOURSE_API_USERNAME,
+        "DISCOURSE_CATEGORY": DISCOURSE_CATEGORY,
+    }
+)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)

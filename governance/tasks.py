@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from governance import services
+from governance.services import forum, webhooks
 
 
 @shared_task(acks_late=True)
@@ -25,3 +26,26 @@ def notifications_sweep() -> int:
     for start in range(0, len(stuck), services.SEND_BATCH):
         notifications_send.delay(stuck[start : start + services.SEND_BATCH])
     return len(stuck)
+
+
+@shared_task(acks_late=True)
+def forum_topic_sync(topic_id: int) -> bool:
+    return forum.forum_topic_sync(topic_id=topic_id)
+
+
+@shared_task(acks_late=True)
+def webhook_deliver(delivery_id: int) -> bool:
+    return webhooks.webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(acks_late=True)
+def integrations_sweep() -> int:
+    """Queue the forum syncs and webhook deliveries that are due: a backoff that ended, or a
+    task lost before it ran."""
+    topics = forum.forum_topics_due()
+    for topic_id in topics:
+        forum_topic_sync.delay(topic_id)
+    deliveries = webhooks.webhook_deliveries_due()
+    for delivery_id in deliveries:
+        webhook_deliver.delay(delivery_id)
+    return len(topics) + len(deliveries)
