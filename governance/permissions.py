@@ -605,3 +605,8 @@ def can_retry_forum_post(actor: User | None) -> bool:
 
 def can_see_forum_errors(user: User) -> bool:
     return can_retry_forum_post(user)
+
+
+def can_configure_webhooks(actor: User | None) -> bool:
+    """Webhook endpoints are part of running the site: the operators set them up in the admin."""
+    return actor is not None and is_operator(actor)

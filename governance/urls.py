@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from governance import export_views, report_views, signin_views, views
+from governance import export_views, integration_views, report_views, signin_views, views
 from governance.decorators import private_page
 
 urlpatterns = [
@@ -52,6 +52,11 @@ urlpatterns = [
     path("", include("nominations.public_urls")),
     path("meetings/", include("meetings.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "forum-topics/<int:pk>/retry/",
+        integration_views.forum_topic_retry,
+        name="forum_topic_retry",
+    ),
     path(
         "accounts/password_reset/",
         signin_views.SiteUrlPasswordResetView.as_view(),

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from governance import permissions
+from governance import permissions, public_cache
 from governance.celery import app as celery_app
 from governance.integration_models import ForumReply, ForumTopic
 from governance.services.backoff import retry_delay
@@ -129,6 +129,8 @@ def _push(client: DiscourseClient, topic: ForumTopic, replies: list[ForumReply])
             )
         topic.topic_id, topic.post_id, topic.topic_url = found.topic_id, found.post_id, found.url
         topic.save(update_fields=["topic_id", "post_id", "topic_url"])
+        # The public pages link to the topic from now on.
+        public_cache.public_pages_changed()
         if fresh:
             # The create carried the current text; only replies remain.
             topic.synced_revision = topic.revision

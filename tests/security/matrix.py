@@ -252,6 +252,10 @@ def published(meeting) -> bool:
     return meeting is not None and meeting.status == MeetingStatus.PUBLISHED
 
 
+def forum_errors(user, subject=None) -> bool:
+    return permissions.can_see_forum_errors(user)
+
+
 def everyone(subject) -> bool:
     return True
 
@@ -311,6 +315,8 @@ RULES: dict[str, Rule] = {
     "meetings/<slug:slug>/": Rule(meetings, public=published),
     "meetings/<slug:slug>/v/<int:number>/": Rule(versions, public=published),
     "healthz": Rule(one(), public=everyone),
+    # Retry a refused forum post: core maintainers, who see the error on the page.
+    "forum-topics/<int:pk>/retry/": Rule(one(pk=1), may_see=forum_errors),
     # Signing in and out, and resetting a password, are for everyone.
     "accounts/login/": Rule(one(), public=everyone),
     "accounts/logout/": Rule(one(), public=everyone),
