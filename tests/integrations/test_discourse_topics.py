@@ -5,6 +5,7 @@ real worker and a crash are in test_discourse_worker_crash.py. The fake answers 
 does (see tests/integrations/fakes.py)."""
 
 import datetime
+import logging
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -18,8 +19,16 @@ from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.forum_post import forum_post
 from meetings.models import MinutesVersion
+from nominations.models import Outcome
 from tests.integrations.fakes import API_KEY, CATEGORY
 from tests.meetings.conftest import CANARIES, PUBLIC_WORD, add_public_item, new_meeting, publish
+from tests.nominations.conftest import (
+    CORE_EVIDENCE,
+    DECISION_REASONS,
+    RATIONALE,
+    TO_NOMINATORS,
+    TO_NOMINEE,
+)
 
 pytestmark = pytest.mark.django_db
 SITE_URL = "http://127.0.0.1:8000"
@@ -242,3 +251,29 @@ def test_it_posts_exactly_the_public_version_of_canary_minutes(discourse, canary
     assert PUBLIC_WORD in topic.posts[0].raw
     for canary in CANARIES:
         assert canary not in discourse.everything_posted()
+
+
+def test_it_posts_the_announcement_and_nothing_private_of_its_nomination(discourse, build):
+    nomination = build.decided(outcome=Outcome.ACCEPTED)
+    sync_all()
+
+    [topic] = discourse.topics.values()
+    text = nomination.announcement.text.strip()
+    assert topic.posts[0].raw == f"{text}\n\n<{SITE_URL}/announcements/>"
+    posted = discourse.everything_posted()
+    for private in (RATIONALE, CORE_EVIDENCE, DECISION_REASONS, TO_NOMINEE, TO_NOMINATORS):
+        assert private not in posted
+
+
+def test_it_never_logs_the_key(discourse, caplog, core1, lead, core2):
+    published_meeting(core1, lead, core2)
+    discourse.fail_next(500)
+    with caplog.at_level(logging.DEBUG):
+        sync_all()
+        with override_settings(DISCOURSE_API_KEY="wrong-key-abcdef"):
+            forum.forum_topic_retry(actor=core1, topic=ForumTopic.objects.get())
+            sync_all()
+
+    assert "Forum topic minutes:" in caplog.text
+    assert API_KEY not in caplog.text
+    assert "wrong-key-abcdef" not in caplog.text
