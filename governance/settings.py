@@ -257,6 +257,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # urllib3 logs each request's URL at DEBUG, and a chat webhook's URL is its secret.
+    "loggers": {"urllib3": {"level": "WARNING"}},
 }
 
 # Every call to an outside service (Discourse, webhooks) gives up after this many seconds of

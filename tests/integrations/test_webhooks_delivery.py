@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import logging
 
 import pytest
 from django.utils import timezone
@@ -221,3 +222,20 @@ def test_it_disables_an_endpoint_that_keeps_failing(
     add_public_item(core1, published_again)
     publish(published_again, core1, lead, core2)
     assert WebhookDelivery.objects.count() == 1  # a disabled endpoint is sent nothing new
+
+
+def test_it_never_logs_the_secret_or_the_url(receiver, caplog, core1, lead, core2, endpoint):
+    """A chat service's webhook URL is itself a secret."""
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=f"{receiver.url}?token=QXTOKEN")
+    published(core1, lead, core2)
+    receiver.fail_next(500)
+    with caplog.at_level(logging.DEBUG):
+        send_all()
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.last_error == "The endpoint answered 500."
+    assert receiver.requests[0].args["token"] == "QXTOKEN"
+    # What the site logged; the fake receiver's own server (werkzeug) logs what it was sent.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "werkzeug")
+    assert "QXTOKEN" not in logged
+    assert endpoint.secret not in logged
