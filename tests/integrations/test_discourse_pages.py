@@ -74,3 +74,37 @@ def test_it_answers_404_to_others_who_try_to_retry(
     response = client_for(persona).post(f"/forum-topics/{topic.pk}/retry/")
     assert response.status_code == 404
     assert forum.forum_topics_due() == []
+
+
+def test_it_links_the_meeting_page_to_its_topic_in_the_same_two_queries(
+    discourse, core1, lead, core2, django_assert_num_queries
+):
+    meeting = published_meeting(core1, lead, core2)
+    sync_all()
+
+    # 1. the public pages' generation token (the cache's freshness check)
+    # 2. every version of the meeting, latest first, with its slug and forum topic's address
+    with django_assert_num_queries(2):
+        response = Client().get(meeting.get_absolute_url())
+
+    assert ForumTopic.objects.get().topic_url in response.content.decode()
+
+
+def test_it_links_announcements_to_their_topics_in_the_same_two_queries(
+    discourse, build, django_assert_num_queries
+):
+    for n in range(3):
+        build.decided(
+            outcome=Outcome.ACCEPTED, nominee=build.person(f"Accepted {n:02}", f"accepted-{n:02}")
+        )
+    sync_all()
+
+    # 1. the public pages' generation token (the cache's freshness check)
+    # 2. released announcements with their nominees, modules and forum topics' addresses
+    with django_assert_num_queries(2):
+        response = Client().get("/announcements/")
+
+    body = response.content.decode()
+    assert body.count('class="forum-link"') == 3
+    for url in ForumTopic.objects.values_list("topic_url", flat=True):
+        assert f'href="{url}"' in body
