@@ -384,6 +384,20 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("status", "event_type", "endpoint")
     search_fields = ("message_id", "event_key")
     date_hierarchy = "created_at"
+    actions = ("send_again",)
+
+    @admin.action(description="Send the selected failed deliveries again")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        sent = 0
+        for delivery in queryset:
+            try:
+                webhook_endpoints.webhook_delivery_retry(actor=request.user, delivery=delivery)
+            except (PermissionDenied, ValidationError) as error:
+                text = "; ".join(error.messages) if isinstance(error, ValidationError) else error
+                self.message_user(request, f"{delivery}: {text}", level=messages.ERROR)
+            else:
+                sent += 1
+        self.message_user(request, f"Queued {sent} deliveries to be sent again.")
 
 
 @admin.register(ForumTopic)

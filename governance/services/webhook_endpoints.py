@@ -1,11 +1,18 @@
-"""The operators' configuration of webhook endpoints, through the admin."""
+"""The operators' side of webhooks, through the admin: endpoints, and a failed delivery sent again."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from governance import permissions
-from governance.integration_models import WebhookEndpoint, WebhookEvent
+from governance.integration_models import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from governance.services.base import apply_changes, audit_record, require
+from governance.services.webhooks import SWEEP_AFTER, queue_delivery
 
 ENDPOINT_FIELDS = ("name", "url", "events", "payload_format", "enabled")
 
@@ -57,3 +64,19 @@ def webhook_endpoint_rotate_secret(*, actor, endpoint: WebhookEndpoint) -> Webho
     endpoint.save(update_fields=["secret"])
     audit_record(actor=actor, verb="webhook_endpoint.secret_rotated", target=endpoint)
     return endpoint
+
+
+@transaction.atomic
+def webhook_delivery_retry(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a failed delivery again, with the same id, after its endpoint was fixed."""
+    require(permissions.can_configure_webhooks(actor), "Only operators configure webhooks.")
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != DeliveryStatus.FAILED:
+        raise ValidationError("Only a failed delivery is sent again.")
+    delivery.status = DeliveryStatus.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = timezone.now() + SWEEP_AFTER
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    audit_record(actor=actor, verb="webhook_delivery.retried", target=delivery)
+    queue_delivery(delivery.pk)
+    return delivery

@@ -76,12 +76,16 @@ def webhook_event_queue(*, event_type: str, event_key: str, data: dict, text: st
         ).values_list("pk", flat=True)
     )
     for pk in ids:
-        # robust: a broker outage must not fail the committed change; the sweep sends later.
-        transaction.on_commit(
-            lambda pk=pk: celery_app.send_task("governance.tasks.webhook_deliver", args=[pk]),
-            robust=True,
-        )
+        queue_delivery(pk)
     return len(ids)
+
+
+def queue_delivery(delivery_id: int) -> None:
+    # robust: a broker outage must not fail the committed change; the sweep sends later.
+    transaction.on_commit(
+        lambda: celery_app.send_task("governance.tasks.webhook_deliver", args=[delivery_id]),
+        robust=True,
+    )
 
 
 def webhook_deliver(*, delivery_id: int) -> bool:

@@ -83,3 +83,23 @@ def test_it_lists_deliveries_in_the_admin_log(client_for, receiver, core1, lead,
     assert "minutes.published" in listing
     assert "The endpoint answered 500." in detail
     assert delivery.message_id in detail
+
+
+def test_it_sends_a_failed_delivery_again_from_the_admin(
+    client_for, receiver, core1, lead, core2, endpoint
+):
+    published(core1, lead, core2)
+    receiver.fail_next(410)
+    send_all()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed"
+
+    response = client_for("staff").post(
+        "/admin/governance/webhookdelivery/",
+        {"action": "send_again", "_selected_action": [delivery.pk]},
+    )
+
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(verb="webhook_delivery.retried").count() == 1
+    assert send_all() == [True]
+    assert receiver.distinct_ids() == {delivery.message_id}
