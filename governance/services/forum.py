@@ -24,7 +24,12 @@ from governance.celery import app as celery_app
 from governance.integration_models import ForumReply, ForumTopic
 from governance.services.backoff import retry_delay
 from governance.services.base import audit_record, require
-from integrations.discourse import DiscourseClient, DiscourseConfig, DiscourseError
+from integrations.discourse import (
+    DiscourseClient,
+    DiscourseConfig,
+    DiscourseError,
+    DiscourseRejected,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +129,16 @@ def _push(client: DiscourseClient, topic: ForumTopic, replies: list[ForumReply])
         found = client.topic_by_external_id(topic.external_id)
         fresh = found is None
         if fresh:
-            found = client.topic_create(
-                title=topic.title, raw=topic.raw, external_id=topic.external_id
-            )
+            try:
+                found = client.topic_create(
+                    title=topic.title, raw=topic.raw, external_id=topic.external_id
+                )
+            except DiscourseRejected:
+                # "External ID has already been taken": another attempt made it in between.
+                found = client.topic_by_external_id(topic.external_id)
+                if found is None:
+                    raise
+                fresh = False
         topic.topic_id, topic.post_id, topic.topic_url = found.topic_id, found.post_id, found.url
         topic.save(update_fields=["topic_id", "post_id", "topic_url"])
         # The public pages link to the topic from now on.

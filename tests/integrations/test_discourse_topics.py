@@ -277,3 +277,18 @@ def test_it_never_logs_the_key(discourse, caplog, core1, lead, core2):
     assert "Forum topic minutes:" in caplog.text
     assert API_KEY not in caplog.text
     assert "wrong-key-abcdef" not in caplog.text
+
+
+def test_it_adopts_the_topic_when_the_forum_says_our_id_is_taken(discourse, core1, lead, core2):
+    """Another attempt created the topic between our look-up and our create."""
+    meeting = published_meeting(core1, lead, core2)
+    discourse.fail_next(502)
+    sync_all()
+    forum_client_create_behind_our_back(discourse, meeting)
+    discourse.fail_next(404)  # the look-up misses it, as it would have a moment earlier
+
+    assert sync_all() == [True]
+
+    assert len(discourse.topics) == 1
+    [topic] = discourse.topics.values()
+    assert topic.posts[0].raw == ForumTopic.objects.get().raw
