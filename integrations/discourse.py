@@ -7,7 +7,7 @@ instead of making a second. Every call has a timeout. The API key travels in a h
 never appears in an error message.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import requests
@@ -40,7 +40,8 @@ class DiscourseUnavailable(DiscourseError):
 @dataclass(frozen=True)
 class DiscourseConfig:
     url: str
-    api_key: str
+    # Kept out of the repr, so a traceback that shows the config never shows the key.
+    api_key: str = field(repr=False)
     api_username: str
     category: int
     # Seconds to connect, and again to wait for each part of the answer.

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from governance.services.forum import discourse_config
+from integrations.discourse import DiscourseConfig
 from tests.governance.test_settings_env import load_settings
 
 DISCOURSE = ("DISCOURSE_URL", "DISCOURSE_API_KEY", "DISCOURSE_API_USERNAME", "DISCOURSE_CATEGORY")
@@ -51,3 +52,8 @@ def test_it_refuses_a_url_that_is_not_http(clean_env):
 
 def test_it_has_no_client_configuration_in_the_tests_by_default():
     assert discourse_config() is None
+
+
+def test_it_keeps_the_key_out_of_the_config_repr():
+    config = DiscourseConfig("https://discuss.example.org", "QXKEY", "bot", 1)
+    assert "QXKEY" not in repr(config)
