@@ -161,8 +161,10 @@ class DiscourseClient:
 
     def topic_has_reply_with(self, *, topic_id: int, marker: str) -> bool:
         """Whether a reply after the first post contains `marker` (as rendered HTML carries
-        it): how a reply retried after a crash learns it was already posted."""
-        topic = self._call("GET", f"/t/{topic_id}.json")
+        it): how a reply retried after a crash learns it was already posted. Only our own posts
+        are read, so the community's replies never push ours out of the first page."""
+        username = quote(self.config.api_username)
+        topic = self._call("GET", f"/t/{topic_id}.json?username_filters={username}")
         return any(marker in post.get("cooked", "") for post in topic["post_stream"]["posts"][1:])
 
     def reply(self, *, topic_id: int, raw: str) -> int:

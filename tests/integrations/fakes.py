@@ -28,6 +28,7 @@ class Post:
     id: int
     topic_id: int
     raw: str
+    username: str = API_USERNAME
     edit_reasons: list[str] = field(default_factory=list)
 
 
@@ -99,7 +100,9 @@ class FakeDiscourse:
             return self._by_external_id(found[1])
         if method == "GET" and (found := re.fullmatch(r"/t/(?:[\w-]+/)?(\d+)\.json", path)):
             topic = self.topics.get(int(found[1]))
-            return self._json(self._topic_json(topic)) if topic else self._json({}, 404)
+            if topic is None:
+                return self._json({}, 404)
+            return self._json(self._topic_json(topic, request.args.get("username_filters")))
         if method == "POST" and path == "/posts.json":
             return self._create(request.get_json())
         if method == "PUT" and (found := re.fullmatch(r"/posts/(\d+)\.json", path)):
@@ -140,17 +143,25 @@ class FakeDiscourse:
             time.sleep(0.05)
         return self._json({"id": post.id, "topic_id": topic_id, "topic_slug": "topic"})
 
-    def _topic_json(self, topic: Topic) -> dict:
+    def _topic_json(self, topic: Topic, username: str | None = None) -> dict:
+        """The first 20 posts, as Discourse pages a topic; only `username`'s when asked."""
+        posts = [p for p in topic.posts if username in (None, p.username)][:20]
         return {
             "id": topic.id,
             "slug": "topic",
             "title": topic.title,
             "post_stream": {
-                "posts": [
-                    {"id": p.id, "cooked": f"<p>{html.escape(p.raw)}</p>"} for p in topic.posts
-                ]
+                "posts": [{"id": p.id, "cooked": f"<p>{html.escape(p.raw)}</p>"} for p in posts]
             },
         }
+
+    def community_reply(self, topic_id: int, raw: str, *, username: str = "someone") -> None:
+        """A reply added straight to the topic: the community's, or (with our username) one
+        our killed attempt posted."""
+        topic = self.topics[topic_id]
+        post = Post(id=len(self.posts) + 1, topic_id=topic_id, raw=raw, username=username)
+        topic.posts.append(post)
+        self.posts[post.id] = post
 
     @staticmethod
     def _json(data: dict, status: int = 200) -> Response:

@@ -20,7 +20,7 @@ from meetings import services as meeting_services
 from meetings.forum_post import forum_post
 from meetings.models import MinutesVersion
 from nominations.models import Outcome
-from tests.integrations.fakes import API_KEY, CATEGORY
+from tests.integrations.fakes import API_KEY, API_USERNAME, CATEGORY
 from tests.meetings.conftest import CANARIES, PUBLIC_WORD, add_public_item, new_meeting, publish
 from tests.nominations.conftest import (
     CORE_EVIDENCE,
@@ -292,3 +292,24 @@ def test_it_adopts_the_topic_when_the_forum_says_our_id_is_taken(discourse, core
     assert len(discourse.topics) == 1
     [topic] = discourse.topics.values()
     assert topic.posts[0].raw == ForumTopic.objects.get().raw
+
+
+def test_it_recognises_its_reply_after_a_crash_among_many_community_replies(
+    discourse, core1, lead, core2
+):
+    """The reply went out but our commit did not: the retry finds it among our own posts,
+    however many the community added before it, and does not post it twice."""
+    meeting = published_meeting(core1, lead, core2)
+    sync_all()
+    [topic] = discourse.topics.values()
+    for n in range(25):
+        discourse.community_reply(topic.id, f"Comment {n}")
+    republish(meeting, core1, lead, core2, change_note="Added the correction item.")
+    reply = ForumReply.objects.get()
+    discourse.community_reply(topic.id, reply.raw, username=API_USERNAME)  # our killed attempt
+
+    assert sync_all() == [True]
+
+    ours = [post for post in topic.posts if post.raw == reply.raw]
+    assert len(ours) == 1
+    assert ForumReply.objects.get().posted_at is not None
