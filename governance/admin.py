@@ -1,6 +1,7 @@
 """The admin is an operator's tool. It changes state through the services, like every other
 caller, so the audit log and the roster's rules hold whichever door a change comes through."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -10,9 +11,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 
 from governance import permissions, services
+from governance.integration_models import WebhookEvent
 from governance.models import (
     AuditEvent,
     ExportSettings,
+    ForumTopic,
     MergeRule,
     Module,
     Notification,
@@ -24,7 +27,10 @@ from governance.models import (
     TaxonomyProposal,
     TaxonomyProposalStep,
     TaxonomyRevision,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
+from governance.services import webhook_endpoints
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -321,3 +327,90 @@ for device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(device_model):
         admin.site.unregister(device_model)
     admin.site.register(device_model, DeviceResetAdmin)
+
+
+# Outside services -------------------------------------------------------------------------------
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("name", "url", "events", "payload_format", "enabled")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ServiceBackedAdmin):
+    """Where events go. The secret is shown so the operator can give it to the receiver."""
+
+    form = WebhookEndpointForm
+    list_display = ("name", "payload_format", "enabled", "consecutive_failures", "created_at")
+    list_filter = ("enabled", "payload_format")
+    readonly_fields = ("secret", "consecutive_failures", "disabled_reason", "created_at")
+    service_fields = webhook_endpoints.ENDPOINT_FIELDS
+    actions = ("rotate_secret",)
+
+    def create(self, *, actor, data: dict) -> WebhookEndpoint:
+        return webhook_endpoints.webhook_endpoint_create(actor=actor, data=data)
+
+    def update(self, *, actor, obj: WebhookEndpoint, data: dict) -> WebhookEndpoint:
+        return webhook_endpoints.webhook_endpoint_update(actor=actor, endpoint=obj, data=data)
+
+    @admin.action(description="Give the selected endpoints a new secret")
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        for endpoint in queryset:
+            webhook_endpoints.webhook_endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
+        self.message_user(request, f"New secrets for {queryset.count()} endpoint(s).")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log. Bodies carry public facts only (see governance.services.webhooks)."""
+
+    list_display = (
+        "created_at",
+        "endpoint",
+        "event_type",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "delivered_at",
+    )
+    list_filter = ("status", "event_type", "endpoint")
+    search_fields = ("message_id", "event_key")
+    date_hierarchy = "created_at"
+    actions = ("send_again",)
+
+    @admin.action(description="Send the selected failed deliveries again")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        sent = 0
+        for delivery in queryset:
+            try:
+                webhook_endpoints.webhook_delivery_retry(actor=request.user, delivery=delivery)
+            except (PermissionDenied, ValidationError) as error:
+                text = "; ".join(error.messages) if isinstance(error, ValidationError) else error
+                self.message_user(request, f"{delivery}: {text}", level=messages.ERROR)
+            else:
+                sent += 1
+        self.message_user(request, f"Queued {sent} deliveries to be sent again.")
+
+
+@admin.register(ForumTopic)
+class ForumTopicAdmin(ReadOnlyAdmin):
+    """The forum topics and their sync state; their text is the published public version."""
+
+    list_display = (
+        "subject_key",
+        "topic_url",
+        "revision",
+        "synced_revision",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    )
+    search_fields = ("subject_key",)

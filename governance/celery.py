@@ -45,6 +45,10 @@ app.conf.beat_schedule = {
         "task": "nominations.tasks.voting_remind_due",
         "schedule": crontab(minute="*"),
     },
+    "integrations-sweep": {
+        "task": "governance.tasks.integrations_sweep",
+        "schedule": crontab(minute="*"),
+    },
     "meetings-publish-due-minutes": {
         "task": "meetings.tasks.minutes_publish_due",
         "schedule": crontab(minute="*"),

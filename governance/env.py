@@ -162,3 +162,21 @@ def github_settings_check(
         raise ImproperlyConfigured(
             "GITHUB_SYNC_OWNERS_PATH must contain {slug}, one OWNERS file per module."
         )
+
+
+def env_optional_url(name: str, *, schemes: tuple[str, ...]) -> str:
+    """An optional service URL: "" when unset (the service is off), else checked as env_url."""
+    if not env_str(name):
+        return ""
+    return env_url(name, "", schemes=schemes)
+
+
+def all_or_none(names: dict[str, object]) -> bool:
+    """True when every setting named is set, False when none is; a partial configuration of an
+    outside service is a deployment mistake, refused at start-up rather than silently off."""
+    missing = [name for name, value in names.items() if not value]
+    if missing and len(missing) < len(names):
+        raise ImproperlyConfigured(
+            f"Set all of {', '.join(names)} or none of them; missing: {', '.join(missing)}."
+        )
+    return not missing

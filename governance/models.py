@@ -754,3 +754,12 @@ class RepositorySync(models.Model):
 
     def __str__(self) -> str:
         return "Repository files pull request"
+
+
+# The outbox of the outside services lives in its own module; importing it here registers it.
+from governance.integration_models import (  # noqa: E402, F401
+    ForumReply,
+    ForumTopic,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -630,3 +630,20 @@ def is_action_item_owner(user: User, action_item) -> bool:
 def can_update_action_item_status(actor: User | None, action_item) -> bool:
     """Owners mark their own action items done; core maintainers any."""
     return can_manage_meetings(actor) or is_action_item_owner(actor, action_item)
+
+
+# Outside services -----------------------------------------------------------------------------
+
+
+def can_retry_forum_post(actor: User | None) -> bool:
+    """Ask the forum again after it refused a post: core maintainers, who see the error."""
+    return actor is not None and is_core_maintainer(actor)
+
+
+def can_see_forum_errors(user: User) -> bool:
+    return can_retry_forum_post(user)
+
+
+def can_configure_webhooks(actor: User | None) -> bool:
+    """Webhook endpoints are part of running the site: the operators set them up in the admin."""
+    return actor is not None and is_operator(actor)

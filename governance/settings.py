@@ -6,10 +6,12 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from governance.env import (
+    all_or_none,
     database_from_url,
     env_bool,
     env_int,
     env_list,
+    env_optional_url,
     env_str,
     env_url,
     github_settings_check,
@@ -292,7 +294,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # urllib3 logs each request's URL at DEBUG, and a chat webhook's URL is its secret.
+    "loggers": {"urllib3": {"level": "WARNING"}},
 }
+
+# Every call to an outside service (Discourse, webhooks) gives up after this many seconds of
+# silence, and is retried later with backoff.
+INTEGRATIONS_TIMEOUT_SECONDS = env_int("INTEGRATIONS_TIMEOUT_SECONDS", 15, minimum=1)
+# Discourse (minutes and announcements become forum topics): off unless all four are set. The
+# category is its numeric id. The key is read here only and never logged.
+DISCOURSE_URL = env_optional_url("DISCOURSE_URL", schemes=("http", "https"))
+DISCOURSE_API_KEY = env_str("DISCOURSE_API_KEY")
+DISCOURSE_API_USERNAME = env_str("DISCOURSE_API_USERNAME")
+DISCOURSE_CATEGORY = env_int("DISCOURSE_CATEGORY", 0, minimum=0)
+all_or_none(
+    {
+        "DISCOURSE_URL": DISCOURSE_URL,
+        "DISCOURSE_API_KEY": DISCOURSE_API_KEY,
+        "DISCOURSE_API_USERNAME": DISCOURSE_API_USERNAME,
+        "DISCOURSE_CATEGORY": DISCOURSE_CATEGORY,
+    }
+)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from governance import services
+from governance.services import forum, webhooks
 
 
 @shared_task(acks_late=True)
@@ -48,3 +49,26 @@ def github_activity_import() -> int:
     after a crash: each repository's streams move their own cursor with what they recorded."""
     report = services.github_activity_import(actor=None)
     return len(report.windows)
+
+
+@shared_task(acks_late=True)
+def forum_topic_sync(topic_id: int) -> bool:
+    return forum.forum_topic_sync(topic_id=topic_id)
+
+
+@shared_task(acks_late=True)
+def webhook_deliver(delivery_id: int) -> bool:
+    return webhooks.webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(acks_late=True)
+def integrations_sweep() -> int:
+    """Queue the forum syncs and webhook deliveries that are due: a backoff that ended, or a
+    task lost before it ran."""
+    topics = forum.forum_topics_due()
+    for topic_id in topics:
+        forum_topic_sync.delay(topic_id)
+    deliveries = webhooks.webhook_deliveries_due()
+    for delivery_id in deliveries:
+        webhook_deliver.delay(delivery_id)
+    return len(topics) + len(deliveries)

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from governance import signin_views
 from governance.decorators import private_page
-from governance.views import reports, roster, roster_files
+from governance.views import integrations, reports, roster, roster_files
 
 urlpatterns = [
     path("", include("meetings.public_urls")),
@@ -54,6 +54,11 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("healthz", roster.healthz, name="healthz"),
     path("api/", include("api.urls")),
+    path(
+        "forum-topics/<int:pk>/retry/",
+        integrations.forum_topic_retry,
+        name="forum_topic_retry",
+    ),
     path(
         "accounts/password_reset/",
         signin_views.SiteUrlPasswordResetView.as_view(),

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from governance.integration_selectors import forum_topic_annotations
 from governance.selectors import core_maintainer_users
 from meetings.models import (
     ActionItem,
@@ -50,10 +51,12 @@ def latest_versions() -> QuerySet[MinutesVersion]:
 
 def versions_of(slug: str) -> list[MinutesVersion]:
     """Every version of one meeting, latest first, retracted ones too (they read as the notice
-    of their retraction); empty if it has none. One query."""
+    of their retraction), each with the meeting's forum topic address (`forum_topic_url`, None
+    without one); empty if it has none. One query."""
+    forum = forum_topic_annotations("minutes", "meeting_id")
     return list(
         MinutesVersion.objects.filter(meeting__slug=slug)
-        .annotate(slug=F("meeting__slug"))
+        .annotate(slug=F("meeting__slug"), forum_topic_url=forum["forum_topic_url"])
         .order_by("-number")
     )
 
@@ -171,8 +174,9 @@ def agenda_items(meeting: Meeting) -> list[AgendaItem]:
 
 
 def meeting_for_workspace(slug: str) -> Meeting | None:
-    """The meeting with its attendees, review rounds (and reviews with reviewers), versions and
-    carried-over action items (with owners and where they were raised). Seven queries."""
+    """The meeting (annotated with its forum topic's state) with its attendees, review rounds
+    (and reviews with reviewers), versions and carried-over action items (with owners and where
+    they were raised). Seven queries."""
     rounds = ReviewRound.objects.select_related("submitted_by").prefetch_related(
         Prefetch(
             "reviews",
@@ -182,6 +186,7 @@ def meeting_for_workspace(slug: str) -> Meeting | None:
     carried = ActionItem.objects.select_related("agenda_item__meeting").prefetch_related("owners")
     return (
         Meeting.objects.filter(slug=slug)
+        .annotate(**forum_topic_annotations("minutes"))
         .prefetch_related(
             "attendees",
             Prefetch("review_rounds", queryset=rounds.order_by("-number")),

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import timezone
 
 from governance import permissions
+from governance.integration_selectors import forum_topic_annotations
 from governance.models import Person
 from nominations import policy
 from nominations.errors import NominationError
@@ -224,7 +225,8 @@ def dashboard_for(user) -> Dashboard:
 
 
 def nomination_for_page(pk: int) -> Nomination | None:
-    """The nomination with everything its page shows but the outcome (`outcome_of`), in five
+    """The nomination (annotated with its announcement's forum topic state) with everything its
+    page shows but the outcome (`outcome_of`), in five
     queries whatever the thread size: the nomination with its people and request, nominators,
     evidence with authors and revision counts, electors with their users, and live ballots."""
     evidence = EvidenceEntry.objects.select_related("author").annotate(
@@ -232,6 +234,7 @@ def nomination_for_page(pk: int) -> Nomination | None:
     )
     nomination = (
         _with_people(Nomination.objects.filter(pk=pk))
+        .annotate(**forum_topic_annotations("announcement"))
         .select_related("request", "request__requester")
         .prefetch_related(
             "nominators",
@@ -284,10 +287,13 @@ def nomination_for_action(pk: int) -> Nomination | None:
 
 
 def announcements_public() -> QuerySet[Announcement]:
-    """Released announcements only: a declined or unannounced nomination never shows here."""
+    """Released announcements only: a declined or unannounced nomination never shows here. Each
+    carries its forum topic's address (`forum_topic_url`, None without one)."""
+    forum = forum_topic_annotations("announcement", "nomination_id")
     return (
         Announcement.objects.filter(released_at__isnull=False)
         .select_related("nomination__nominee", "nomination__module")
+        .annotate(forum_topic_url=forum["forum_topic_url"])
         .order_by("-released_at", "-pk")
     )
 

@@ -15,6 +15,7 @@ from governance import permissions, report_selectors
 from governance import selectors as governance_selectors
 from governance.decorators import private_page, visible_or_404
 from governance.forms import RolesActionForm, add_service_error, service_error_text
+from governance.integration_selectors import forum_state
 from governance.public_cache import cached_public_page
 from governance.web import post_action
 from nominations import selectors, services
@@ -213,6 +214,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "tally": outcome.tally,
         "decision": outcome.decision,
         "announcement": outcome.announcement,
+        "forum": forum_state(nomination, can_retry=permissions.can_retry_forum_post(user))
+        if permissions.can_see_forum_errors(user)
+        else None,
         "running": _running_count(nomination.live_ballots) if actions.see_votes else None,
         "comments": _comments(nomination.live_ballots)
         if actions.see_votes and outcome.tally and not actions.see_who_voted_what

@@ -11,6 +11,7 @@ from governance import public_cache, repository_sync
 from governance.models import (
     AuditEvent,
 )
+from governance.services.webhooks import site_link, webhook_event_queue
 
 
 def require(allowed: bool, message: str) -> None:
@@ -32,13 +33,18 @@ def audit_label(target: models.Model) -> str:
     return f"{target._meta.verbose_name} #{target.pk}"[:300]
 
 
+# Audit verbs that change who maintains what, as the public roster shows it.
+ROSTER_SUBJECTS = frozenset({"role", "module", "taxonomy", "roster"})
+
+
 def audit_record(*, actor, verb: str, target: models.Model, data: dict | None = None) -> AuditEvent:
-    # Every state change passes here, so no service can forget to refresh the public pages.
+    # Every state change passes here, so no service can forget to refresh the public pages or
+    # to tell the webhooks that the roster changed.
     if public_cache.shows_on_public_pages(verb):
         public_cache.public_pages_changed()
     if repository_sync.alters_repository_files(verb):
         repository_sync.mark_due()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor,
         actor_label=actor_label(actor),
         verb=verb,
@@ -47,6 +53,15 @@ def audit_record(*, actor, verb: str, target: models.Model, data: dict | None = 
         target_label=audit_label(target),
         data=data or {},
     )
+    if verb.split(".", 1)[0] in ROSTER_SUBJECTS:
+        # The verb and the public roster's address only: the audit data may be private.
+        webhook_event_queue(
+            event_type="roster.changed",
+            event_key=f"roster.changed:{event.pk}",
+            data={"change": verb, "roster_url": site_link("/")},
+            text=f"The maintainer roster changed ({verb}): {site_link('/')}",
+        )
+    return event
 
 
 def jsonable(value: Any) -> Any:

@@ -26,6 +26,7 @@ from governance.services import audit_record, notification_queue
 from governance.services.base import require
 from meetings.models import RETRACTION_REASON_MAX_LENGTH, Meeting, MeetingStatus, MinutesVersion
 from meetings.services.common import MeetingError, clean_text, locked
+from meetings.services.sharing import minutes_retracted_share
 
 
 def retraction_notice(moment: datetime.datetime) -> str:
@@ -96,4 +97,5 @@ def minutes_version_retract(*, actor, version: MinutesVersion, reason: str) -> M
         url=meeting.get_edit_url(),
     )
     version.refresh_from_db()
+    minutes_retracted_share(meeting=meeting, version=version)
     return version

@@ -36,6 +36,7 @@ from meetings.services.common import (
     notify,
     open_round,
 )
+from meetings.services.sharing import minutes_published_share
 
 
 def _compose(meeting: Meeting):
@@ -183,6 +184,7 @@ def _publish(*, actor, meeting: Meeting, review_round: ReviewRound) -> MinutesVe
         target=meeting,
         data={"version": version.number, "redactions": redaction_log},
     )
+    minutes_published_share(meeting=meeting, version=version)
     attendees = [
         person.user for person in meeting.attendees.select_related("user") if person.user_id
     ]

@@ -20,8 +20,8 @@ from governance import permissions
 from governance import selectors as governance_selectors
 from governance.public_cache import cached_public_page
 from meetings import selectors
-from meetings.export import forum_post
 from meetings.forms import SearchForm
+from meetings.forum_post import forum_post
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
 

@@ -17,6 +17,7 @@ from governance import permissions, report_selectors
 from governance import selectors as governance_selectors
 from governance.decorators import found_or_404, private_page, visible_or_404
 from governance.forms import RolesActionForm, add_service_error, service_error_text
+from governance.integration_selectors import forum_state
 from governance.redirects import safe_next
 from governance.web import post_action
 from meetings import selectors, services
@@ -122,6 +123,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
         "carried": list(meeting.carried_action_items.all()),
         "syntax_help": SYNTAX_HELP,
         "can_review": permissions.can_review_minutes(request.user, meeting),
+        "forum": forum_state(meeting, can_retry=permissions.can_retry_forum_post(request.user)),
         "forms": {
             "meeting": MeetingForm(initial=_meeting_initial(meeting)),
             "item": NewAgendaItemForm(),

@@ -1,7 +1,9 @@
 """The decision, the private feedback and the public announcement."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -10,6 +12,8 @@ from governance import services as governance_services
 from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
 from governance.services.base import require
+from governance.services.forum import forum_topic_publish
+from governance.services.webhooks import webhook_event_queue
 from nominations.errors import NominationError
 from nominations.models import (
     ENDING_KINDS,
@@ -179,6 +183,7 @@ def announcement_release(*, actor, nomination: Nomination) -> Announcement:
     announcement.released_by = actor
     announcement.save(update_fields=["released_at", "released_by"])
     audit_record(actor=actor, verb="announcement.released", target=nomination)
+    _announcement_share(nomination, announcement)
     recipients = core_maintainer_users() + list(nomination.nominators.all())
     if nomination.nominee.user_id:
         recipients.append(nomination.nominee.user)
@@ -190,6 +195,32 @@ def announcement_release(*, actor, nomination: Nomination) -> Announcement:
         url="/announcements/",
     )
     return announcement
+
+
+def announcement_forum_subject(nomination: Nomination) -> str:
+    return f"announcement:{nomination.pk}"
+
+
+def _announcement_share(nomination: Nomination, announcement: Announcement) -> None:
+    """The forum topic and the webhooks: the announcement's text, which is public from now on,
+    and the address of the public page; nothing of the nomination itself."""
+    url = settings.SITE_URL + reverse("announcements")
+    first_line = announcement.text.strip().splitlines()[0]
+    forum_topic_publish(
+        subject_key=announcement_forum_subject(nomination),
+        title=f"Announcement: {first_line}"[:250],
+        raw=f"{announcement.text.strip()}\n\n<{url}>",
+    )
+    webhook_event_queue(
+        event_type="announcement.released",
+        event_key=f"announcement.released:{announcement.pk}",
+        data={
+            "text": announcement.text,
+            "released_at": announcement.released_at.isoformat(),
+            "url": url,
+        },
+        text=f"{announcement.text.strip()} {url}",
+    )
 
 
 @sensitive_variables()

@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from meetings import services
-from meetings.export import forum_post, quarter_label
+from meetings.forum_post import forum_post, quarter_label
 from meetings.ical import Event, calendar, escape_text, fold
 from tests.meetings.conftest import add_public_item, new_meeting, publish
 

@@ -154,6 +154,7 @@ TARGETS: dict[str, Target] = {
     "admin/logout/": Target("staff", one()),
     # Marks the inbox read; the feed answers any method alike.
     "inbox/": Target("core1", one()),
+    "forum-topics/<int:pk>/retry/": Target("core1", one(pk=1)),
     "meetings/feed/": Target("anonymous", one()),
     # Nominations: intake, the thread, the vote, the outcome.
     "nominations/request/": Target(
