@@ -42,3 +42,7 @@ def forum_state(row, *, can_retry: bool) -> ForumState | None:
         error=row.forum_topic_error or "",
         can_retry=can_retry,
     )
+
+
+def forum_topic(pk: int) -> ForumTopic | None:
+    return ForumTopic.objects.filter(pk=pk).first()

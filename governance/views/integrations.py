@@ -5,9 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from governance import permissions
+from governance import integration_selectors, permissions
 from governance.decorators import private_page, visible_or_404
-from governance.integration_models import ForumTopic
 from governance.redirects import safe_next
 from governance.services import forum
 
@@ -16,7 +15,7 @@ from governance.services import forum
 @require_POST
 @visible_or_404(permissions.can_see_forum_errors)
 def forum_topic_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = ForumTopic.objects.filter(pk=pk).first()
+    topic = integration_selectors.forum_topic(pk)
     if topic is None:
         messages.error(request, "There is no such forum topic.")
     else:

@@ -1,13 +1,14 @@
 """Releasing an announcement in headless Chromium reaches the outside world once: the fake
-Discourse receives one topic with the announcement's text, and the webhook endpoint one
-delivery, signed. The tasks run on a real Celery worker (a thread of this process, on the
-tests' broker), as queued by the release's commit."""
+Discourse receives one topic with the announcement's text, the webhook endpoint one delivery,
+signed, and the fake GitHub one pull request for the maintainer files. The tasks run on a real
+Celery worker (a thread of this process, on the tests' broker), as queued by the release's
+commit and, for the pull request, by the beat's scan."""
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import Browser, expect
 
-import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
+from governance import tasks
 from governance.celery import app as celery_app
 from governance.integration_models import (
     DeliveryStatus,
@@ -15,15 +16,32 @@ from governance.integration_models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from governance.models import RepositorySync
 from nominations.models import Announcement, Outcome
 from tests.browser.conftest import sign_in_through_the_form
 from tests.conftest import purge_test_queue
 from tests.governance.test_celery_worker import wait_for, worker_idle
-from tests.integrations.conftest import build, clock, discourse, receiver
+from tests.integrations.conftest import (
+    build,
+    clock,
+    discourse,
+    fake_github,
+    github_server,
+    github_settings,
+    receiver,
+)
 from tests.integrations.fakes import CATEGORY
 from tests.integrations.test_webhooks_delivery import verified
 
-__all__ = ["build", "clock", "discourse", "receiver"]
+__all__ = [
+    "build",
+    "clock",
+    "discourse",
+    "fake_github",
+    "github_server",
+    "github_settings",
+    "receiver",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,9 +50,18 @@ pytestmark = [
 ]
 
 
-def test_it_posts_one_topic_and_one_signed_delivery_when_an_announcement_is_released(
-    live_server, browser: Browser, celery_broker, build, discourse, receiver, core2
+def test_it_posts_one_topic_one_signed_delivery_and_one_pull_request_on_a_release(
+    live_server,
+    browser: Browser,
+    celery_broker,
+    build,
+    discourse,
+    receiver,
+    fake_github,
+    github_settings,
+    core2,
 ):
+    github_settings.GITHUB_SYNC_DEBOUNCE_SECONDS = 0
     nomination = build.decided(outcome=Outcome.ACCEPTED, release=False)
     endpoint = WebhookEndpoint.objects.create(
         name="Website", url=receiver.url, events=["announcement.released"]
@@ -54,6 +81,11 @@ def test_it_posts_one_topic_and_one_signed_delivery_when_an_announcement_is_rele
         assert wait_for(
             lambda: WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED).exists()
         )
+        # What beat does every minute: the release marked the repository files due.
+        tasks.repository_sync_due.delay()
+        assert wait_for(
+            lambda: RepositorySync.objects.filter(pull_request_number__isnull=False).exists()
+        )
         assert wait_for(worker_idle)
         context.close()
 
@@ -62,6 +94,9 @@ def test_it_posts_one_topic_and_one_signed_delivery_when_an_announcement_is_rele
     assert topic.category == CATEGORY
     assert topic.posts[0].raw.startswith(text.strip())
     assert [call for call in discourse.calls if call[0] == "POST"] == [("POST", "/posts.json")]
+    [pull] = fake_github.pulls
+    assert pull["state"] == "open"
+    assert nomination.nominee.github in fake_github.files_on(pull["head"]["ref"])["CODEOWNERS"]
     [request] = receiver.requests
     event = verified(request, endpoint.secret)
     assert (event["type"], event["data"]["text"]) == ("announcement.released", text)
