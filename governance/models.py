@@ -59,6 +59,16 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # GitHub's numeric user id: the stable key of a GitHub account, which a handle is not (a
+    # handle can be renamed, freed, and registered again by someone else).
+    github_id = models.PositiveBigIntegerField(
+        "GitHub user id",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Set by the person's first GitHub sign-in.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -88,6 +98,29 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("person_detail", args=[self.github]) if self.github else ""
+
+
+class FormerHandle(models.Model):
+    """A GitHub handle a person had before renaming themselves: `/people/<old>/` redirects to
+    their page. A handle someone on the roster holds today always wins over a former one."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_handles")
+    github = models.CharField(
+        max_length=GITHUB_HANDLE_MAX_LENGTH, validators=[validate_github_handle]
+    )
+    renamed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-renamed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("github"), name="former_handle_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(github__regex=GITHUB_HANDLE_PATTERN), name="former_handle_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.github}, formerly of person #{self.person_id}"
 
 
 # The governance document lets each module group set its own inactivity period; a year is the

@@ -7,6 +7,11 @@ names below; the modules split them by subject.
 """
 
 from governance.services.base import audit_record
+from governance.services.github_identity import (
+    github_sign_in_refusal_record,
+    person_claimed_by_github,
+    person_github_sign_in,
+)
 from governance.services.notifications import (
     MAX_ATTEMPTS,
     SEND_BATCH,
@@ -77,6 +82,7 @@ __all__ = [
     "activity_import",
     "audit_record",
     "export_settings_update",
+    "github_sign_in_refusal_record",
     "inbox_mark_all_read",
     "merge_rule_create",
     "merge_rule_delete",
@@ -88,7 +94,9 @@ __all__ = [
     "notifications_queue",
     "notifications_stuck",
     "person_anonymise",
+    "person_claimed_by_github",
     "person_create",
+    "person_github_sign_in",
     "person_update",
     "persons_import",
     "recovery_codes_regenerate",
