@@ -84,15 +84,15 @@ class GitHubSignInAdapter(DefaultSocialAccountAdapter):
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form=None):
         """A first sign-in: create the account and tie it to its roster entry together."""
+        identity = GitHubIdentity(sociallogin)
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form)
-            self.link(request, user, GitHubIdentity(sociallogin))
-        return user
-
-    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data):
-        user = super().populate_user(request, sociallogin, data)
-        # GitHub's public email may be unverified: an account keeps a verified one or none.
-        user.email = GitHubIdentity(sociallogin).verified_email
+            # allauth takes the primary address as it is; GitHub may not have verified it,
+            # and an account keeps a verified address or none.
+            if user.email != identity.verified_email:
+                user.email = identity.verified_email
+                user.save(update_fields=["email"])
+            self.link(request, user, identity)
         return user
 
     def link(self, request: HttpRequest, user, identity: GitHubIdentity) -> None:
