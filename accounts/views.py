@@ -289,9 +289,11 @@ def locked_out(
 @require_POST
 def github_login(request: HttpRequest) -> HttpResponse:
     """Start a GitHub sign-in (or, with `process=connect`, connect GitHub to this account):
-    allauth's view, behind a POST so no other site can start one, and absent without an app."""
+    allauth's view, behind a POST so no other site can start one. Without an OAuth app, back
+    to the sign-in page, which then offers no GitHub button."""
     if not settings.GITHUB_CLIENT_ID:
-        raise Http404("Sign-in with GitHub is not set up on this site.")
+        messages.error(request, "Sign-in with GitHub is not set up on this site.")
+        return redirect("login")
     return github_views.oauth2_login(request)
 
 

@@ -34,7 +34,8 @@ def test_it_hides_the_github_button_without_credentials(client):
     assert page.status_code == 200
     assert b"Sign in with GitHub" not in page.content
     assert b'name="password"' in page.content
-    assert start.status_code == 404
+    assert start.status_code == 302
+    assert start["Location"] == "/accounts/login/"
 
 
 def test_it_shows_the_github_button_with_credentials(client, fake_github):

@@ -332,6 +332,12 @@ RULES: dict[str, Rule] = {
     "accounts/two-factor/recovery-codes/": Rule(
         one(), may_see=lambda u, s: permissions.has_second_factor(u)
     ),
+    # Sign-in with GitHub: started by a POST from anyone. Without an OAuth app (as here) the
+    # callback does not exist; tests/accounts covers it with the fake GitHub.
+    "accounts/github/login/": Rule(one(), public=everyone),
+    "accounts/github/login/callback/": Rule(one(), public=lambda subject: False),
+    # The account page: every signed-in account, its own sign-in methods only.
+    "accounts/": Rule(one(), may_see=lambda u, s: permissions.can_use_account_page(u)),
     "accounts/password_change/": Rule(one(), may_see=signed_in),
     "accounts/password_change/done/": Rule(one(), may_see=signed_in),
     # Anyone signed in: their own inbox, action items, dashboard and requests.
