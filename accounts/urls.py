@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("github/login/", views.github_login, name="github_login"),
     path("github/login/callback/", views.github_callback, name="github_callback"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path(
         "password_reset/",
         views.SiteUrlPasswordResetView.as_view(),

@@ -17,11 +17,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout, user_login_failed
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -330,3 +331,28 @@ def account(request: HttpRequest) -> HttpResponse:
         return confirm
     context["connect_ready"] = context["may_connect"] and reauthenticated_recently(request)
     return render(request, "accounts/account.html", context)
+
+
+@require_GET
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An emailed invitation's link. Signed out: sign in with GitHub, as the handle it names,
+    and come back here. Signed in as that person: spent, and on to what it invites to. A link
+    that is forged, expired or spent answers 404, as if it never existed."""
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        raise Http404("This invitation link is not valid any more.")
+    if not request.user.is_authenticated:
+        response = render(
+            request,
+            "accounts/invitation.html",
+            {"invitation": invitation, "next": request.path} | sign_in_choices(),
+        )
+        patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        return response
+    try:
+        services.invitation_accept(actor=request.user, invitation=invitation)
+    except PermissionDenied as refusal:
+        return render(
+            request, "accounts/github_refused.html", {"message": str(refusal)}, status=403
+        )
+    return redirect(invitation.url)

@@ -142,6 +142,13 @@ def github_sign_in_refusal(person: Person | None, *, github_id: int, user: User 
     return ""
 
 
+def can_accept_invitation(user: User, invitation) -> bool:
+    """An invitation is spent by the person it invites, once signed in as them (a GitHub
+    sign-in with their handle links the account to them)."""
+    person = person_of(user)
+    return person is not None and person.pk == invitation.person_id
+
+
 def can_use_account_page(user: User) -> bool:
     """Every signed-in account manages its own sign-in methods."""
     return bool(user.is_authenticated and user.is_active)

@@ -25,3 +25,8 @@ def notifications_sweep() -> int:
     for start in range(0, len(stuck), services.SEND_BATCH):
         notifications_send.delay(stuck[start : start + services.SEND_BATCH])
     return len(stuck)
+
+
+@shared_task(acks_late=True)
+def invitation_send(invitation_id: int) -> bool:
+    return services.invitation_send(invitation_id=invitation_id)

@@ -22,6 +22,7 @@ from nominations.forms import (
     DecisionForm,
     EvidenceForm,
     FeedbackForm,
+    FeedbackReleaseForm,
     InviteForm,
     NominationForm,
     NominationRequestForm,
@@ -224,9 +225,13 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
             ),
             "withdraw": WithdrawForm(),
             "recuse": RecuseForm(),
+            "feedback_release": FeedbackReleaseForm(),
             **bound,
         },
     }
+    if permissions.can_see_contact_status(user, nomination):
+        context["contacts"] = selectors.contacts_of(nomination)
+        context["deliveries"] = selectors.feedback_deliveries(nomination, feedback)
     if actions.start_vote or actions.start_vote_refusal:
         context["forms"].setdefault("voting", VotingOpenForm())
     if actions.invite:
@@ -435,10 +440,12 @@ def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def feedback_release(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
-        services.feedback_release(actor=request.user, nomination=nomination)
+        services.feedback_release(actor=request.user, nomination=nomination, **data)
         return "The feedback is released to the nominee and the nominators."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return _act(
+        request, pk, form_name="feedback_release", form_class=FeedbackReleaseForm, apply=apply
+    )
 
 
 @private_page
@@ -475,6 +482,7 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
         raise Http404("No feedback here.")
     is_nominee = permissions.is_nominee(request.user, nomination)
+    services.feedback_mark_read(actor=request.user, nomination=nomination)
     return render(
         request,
         "nominations/feedback_detail.html",

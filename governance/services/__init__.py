@@ -12,6 +12,12 @@ from governance.services.github_identity import (
     person_claimed_by_github,
     person_github_sign_in,
 )
+from governance.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_from_token,
+    invitation_send,
+)
 from governance.services.notifications import (
     MAX_ATTEMPTS,
     SEND_BATCH,
@@ -84,6 +90,10 @@ __all__ = [
     "export_settings_update",
     "github_sign_in_refusal_record",
     "inbox_mark_all_read",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_from_token",
+    "invitation_send",
     "merge_rule_create",
     "merge_rule_delete",
     "merge_rule_update",

@@ -336,6 +336,11 @@ RULES: dict[str, Rule] = {
     # callback does not exist; tests/accounts covers it with the fake GitHub.
     "accounts/github/login/": Rule(one(), public=everyone),
     "accounts/github/login/callback/": Rule(one(), public=lambda subject: False),
+    # An emailed invitation: a link that is not a valid, unspent token answers 404 to everyone.
+    # tests/accounts/test_invitations.py covers valid links.
+    "accounts/invitations/<str:token>/": Rule(
+        one(token="not-a-signed-token"), public=lambda subject: False
+    ),
     # The account page: every signed-in account, its own sign-in methods only.
     "accounts/": Rule(one(), may_see=lambda u, s: permissions.can_use_account_page(u)),
     "accounts/password_change/": Rule(one(), may_see=signed_in),
