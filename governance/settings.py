@@ -252,7 +252,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
-        "form-action 'self'",
+        # The GitHub button posts here, and the answer redirects to GitHub's authorize page:
+        # browsers hold a form's redirects to form-action too.
+        f"form-action 'self' {GITHUB_URL}" if GITHUB_CLIENT_ID else "form-action 'self'",
     ]
 )
 # Error reports (the admins' email, logs) never carry private text: see governance.error_reports.
