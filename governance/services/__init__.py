@@ -17,6 +17,7 @@ from governance.services.invitations import (
     invitation_create,
     invitation_from_token,
     invitation_send,
+    invitations_stuck,
 )
 from governance.services.notifications import (
     MAX_ATTEMPTS,
@@ -94,6 +95,7 @@ __all__ = [
     "invitation_create",
     "invitation_from_token",
     "invitation_send",
+    "invitations_stuck",
     "merge_rule_create",
     "merge_rule_delete",
     "merge_rule_update",

@@ -16,6 +16,7 @@ from governance import permissions
 from governance.celery import app as celery_app
 from governance.models import Invitation, Person
 from governance.services.base import audit_record
+from governance.services.notifications import MAX_ATTEMPTS, STUCK_AFTER
 
 INVITATION_LIFETIME = datetime.timedelta(days=30)
 TOKEN_SALT = "governance.invitation"
@@ -123,3 +124,17 @@ def invitation_accept(*, actor, invitation: Invitation) -> Invitation:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(actor=actor, verb="invitation.accepted", target=invitation)
     return invitation
+
+
+def invitations_stuck() -> list[int]:
+    """Invitations that should have gone out by now: made a while ago and still unsent."""
+    return list(
+        Invitation.objects.filter(
+            sent_at__isnull=True,
+            attempts__lt=MAX_ATTEMPTS,
+            created_at__lt=timezone.now() - STUCK_AFTER,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )

@@ -97,6 +97,9 @@ def test_it_shows_the_feedback_after_github_sign_in_through_the_invitation(
     landing = client.get(link)
     assert landing.status_code == 200
     assert b"Sign in with GitHub" in landing.content
+    for private in (TO_NOMINEE, TO_NOMINATORS, "Noor Newcomer"):
+        assert private not in landing.content.decode()
+    assert "no-store" in landing["Cache-Control"]
     assert github_sign_in(client, fake_github, next_url=link)["Location"] == link
     accepted = client.get(link)
     assert accepted["Location"] == f"/nominations/{nomination.pk}/feedback/"
@@ -109,6 +112,18 @@ def test_it_shows_the_feedback_after_github_sign_in_through_the_invitation(
     assert client.get(link).status_code == 404  # single use
     deliveries = login(Client(), build.core1).get(nomination.get_absolute_url()).content.decode()
     assert "Invitation email" in deliveries
+
+
+def test_it_sweeps_an_invitation_that_never_went_out(build, clock):  # noqa: F811
+    nomination = unreleased(build, newcomer(email="noor@example.org"))
+    services.feedback_release(actor=build.core1, nomination=nomination)
+    invitation = Invitation.objects.get(person__github="noornew")
+
+    assert governance_services.invitations_stuck() == []
+    clock.advance(minutes=3)
+    assert governance_services.invitations_stuck() == [invitation.pk]
+    governance_services.invitation_send(invitation_id=invitation.pk)
+    assert governance_services.invitations_stuck() == []
 
 
 def test_it_refuses_an_invitation_to_someone_else(build, outsider):  # noqa: F811
