@@ -20,6 +20,7 @@ from nominations.models import (
     Elector,
     EvidenceEntry,
     Feedback,
+    FeedbackRead,
     Nomination,
     NominationRequest,
     Status,
@@ -405,6 +406,15 @@ def contacts_of(nomination: Nomination) -> list[Contact]:
     return contacts
 
 
+def feedback_read_at(feedback: Feedback, user) -> datetime.datetime | None:
+    """When `user` said they had read `feedback`, or None. One query."""
+    return (
+        FeedbackRead.objects.filter(feedback=feedback, reader=user)
+        .values_list("first_read_at", flat=True)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class Delivery:
     reader: str
@@ -425,7 +435,8 @@ def feedback_deliveries(nomination: Nomination, feedback: Feedback | None) -> li
             note.recipient.get_username(),
             note.get_channel_display(),
             note.sent_at,
-            reads.get(note.recipient_id),
+            # Read: said so on the feedback page, or else marked read in the inbox.
+            reads.get(note.recipient_id) or note.read_at,
         )
         for note in Notification.objects.filter(event_key=event_key)
         .select_related("recipient")

@@ -482,7 +482,6 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
         raise Http404("No feedback here.")
     is_nominee = permissions.is_nominee(request.user, nomination)
-    services.feedback_mark_read(actor=request.user, nomination=nomination)
     return render(
         request,
         "nominations/feedback_detail.html",
@@ -490,8 +489,23 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nomination": nomination,
             "text": feedback.to_nominee if is_nominee else feedback.to_nominators,
             "is_nominee": is_nominee,
+            "read": selectors.feedback_read_at(feedback, request.user),
         },
     )
+
+
+@private_page
+@require_POST
+def feedback_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reader says they have read their feedback (a page view writes nothing, so the core
+    maintainers learn when it was first read from this)."""
+    nomination = selectors.nomination_for_feedback(pk)
+    feedback = getattr(nomination, "feedback", None) if nomination else None
+    if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
+        raise Http404("No feedback here.")
+    services.feedback_mark_read(actor=request.user, nomination=nomination)
+    messages.success(request, "Thank you. The core maintainers can see that you have read it.")
+    return redirect("nominations:feedback", pk=nomination.pk)
 
 
 @cached_public_page

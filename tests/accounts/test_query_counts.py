@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from governance import services
+from governance.services.invitations import invitation_token
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,25 @@ def test_it_shows_a_core_maintainers_account_page_in_seven_queries(
     with django_assert_num_queries(7):
         response = client.get("/accounts/")
     assert b"recovery codes" in response.content
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_an_invitation_link_in_one_query(
+    client, fake_github, django_assert_num_queries, size
+):
+    add_github_accounts(size)
+    people = [
+        services.person_create(
+            actor=None, full_name=f"Invitee {n}", github=f"invitee-{n}", email=f"i{n}@example.org"
+        )
+        for n in range(size)
+    ]
+    invitations = [
+        services.invitation_create(actor=None, person=person, event_key="test:1", url="/inbox/")
+        for person in people
+    ]
+    link = f"/accounts/invitations/{invitation_token(invitations[-1])}/"
+    # 1. the invitation with its person, still unspent and unexpired (signed out: no session)
+    with django_assert_num_queries(1):
+        response = client.get(link)
+    assert b"@invitee-" in response.content

@@ -413,6 +413,7 @@ RULES: dict[str, Rule] = {
     "nominations/<int:pk>/feedback/draft/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/feedback/release/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/feedback/": Rule(nominations, may_see=read_feedback),
+    "nominations/<int:pk>/feedback/read/": Rule(nominations, may_see=read_feedback),
     "nominations/<int:pk>/announce/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/withdraw/": Rule(nominations, may_see=view_nomination),
     # Meetings' private working copy: core maintainers.
