@@ -199,7 +199,10 @@ TARGETS: dict[str, Target] = {
     "nominations/<int:pk>/feedback/release/": Target(
         "core1", nomination("declined"), form(nomination_forms.FeedbackReleaseForm)
     ),
-    "nominations/<int:pk>/feedback/read/": Target("nominee", nomination("declined")),
+    # Only where the nominee has feedback to read: elsewhere the route does not exist for them.
+    "nominations/<int:pk>/feedback/read/": Target(
+        "nominee", lambda w: [Case("declined", {"pk": w.nominations["declined"].pk})]
+    ),
     "nominations/<int:pk>/announce/": Target("core1", nomination("announced")),
     "nominations/<int:pk>/withdraw/": Target(
         "core1", nomination("voting"), form(nomination_forms.WithdrawForm)
