@@ -8,7 +8,9 @@ from django.test import Client
 
 from governance import services
 from governance.services.invitations import invitation_token
+from nominations.models import Outcome
 from tests.conftest import login
+from tests.nominations.conftest import build, clock  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,30 @@ def test_it_shows_an_invitation_link_in_one_query(
     with django_assert_num_queries(1):
         response = client.get(link)
     assert b"@invitee-" in response.content
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_fifteen_queries(
+    build,  # noqa: F811
+    django_assert_num_queries,
+    size,
+):
+    extra = [
+        get_user_model().objects.create_user(username=f"backer-{n}", email=f"b{n}@example.org")
+        for n in range(size)
+    ]
+    nomination = build.decided(outcome=Outcome.DECLINED, nominators=[build.nominator, *extra])
+    client = login(Client(), build.core1)
+    client.get(nomination.get_absolute_url())  # warm the process-wide caches
+    # 1. the session; 2. the user; 3. the session's two-factor device
+    # 4-8. the nomination, its nominators, evidence, electors and live ballots (prefetches)
+    # 9. the viewer's active role kinds
+    # 10. what the vote left: tally, decision, feedback, announcement
+    # 11. the nominee with their account; 12. the nominators ordered by name (reach)
+    # 13. who said they read the feedback; 14. its inbox and email deliveries with their
+    #     recipients; 15. its invitations (delivery)
+    with django_assert_num_queries(15):
+        response = client.get(nomination.get_absolute_url())
+    content = response.content.decode()
+    assert content.count(": account and verified email</li>") == size + 2  # nominee too
+    assert content.count("<td>In-app inbox</td>") == size + 2
