@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +59,16 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # GitHub's numeric user id: the stable key of a GitHub account, which a handle is not (a
+    # handle can be renamed, freed, and registered again by someone else).
+    github_id = models.PositiveBigIntegerField(
+        "GitHub user id",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Set by the person's first GitHub sign-in.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -88,6 +98,29 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("person_detail", args=[self.github]) if self.github else ""
+
+
+class FormerHandle(models.Model):
+    """A GitHub handle a person had before renaming themselves: `/people/<old>/` redirects to
+    their page. A handle someone on the roster holds today always wins over a former one."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_handles")
+    github = models.CharField(
+        max_length=GITHUB_HANDLE_MAX_LENGTH, validators=[validate_github_handle]
+    )
+    renamed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-renamed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("github"), name="former_handle_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(github__regex=GITHUB_HANDLE_PATTERN), name="former_handle_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.github}, formerly of person #{self.person_id}"
 
 
 # The governance document lets each module group set its own inactivity period; a year is the
@@ -462,6 +495,46 @@ class Notification(models.Model):
     def __str__(self) -> str:
         # The admin shows this to operators: the subject may name a nominee.
         return f"{self.get_channel_display()} to {self.recipient}: {self.event_key}"
+
+
+class Invitation(models.Model):
+    """An emailed invitation for someone on the roster without an account to sign in (with
+    GitHub, as their handle) and read what waits for them at `url`. The link carries a signed
+    token naming this row and its `nonce`; it works once, until `expires_at`."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    event_key = models.CharField(
+        max_length=200, help_text="What it invites to, e.g. nomination-feedback:42."
+    )
+    url = models.CharField(max_length=300, help_text="The local page it leads to.")
+    nonce = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "event_key"], name="invitation_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="invitation_expires_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(accepted_by__isnull=False),
+                name="invitation_accepted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation #{self.pk} for person #{self.person_id}: {self.event_key}"
 
 
 # Repository files, activity and taxonomy proposals ----------------------------------------------

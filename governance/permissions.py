@@ -113,6 +113,53 @@ def can_change_two_factor(actor: User | None, user: AbstractBaseUser) -> bool:
     return bool(actor.is_authenticated and actor.is_active and actor.pk == user.pk)
 
 
+# Accounts and GitHub sign-in ------------------------------------------------------------------
+
+HIJACK_REFUSAL = (
+    "This GitHub handle belongs on this site to a different GitHub account, which held it "
+    "before. If the handle is now yours, ask the core maintainers to update the roster."
+)
+ACCOUNT_EXISTS_REFUSAL = (
+    "Someone on the roster with this GitHub handle already has an account here. Sign in to it "
+    "and connect GitHub from your account page."
+)
+OTHER_ACCOUNT_REFUSAL = "This GitHub account is connected to another account here."
+
+
+def github_sign_in_refusal(person: Person | None, *, github_id: int, user: User | None) -> str:
+    """Why the GitHub account `github_id` may not sign in as (or connect to) `person`, the
+    roster entry it claims by numeric id or handle; "" when it may. `user` is the account the
+    GitHub account signs in to or is being connected to, None for a first sign-in.
+
+    A handle alone never hands over a roster entry already tied to another GitHub id (a freed
+    handle registered again by someone else), nor one that has its own account here."""
+    if person is None:
+        return ""
+    if person.github_id is not None and person.github_id != github_id:
+        return HIJACK_REFUSAL
+    if person.user_id is not None and (user is None or person.user_id != user.pk):
+        return ACCOUNT_EXISTS_REFUSAL if person.github_id is None else OTHER_ACCOUNT_REFUSAL
+    return ""
+
+
+def can_accept_invitation(user: User, invitation) -> bool:
+    """An invitation is spent by the person it invites, once signed in as them (a GitHub
+    sign-in with their handle links the account to them)."""
+    person = person_of(user)
+    return person is not None and person.pk == invitation.person_id
+
+
+def can_use_account_page(user: User) -> bool:
+    """Every signed-in account manages its own sign-in methods."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_see_contact_status(user: User, nomination) -> bool:
+    """Whether the nominee and nominators have an account or a verified email: the core
+    maintainers who manage the nomination, so that nobody named in it is left out."""
+    return can_manage_nomination(user, nomination)
+
+
 def can_manage_roster(actor: User | None) -> bool:
     """Grant and retire roles, add people and modules, revise the taxonomy.
 

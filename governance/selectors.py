@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance import roster_files
 from governance.models import (
     ExportSettings,
+    FormerHandle,
     MergeRule,
     Module,
     ModuleGroup,
@@ -99,6 +100,19 @@ def module_slug_renamed_to(slug: str) -> str | None:
     if change is None or change.module.slug == slug:
         return None
     return change.module.slug
+
+
+def handle_renamed_to(github: str) -> str:
+    """The handle today of whoever went by `github` before renaming themselves on GitHub, or
+    "" when no one did. Only people with a public page: the new handle of anyone else is not
+    public. One query."""
+    former = (
+        FormerHandle.objects.alias(github_lower=Lower("github"))
+        .filter(github_lower=github.lower(), person__roles__isnull=False)
+        .select_related("person")
+        .first()
+    )
+    return former.person.github if former is not None else ""
 
 
 def person_for_page(github: str) -> Person | None:

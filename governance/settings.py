@@ -46,9 +46,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
     "governance",
     "nominations",
     "meetings",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +68,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "governance.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a sign-in that tripped the lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -118,10 +124,15 @@ if CACHE_REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Password sign-in (the form, the admin's, re-authentication) stays for staff and the demo; a
+# deployment that signs everyone in with GitHub turns it off.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out client is refused before any password is checked.
     "governance.auth_backends.SignInRateLimitBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if PASSWORD_SIGN_IN else []),
+    # Signs in the account a GitHub sign-in resolved to; it checks no password.
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = "AnonymousUser"
@@ -144,7 +155,7 @@ AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "governance.signin_views.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "governance.auth_backends.attempted_username"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
 # Behind a reverse proxy every client shares its address; name how many proxies append to
@@ -153,6 +164,39 @@ SIGNIN_TRUSTED_PROXY_COUNT = env_int("SIGNIN_TRUSTED_PROXY_COUNT", 0)
 if SIGNIN_TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = SIGNIN_TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Sign-in with GitHub (django-allauth's GitHub provider), on when an OAuth app is configured.
+# GITHUB_URL names a GitHub Enterprise server (and the tests' fake GitHub).
+GITHUB_CLIENT_ID = env_str("GITHUB_CLIENT_ID")
+GITHUB_CLIENT_SECRET = env_str("GITHUB_CLIENT_SECRET")
+if bool(GITHUB_CLIENT_ID) != bool(GITHUB_CLIENT_SECRET):
+    raise ImproperlyConfigured("Set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or neither.")
+GITHUB_URL = env_url("GITHUB_URL", "https://github.com", schemes=("https", "http"))
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        # The least that gives the handle, the numeric id and the verified email addresses.
+        "SCOPE": ["read:user", "user:email"],
+        "APPS": [{"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET, "key": ""}]
+        if GITHUB_CLIENT_ID
+        else [],
+        **({"GITHUB_URL": GITHUB_URL} if GITHUB_URL != "https://github.com" else {}),
+    }
+}
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.GitHubSignInAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# The sign-in starts with a POST (CSRF-protected), never a GET another site could embed.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Only the GitHub sign-in signs anyone up; an email shared with another account never merges
+# the two (GitHub's verified address still is no proof of owning an account here).
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*"]
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 # Two-factor sign-in (TOTP, with single-use recovery codes). A wrong code doubles the wait
 # before the next one is checked: 1, 2, 4, 8 ... seconds.
@@ -211,7 +255,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
-        "form-action 'self'",
+        # The GitHub button posts here, and the answer redirects to GitHub's authorize page:
+        # browsers hold a form's redirects to form-action too.
+        f"form-action 'self' {GITHUB_URL}" if GITHUB_CLIENT_ID else "form-action 'self'",
     ]
 )
 # Error reports (the admins' email, logs) never carry private text: see governance.error_reports.

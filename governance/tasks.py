@@ -25,7 +25,15 @@ def notifications_sweep() -> int:
     stuck = services.notifications_stuck()
     for start in range(0, len(stuck), services.SEND_BATCH):
         notifications_send.delay(stuck[start : start + services.SEND_BATCH])
-    return len(stuck)
+    invitations = services.invitations_stuck()
+    for invitation_id in invitations:
+        invitation_send.delay(invitation_id)
+    return len(stuck) + len(invitations)
+
+
+@shared_task(acks_late=True)
+def invitation_send(invitation_id: int) -> bool:
+    return services.invitation_send(invitation_id=invitation_id)
 
 
 @shared_task(acks_late=True)

@@ -1,11 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from governance import signin_views
-from governance.decorators import private_page
 from governance.views import integrations, reports, roster, roster_files
 
 urlpatterns = [
@@ -59,32 +56,9 @@ urlpatterns = [
         integrations.forum_topic_retry,
         name="forum_topic_retry",
     ),
-    path(
-        "accounts/password_reset/",
-        signin_views.SiteUrlPasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    # Django's own pages, marked private: they show the signed-in user's account.
-    path(
-        "accounts/password_change/",
-        private_page(auth_views.PasswordChangeView.as_view()),
-        name="password_change",
-    ),
-    path(
-        "accounts/password_change/done/",
-        private_page(auth_views.PasswordChangeDoneView.as_view()),
-        name="password_change_done",
-    ),
-    path("accounts/two-factor/setup/", signin_views.two_factor_setup, name="two_factor_setup"),
-    path("accounts/two-factor/verify/", signin_views.two_factor_verify, name="two_factor_verify"),
-    path(
-        "accounts/two-factor/recovery-codes/",
-        signin_views.two_factor_recovery_codes,
-        name="two_factor_recovery_codes",
-    ),
-    path("accounts/login/", signin_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", signin_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Signing in, the account page and two factors live in the accounts app, which depends on
+    # this one: named by a string, never imported.
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

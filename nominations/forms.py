@@ -190,6 +190,16 @@ class FeedbackForm(forms.Form):
     to_nominators = MarkdownField(label="Feedback to the nominators")
 
 
+class FeedbackReleaseForm(forms.Form):
+    other_channel = forms.CharField(
+        label="How the nominee will get this feedback instead",
+        help_text="Only when the nominee has neither an account here nor an email address.",
+        max_length=1_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Why it is withdrawn",

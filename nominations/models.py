@@ -480,9 +480,28 @@ class Feedback(models.Model):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the nominee has neither an account nor an email address, the core maintainer who
+    # releases the feedback says how it reaches them instead.
+    other_channel = models.TextField(max_length=1000, blank=True)
 
     def __str__(self) -> str:
         return f"Feedback on nomination #{self.nomination_id}"
+
+
+class FeedbackRead(models.Model):
+    """When each reader first opened their released feedback."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="reads")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "reader"], name="feedback_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback #{self.feedback_id} read by user #{self.reader_id}"
 
 
 class Announcement(models.Model):

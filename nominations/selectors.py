@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.integration_selectors import forum_topic_annotations
-from governance.models import Person
+from governance.models import Invitation, Notification, Person
 from nominations import policy
 from nominations.errors import NominationError
 from nominations.models import (
@@ -20,6 +20,7 @@ from nominations.models import (
     Elector,
     EvidenceEntry,
     Feedback,
+    FeedbackRead,
     Nomination,
     NominationDecision,
     NominationRequest,
@@ -369,3 +370,103 @@ def count_ledger(nomination: Nomination) -> tuple[policy.Count, str]:
         abstain=choices.count(BallotChoice.ABSTAIN),
     )
     return count, previous
+
+
+# Reaching the people a nomination names ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whether someone the nomination names can be reached: an account here (their inbox), a
+    verified email address, both or neither."""
+
+    role: str
+    name: str
+    has_account: bool
+    has_email: bool
+
+    @property
+    def reach(self) -> str:
+        if self.has_account and self.has_email:
+            return "account and verified email"
+        if self.has_account:
+            return "account, no email"
+        if self.has_email:
+            return "email only, no account"
+        return "neither account nor email"
+
+
+def contacts_of(nomination: Nomination) -> list[Contact]:
+    """The nominee and each nominator, as the core maintainers see them. Two queries."""
+    nominee = Person.objects.select_related("user").get(pk=nomination.nominee_id)
+    contacts = [
+        Contact(
+            "nominee",
+            nominee.full_name,
+            has_account=nominee.user_id is not None,
+            has_email=bool((nominee.user.email if nominee.user else "") or nominee.email),
+        )
+    ]
+    for user in nomination.nominators.order_by("username"):
+        contacts.append(
+            Contact("nominator", user.get_username(), has_account=True, has_email=bool(user.email))
+        )
+    return contacts
+
+
+def feedback_read_at(feedback: Feedback, user) -> datetime.datetime | None:
+    """When `user` said they had read `feedback`, or None. One query."""
+    return (
+        FeedbackRead.objects.filter(feedback=feedback, reader=user)
+        .values_list("first_read_at", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    reader: str
+    channel: str
+    delivered_at: datetime.datetime | None
+    first_read_at: datetime.datetime | None
+
+
+def feedback_deliveries(nomination: Nomination, feedback: Feedback | None) -> list[Delivery]:
+    """How the released feedback reached each reader (inbox, email, an invitation, or another
+    way a core maintainer recorded), when, and when each first read it. Three queries."""
+    if feedback is None or feedback.released_at is None:
+        return []
+    event_key = f"nomination-feedback:{nomination.pk}"
+    reads = dict(feedback.reads.values_list("reader_id", "first_read_at"))
+    deliveries = [
+        Delivery(
+            note.recipient.get_username(),
+            note.get_channel_display(),
+            note.sent_at,
+            # Read: said so on the feedback page, or else marked read in the inbox.
+            reads.get(note.recipient_id) or note.read_at,
+        )
+        for note in Notification.objects.filter(event_key=event_key)
+        .select_related("recipient")
+        .order_by("recipient__username", "channel")
+    ]
+    nominee = nomination.nominee
+    for invitation in Invitation.objects.filter(event_key=event_key, person_id=nominee.pk):
+        deliveries.append(
+            Delivery(
+                nominee.full_name,
+                "Invitation email",
+                invitation.sent_at,
+                invitation.accepted_at,
+            )
+        )
+    if feedback.other_channel:
+        deliveries.append(
+            Delivery(
+                nominee.full_name,
+                f"Another way: {feedback.other_channel}",
+                feedback.released_at,
+                None,
+            )
+        )
+    return deliveries

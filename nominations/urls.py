@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/feedback/draft/", views.feedback_save, name="feedback_save"),
     path("<int:pk>/feedback/release/", views.feedback_release, name="feedback_release"),
     path("<int:pk>/feedback/", views.feedback_detail, name="feedback"),
+    path("<int:pk>/feedback/read/", views.feedback_read, name="feedback_read"),
     path("<int:pk>/announce/", views.announcement_release, name="announce"),
     path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
     path("<int:pk>/verify/", verification_views.vote_verify, name="verify"),

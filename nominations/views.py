@@ -24,6 +24,7 @@ from nominations.forms import (
     DecisionForm,
     EvidenceForm,
     FeedbackForm,
+    FeedbackReleaseForm,
     InviteForm,
     NominationForm,
     NominationRequestForm,
@@ -232,9 +233,13 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
             ),
             "withdraw": WithdrawForm(),
             "recuse": RecuseForm(),
+            "feedback_release": FeedbackReleaseForm(),
             **bound,
         },
     }
+    if permissions.can_see_contact_status(user, nomination):
+        context["contacts"] = selectors.contacts_of(nomination)
+        context["deliveries"] = selectors.feedback_deliveries(nomination, feedback)
     if actions.start_vote or actions.start_vote_refusal:
         context["forms"].setdefault("voting", VotingOpenForm())
     if actions.invite:
@@ -435,10 +440,12 @@ def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def feedback_release(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
-        services.feedback_release(actor=request.user, nomination=nomination)
+        services.feedback_release(actor=request.user, nomination=nomination, **data)
         return "The feedback is released to the nominee and the nominators."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return _act(
+        request, pk, form_name="feedback_release", form_class=FeedbackReleaseForm, apply=apply
+    )
 
 
 @private_page
@@ -482,8 +489,23 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nomination": nomination,
             "text": feedback.to_nominee if is_nominee else feedback.to_nominators,
             "is_nominee": is_nominee,
+            "read": selectors.feedback_read_at(feedback, request.user),
         },
     )
+
+
+@private_page
+@require_POST
+def feedback_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reader says they have read their feedback (a page view writes nothing, so the core
+    maintainers learn when it was first read from this)."""
+    nomination = selectors.nomination_for_feedback(pk)
+    feedback = getattr(nomination, "feedback", None) if nomination else None
+    if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
+        raise Http404("No feedback here.")
+    services.feedback_mark_read(actor=request.user, nomination=nomination)
+    messages.success(request, "Thank you. The core maintainers can see that you have read it.")
+    return redirect("nominations:feedback", pk=nomination.pk)
 
 
 @cached_public_page

@@ -16,6 +16,18 @@ from governance.services.export_settings import (
     merge_rule_update,
 )
 from governance.services.github_activity import GitHubActivityReport, github_activity_import
+from governance.services.github_identity import (
+    github_sign_in_refusal_record,
+    person_claimed_by_github,
+    person_github_sign_in,
+)
+from governance.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_from_token,
+    invitation_send,
+    invitations_stuck,
+)
 from governance.services.notifications import (
     MAX_ATTEMPTS,
     SEND_BATCH,
@@ -79,7 +91,13 @@ __all__ = [
     "audit_record",
     "export_settings_update",
     "github_activity_import",
+    "github_sign_in_refusal_record",
     "inbox_mark_all_read",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_from_token",
+    "invitation_send",
+    "invitations_stuck",
     "merge_rule_create",
     "merge_rule_delete",
     "merge_rule_update",
@@ -90,7 +108,9 @@ __all__ = [
     "notifications_queue",
     "notifications_stuck",
     "person_anonymise",
+    "person_claimed_by_github",
     "person_create",
+    "person_github_sign_in",
     "person_update",
     "persons_import",
     "recovery_codes_regenerate",

@@ -54,6 +54,8 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def person_detail(request: HttpRequest, github: str) -> HttpResponse:
     person = selectors.person_for_page(github)
     if person is None:
+        if renamed_to := selectors.handle_renamed_to(github):
+            return redirect("person_detail", github=renamed_to, permanent=True)
         raise Http404("No one on the roster has this handle.")
     if person.github != github:
         return redirect("person_detail", github=person.github, permanent=True)

@@ -16,6 +16,7 @@ from nominations.services.intake import (
 )
 from nominations.services.outcome import (
     announcement_release,
+    feedback_mark_read,
     feedback_release,
     feedback_save,
     nomination_decide,
@@ -41,6 +42,7 @@ __all__ = [
     "evidence_add",
     "evidence_edit",
     "evidence_invite",
+    "feedback_mark_read",
     "feedback_release",
     "feedback_save",
     "nomination_create",

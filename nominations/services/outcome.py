@@ -20,6 +20,7 @@ from nominations.models import (
     GRANTING_KINDS,
     Announcement,
     Feedback,
+    FeedbackRead,
     Nomination,
     NominationDecision,
     NominationKind,
@@ -112,9 +113,18 @@ def feedback_save(
     return feedback
 
 
+NOWHERE_TO_SEND = (
+    "The nominee has neither an account here nor an email address, so the feedback would reach "
+    "nobody. Add their email address to the roster, or say how you will give it to them."
+)
+
+
 @sensitive_variables()
 @transaction.atomic
-def feedback_release(*, actor, nomination: Nomination) -> Feedback:
+def feedback_release(*, actor, nomination: Nomination, other_channel: str = "") -> Feedback:
+    """Release the feedback to its readers. A nominee without an account gets an invitation by
+    email; with neither account nor email, the release waits until a core maintainer says how
+    the feedback reaches them (`other_channel`), which is recorded."""
     require(
         permissions.can_manage_nomination(actor, nomination),
         "Only core maintainers release feedback.",
@@ -127,16 +137,33 @@ def feedback_release(*, actor, nomination: Nomination) -> Feedback:
         raise NominationError("Draft the feedback before releasing it.")
     if feedback.released_at is not None:
         return feedback
+    nominee = nomination.nominee
+    feedback_url = f"{nomination.get_absolute_url()}feedback/"
+    other_channel = other_channel.strip()
+    if nominee.user_id is None and not nominee.email:
+        if not other_channel:
+            raise ValidationError({"other_channel": NOWHERE_TO_SEND})
+        feedback.other_channel = clean_text(other_channel, field="other_channel", limit=1000)
     feedback.released_at = timezone.now()
     feedback.released_by = actor
-    feedback.save(update_fields=["released_at", "released_by"])
-    audit_record(actor=actor, verb="feedback.released", target=nomination)
-    nominators = [
-        user for user in nomination.nominators.all() if user.pk != nomination.nominee.user_id
-    ]
+    feedback.save(update_fields=["released_at", "released_by", "other_channel"])
+    audit_record(
+        actor=actor,
+        verb="feedback.released",
+        target=nomination,
+        data={"other_channel": bool(feedback.other_channel)},
+    )
+    if nominee.user_id is None and nominee.email:
+        governance_services.invitation_create(
+            actor=actor,
+            person=nominee,
+            event_key=f"nomination-feedback:{nomination.pk}",
+            url=feedback_url,
+        )
+    nominators = [user for user in nomination.nominators.all() if user.pk != nominee.user_id]
     readers = [(nominators, feedback.to_nominators)]
-    if nomination.nominee.user_id:
-        readers.append(([nomination.nominee.user], feedback.to_nominee))
+    if nominee.user_id:
+        readers.append(([nominee.user], feedback.to_nominee))
     for recipients, text in readers:
         notification_queue(
             event_key=f"nomination-feedback:{nomination.pk}",
@@ -144,9 +171,23 @@ def feedback_release(*, actor, nomination: Nomination) -> Feedback:
             subject="Feedback on a nomination is ready for you",
             body="The core maintainers have written feedback for you. Sign in to read it.",
             inbox_body=text,
-            url=f"{nomination.get_absolute_url()}feedback/",
+            url=feedback_url,
         )
     return feedback
+
+
+@transaction.atomic
+def feedback_mark_read(*, actor, nomination: Nomination) -> bool:
+    """Record when `actor` first opened their released feedback; True the first time."""
+    feedback = getattr(nomination, "feedback", None)
+    require(
+        permissions.can_read_feedback(actor, nomination, feedback),
+        "Only the nominee and the nominators read the feedback.",
+    )
+    _, created = FeedbackRead.objects.get_or_create(feedback=feedback, reader=actor)
+    if created:
+        audit_record(actor=actor, verb="feedback.first_read", target=nomination)
+    return created
 
 
 @transaction.atomic

@@ -146,7 +146,10 @@ class Build:
         return [self.lead, self.core1, self.core2, self.core3, self.core4]
 
     def person(self, full_name: str, github: str) -> Person:
-        return governance_services.person_create(actor=None, full_name=full_name, github=github)
+        # With an email address, so that feedback released to them reaches them (an invitation).
+        return governance_services.person_create(
+            actor=None, full_name=full_name, github=github, email=f"{github}@example.org"
+        )
 
     def draft(
         self,

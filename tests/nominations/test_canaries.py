@@ -94,7 +94,10 @@ def planted(build):
             to_nominee=TO_NOMINEE,
             to_nominators=TO_NOMINATORS,
         )
-        services.feedback_release(actor=build.core1, nomination=nomination)
+        # A nominee new to the roster has no account or email: a core maintainer says how.
+        services.feedback_release(
+            actor=build.core1, nomination=nomination, other_channel="In person at the sprint."
+        )
         if outcome == Outcome.ACCEPTED:
             services.announcement_release(actor=build.core2, nomination=nomination)
         return fresh(nomination)

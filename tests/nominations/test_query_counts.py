@@ -81,7 +81,9 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 10. the viewer's object permissions on the nomination (guardian: the vote grant)
     # 11. the viewer's group object permissions on the nomination (guardian)
     # 12. the module's maintainers, for the invite form
-    with django_assert_num_queries(12):
+    # 13. the nominee with their account, and 14. the nominators ordered by name (whether each
+    #     can be reached: core maintainers only)
+    with django_assert_num_queries(14):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -113,8 +115,9 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 10. what the vote left: tally, decision with its author, feedback, announcement (one
     #     select_related, asked only once the vote has closed)
     # 11. the module's maintainers, for the invite form (a closed nomination is still live)
+    # 12-13. the nominee with their account, the nominators (whether each can be reached)
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = core2.get(url)
 
     assert response.status_code == 200

@@ -71,7 +71,10 @@ def test_it_takes_a_nomination_from_request_to_an_announced_maintainer(build, cl
     services.feedback_save(
         actor=build.core2, nomination=nomination, to_nominee="Welcome.", to_nominators="Thanks."
     )
-    services.feedback_release(actor=build.core2, nomination=nomination)
+    # The nominee is new to the roster, with no account or email: a core maintainer says how.
+    services.feedback_release(
+        actor=build.core2, nomination=nomination, other_channel="By video call."
+    )
     services.announcement_release(actor=build.lead, nomination=nomination)
 
     nomination = fresh(nomination)

@@ -147,6 +147,10 @@ TARGETS: dict[str, Target] = {
     "accounts/two-factor/setup/": Target("unenrolled", one(), form(TwoFactorCodeForm)),
     "accounts/two-factor/verify/": Target("core1", one(), form(TwoFactorCodeForm)),
     "accounts/two-factor/recovery-codes/": Target("core1", one()),
+    # The account page reads a password only where GitHub can be connected (not here); the
+    # GitHub sign-in reads nothing but `next` and `process`.
+    "accounts/": Target("outsider", one()),
+    "accounts/github/login/": Target("anonymous", one()),
     "accounts/password_change/": Target(
         "core1", one(), password_change_form, known={"old_password": (PASSWORD,)}
     ),
@@ -193,7 +197,13 @@ TARGETS: dict[str, Target] = {
     "nominations/<int:pk>/feedback/draft/": Target(
         "core1", nomination("closed"), form(nomination_forms.FeedbackForm)
     ),
-    "nominations/<int:pk>/feedback/release/": Target("core1", nomination("declined")),
+    "nominations/<int:pk>/feedback/release/": Target(
+        "core1", nomination("declined"), form(nomination_forms.FeedbackReleaseForm)
+    ),
+    # Only where the nominee has feedback to read: elsewhere the route does not exist for them.
+    "nominations/<int:pk>/feedback/read/": Target(
+        "nominee", lambda w: [Case("declined", {"pk": w.nominations["declined"].pk})]
+    ),
     "nominations/<int:pk>/announce/": Target("core1", nomination("announced")),
     "nominations/<int:pk>/withdraw/": Target(
         "core1", nomination("voting"), form(nomination_forms.WithdrawForm)

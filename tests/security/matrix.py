@@ -371,6 +371,17 @@ RULES: dict[str, Rule] = {
     "accounts/two-factor/recovery-codes/": Rule(
         one(), may_see=lambda u, s: permissions.has_second_factor(u)
     ),
+    # Sign-in with GitHub: started by a POST from anyone. Without an OAuth app (as here) the
+    # callback does not exist; tests/accounts covers it with the fake GitHub.
+    "accounts/github/login/": Rule(one(), public=everyone),
+    "accounts/github/login/callback/": Rule(one(), public=lambda subject: False),
+    # An emailed invitation: a link that is not a valid, unspent token answers 404 to everyone.
+    # tests/accounts/test_invitations.py covers valid links.
+    "accounts/invitations/<str:token>/": Rule(
+        one(token="not-a-signed-token"), public=lambda subject: False
+    ),
+    # The account page: every signed-in account, its own sign-in methods only.
+    "accounts/": Rule(one(), may_see=lambda u, s: permissions.can_use_account_page(u)),
     "accounts/password_change/": Rule(one(), may_see=signed_in),
     "accounts/password_change/done/": Rule(one(), may_see=signed_in),
     # Anyone signed in: their own inbox, action items, dashboard and requests.
@@ -441,6 +452,7 @@ RULES: dict[str, Rule] = {
     "nominations/<int:pk>/feedback/draft/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/feedback/release/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/feedback/": Rule(nominations, may_see=read_feedback),
+    "nominations/<int:pk>/feedback/read/": Rule(nominations, may_see=read_feedback),
     "nominations/<int:pk>/announce/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/withdraw/": Rule(nominations, may_see=view_nomination),
     # A vote's verification page: its frozen electorate (never the nominee), after the close.

@@ -1,4 +1,5 @@
-"""Sign-in protection: the two-factor pages and the lockout page.
+"""Signing in and staying safe: the sign-in page (password and GitHub), the account page, the
+two-factor pages and the lockout page.
 
 Every page here acts on `request.user` alone; none takes a user or device id from the URL.
 """
@@ -9,36 +10,39 @@ from binascii import unhexlify
 from urllib.parse import urlencode, urlsplit
 
 import segno
+from allauth.socialaccount.providers.github import views as github_views
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout, user_login_failed
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from accounts import selectors as selectors_accounts
+from accounts.reauthentication import (
+    REAUTHENTICATION_WINDOW,
+    reauthenticated_now,
+    reauthenticated_recently,
+)
 from governance import permissions, selectors, services
-from governance.decorators import private_page
+from governance.decorators import private_page, visible_or_404
 from governance.forms import ReauthenticationForm, TwoFactorCodeForm
 from governance.redirects import LocalNextMixin, safe_next
 
 PENDING_KEY_SESSION = "two_factor_pending_key"
 FRESH_CODES_SESSION = "two_factor_fresh_recovery_codes"
-# When this session last proved it knows the password (a sign-in with it, or the password
-# step below): a session cookie alone never sets up an authenticator or new recovery codes.
-REAUTHENTICATED_AT_SESSION = "reauthenticated_at"
-REAUTHENTICATION_WINDOW = datetime.timedelta(minutes=5)
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def next_url(request: HttpRequest) -> str:
@@ -47,7 +51,26 @@ def next_url(request: HttpRequest) -> str:
 
 
 class LoginView(LocalNextMixin, auth_views.LoginView):
-    """Django's sign-in form, returning only to a local `next`."""
+    """Django's sign-in form, returning only to a local `next`, with the GitHub button beside it
+    when an OAuth app is configured. Without password sign-in, only the button."""
+
+    template_name = "accounts/login.html"
+
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_SIGN_IN:
+            raise Http404("Password sign-in is off on this site.")
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | sign_in_choices()
+
+
+def sign_in_choices() -> dict:
+    """Which ways in the sign-in and account pages offer: settings, not access."""
+    return {
+        "github_sign_in": bool(settings.GITHUB_CLIENT_ID),
+        "password_sign_in": settings.PASSWORD_SIGN_IN,
+    }
 
 
 class LogoutView(LocalNextMixin, auth_views.LogoutView):
@@ -58,28 +81,17 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def password_signed_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
-    """`user_logged_in`: a sign-in that checked the password counts as re-authentication."""
-    if request is not None and getattr(user, "backend", "") == PASSWORD_BACKEND:
-        request.session[REAUTHENTICATED_AT_SESSION] = timezone.now().timestamp()
-
-
-def reauthenticated_recently(request: HttpRequest) -> bool:
-    stamp = request.session.get(REAUTHENTICATED_AT_SESSION)
-    if not isinstance(stamp, float):
-        return False
-    age = timezone.now().timestamp() - stamp
-    return 0 <= age <= REAUTHENTICATION_WINDOW.total_seconds()
-
-
 @sensitive_variables("form")
 def password_step(request: HttpRequest, *, purpose: str) -> HttpResponse | None:
     """None once the session has proved the password within the window. Otherwise the answer
     to send: the password form, the same page again once the password is right, or the
-    lockout, since a wrong password counts towards it as at sign-in."""
+    lockout, since a wrong password counts towards it as at sign-in. An account without a
+    password (or a site without password sign-in) proves itself by signing in with GitHub
+    again instead."""
     if reauthenticated_recently(request):
         return None
-    posted = request.method == "POST" and "password" in request.POST
+    by_password = settings.PASSWORD_SIGN_IN and request.user.has_usable_password()
+    posted = by_password and request.method == "POST" and "password" in request.POST
     form = ReauthenticationForm(request.POST if posted else None)
     if form.is_valid():
         user = authenticate(
@@ -87,7 +99,7 @@ def password_step(request: HttpRequest, *, purpose: str) -> HttpResponse | None:
         )
         if user is not None and user.pk == request.user.pk:
             attempts_reset(request)
-            request.session[REAUTHENTICATED_AT_SESSION] = timezone.now().timestamp()
+            reauthenticated_now(request)
             return redirect(request.get_full_path())
         if getattr(request, "axes_locked_out", False):
             logout(request)
@@ -95,12 +107,14 @@ def password_step(request: HttpRequest, *, purpose: str) -> HttpResponse | None:
         form.add_error("password", "That password is not right.")
     return render(
         request,
-        "registration/reauthenticate.html",
+        "accounts/reauthenticate.html",
         {
-            "form": form,
+            "form": form if by_password else None,
             "purpose": purpose,
             "minutes": int(REAUTHENTICATION_WINDOW.total_seconds() // 60),
-        },
+            "next": request.get_full_path(),
+        }
+        | sign_in_choices(),
     )
 
 
@@ -136,7 +150,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "registration/two_factor_setup.html",
+        "accounts/two_factor_setup.html",
         {
             "form": form,
             "secret": grouped(b32encode(unhexlify(key)).decode()),
@@ -193,7 +207,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(next_url(request))
     return render(
         request,
-        "registration/two_factor_verify.html",
+        "accounts/two_factor_verify.html",
         {"form": form, "next": next_url(request)},
     )
 
@@ -223,7 +237,7 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_recovery_codes")
     return render(
         request,
-        "registration/two_factor_recovery_codes.html",
+        "accounts/two_factor_recovery_codes.html",
         {
             "fresh_codes": request.session.pop(FRESH_CODES_SESSION, None),
             "codes_left": selectors.recovery_codes_left(user),
@@ -260,7 +274,7 @@ def locked_out(
     cool_off = get_cool_off(request) or datetime.timedelta(0)
     response = render(
         request,
-        "registration/locked_out.html",
+        "accounts/locked_out.html",
         {
             "retry_at": timezone.now() + cool_off,
             "cool_off_minutes": max(1, round(cool_off.total_seconds() / 60)),
@@ -271,3 +285,74 @@ def locked_out(
     response["Retry-After"] = str(int(cool_off.total_seconds()))
     response["Cache-Control"] = "private, no-store, no-cache, max-age=0"
     return response
+
+
+@require_POST
+def github_login(request: HttpRequest) -> HttpResponse:
+    """Start a GitHub sign-in (or, with `process=connect`, connect GitHub to this account):
+    allauth's view, behind a POST so no other site can start one. Without an OAuth app, back
+    to the sign-in page, which then offers no GitHub button."""
+    if not settings.GITHUB_CLIENT_ID:
+        messages.error(request, "Sign-in with GitHub is not set up on this site.")
+        return redirect("login")
+    return github_views.oauth2_login(request)
+
+
+@require_GET
+def github_callback(request: HttpRequest) -> HttpResponse:
+    """Where GitHub sends the browser back: allauth checks the state and trades the code."""
+    if not settings.GITHUB_CLIENT_ID:
+        raise Http404("Sign-in with GitHub is not set up on this site.")
+    return github_views.oauth2_callback(request)
+
+
+@sensitive_post_parameters("password")
+@private_page
+@visible_or_404(permissions.can_use_account_page)
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The account's sign-in methods: its GitHub connection, and for an account that has none
+    yet, the way to connect one after proving the password again."""
+    user = request.user
+    github = selectors_accounts.github_account_of(user)
+    context = {
+        "github": github,
+        "person": permissions.person_of(user),
+        "has_password": user.has_usable_password(),
+        "two_factor": permissions.has_second_factor(user),
+        "may_connect": github is None and bool(settings.GITHUB_CLIENT_ID),
+        "connect_ready": False,
+    } | sign_in_choices()
+    if (
+        context["may_connect"]
+        and request.method == "POST"
+        and (confirm := password_step(request, purpose="connect your GitHub account"))
+    ):
+        return confirm
+    context["connect_ready"] = context["may_connect"] and reauthenticated_recently(request)
+    return render(request, "accounts/account.html", context)
+
+
+@require_GET
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An emailed invitation's link. Signed out: sign in with GitHub, as the handle it names,
+    and come back here. Signed in as that person: spent, and on to what it invites to. A link
+    that is forged, expired or spent answers 404, as if it never existed."""
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        raise Http404("This invitation link is not valid any more.")
+    if not request.user.is_authenticated:
+        response = render(
+            request,
+            "accounts/invitation.html",
+            {"invitation": invitation, "next": request.path} | sign_in_choices(),
+        )
+        patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        return response
+    try:
+        services.invitation_accept(actor=request.user, invitation=invitation)
+    except PermissionDenied as refusal:
+        return render(
+            request, "accounts/github_refused.html", {"message": str(refusal)}, status=403
+        )
+    return redirect(invitation.url)
