@@ -4,7 +4,7 @@ from django import forms
 
 from governance.forms import RowsField
 from governance.models import Person
-from meetings.importer import MAX_IMPORT_BYTES, ImportRejected, decode_upload
+from meetings.minutes_parser import MAX_IMPORT_BYTES, ImportRejected, decode_upload
 from meetings.models import (
     COMMENT_MAX_LENGTH,
     NOTES_MAX_LENGTH,

@@ -18,7 +18,7 @@ from meetings.services.agenda import (
     meeting_update,
 )
 from meetings.services.common import MeetingError
-from meetings.services.importing import minutes_import
+from meetings.services.minutes_import import minutes_import
 from meetings.services.retraction import minutes_version_retract
 from meetings.services.review import (
     minutes_publish,

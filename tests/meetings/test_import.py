@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from meetings import services
-from meetings.importer import MAX_IMPORT_BYTES, OUTSIDE_ITEMS_TITLE, parse_minutes
+from meetings.minutes_parser import MAX_IMPORT_BYTES, OUTSIDE_ITEMS_TITLE, parse_minutes
 from meetings.models import ActionItem, DecisionOutcome, Meeting, MeetingStatus, Visibility
 from tests.meetings.conftest import REFERENCE_MINUTES
 

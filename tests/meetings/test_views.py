@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from governance.models import Person
 from meetings import services
-from meetings.importer import MAX_IMPORT_BYTES
+from meetings.minutes_parser import MAX_IMPORT_BYTES
 from meetings.models import Meeting, MeetingStatus, MinutesVersion
 from tests.conftest import ALL_VIEWERS, SIGNED_IN_PERSONAS
 from tests.meetings.conftest import PUBLIC_WORD, add_public_item, new_meeting, publish

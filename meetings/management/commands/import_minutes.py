@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from meetings import services
-from meetings.importer import MAX_IMPORT_BYTES, ImportRejected, decode_upload
+from meetings.minutes_parser import MAX_IMPORT_BYTES, ImportRejected, decode_upload
 
 
 class Command(BaseCommand):

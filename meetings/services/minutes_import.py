@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_variables
 from governance import permissions
 from governance.services import audit_record
 from governance.services.base import require
-from meetings.importer import MAX_IMPORT_BYTES, ParsedMeeting, parse_minutes
+from meetings.minutes_parser import MAX_IMPORT_BYTES, ParsedMeeting, parse_minutes
 from meetings.models import Meeting, MeetingKind, Visibility
 from meetings.services.agenda import (
     action_item_add,
