@@ -1,74 +1,57 @@
-"""Reading minutes written as plain text or Markdown: a pure parser, from text to drafts.
+"""Reading minutes written elsewhere (Markdown, plain text, an email) into draft meetings: a pure
+function from text to `ParsedMeeting`s, shown as a preview and as JSON before anything is saved.
 
-What it recognises, line by line:
+The block structure comes from markdown-it (`meetings.minutes_lines`); what each line says from
+`meetings.minutes_phrases`. What it recognises:
 
-- a meeting heading: a line naming a meeting and ending in its date ("Core Maintainers Meeting
-  March 24th, 2023", "## Triage meeting 2023-06-20"), optionally a Markdown heading;
-- an agenda item heading: a Markdown heading or, in a file without them, a plain unindented line
-  without a colon that is followed by bullets, a decision or the day-of-meeting flag;
-- "[Agenda item added day-of-meeting]", on the heading's line or on its own line below it;
-- "Decision: ..." lines, with the bullets indented under them, as decisions;
-- "[AI] ..." as action items (a line that only starts with "[AI]" becomes the action item; one
-  with "[AI]" inside also stays in the notes), and the bullets under an "Open AI:" or
-  "Action items:" line;
-- bullets ("•", "◦", "-", "*", "+"), nested by indentation, as Markdown lists.
+- meetings: a heading with a date starts a meeting (of the dated headings, those of the highest
+  level), as does a plain line naming a meeting with its date ("Board meeting, Aug 1 2023") in
+  a file without dated headings; an archive becomes one meeting per dated heading. A file
+  without one is one meeting without a date, never today's;
+- attendance: Present, Attendees, Board Members, Missing, Absent, Regrets, Guests, Chair,
+  Minutes (the note-taker) and Quorum, as bold labels, headings or plain lines, followed by
+  names on the line or in the bullets or lines below;
+- items: headings, the bullets under an "Agenda" label, a one-line paragraph followed by
+  bullets or a decision in a file without headings, a line in bold, "Vote on …" (marked as a
+  vote), "Approval of previous minutes", and each "<name> topic: …" question followed by
+  "Response: …";
+- decisions: "Decision: …", and motions ("Ada moved to approve …; Ben seconded; carried"), with
+  mover, seconder and outcome;
+- action items: "AI:", "Action:", "TODO:", "[ ]", "[AI]", "@handle …", the bullets under
+  "Open AI:" or "Action items:", with "(owner: …)", "(owners: …)" and @handles as owners.
 
-Everything else is kept, verbatim, in the notes of the item it follows. Text outside any agenda
-item is kept in a private item of its meeting, so nothing is dropped and nothing leaks.
-
-The parse is linear in its input: each line is read a bounded number of times, the patterns
-use possessive quantifiers and no nested repetition, and text is collected in lists.
+Nothing is lost: each non-blank line lands in exactly one place (a title, notes, a decision, an
+action item, the attendance or a label the structure replaced), and `ParsedMeeting.lines`
+records which. What no rule recognised stays verbatim in the notes of the item it follows, or
+in a private item of text outside any agenda item. Every item is private: a person decides
+what becomes public.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
-from meetings.models import DecisionOutcome
+from meetings import minutes_phrases as phrases
+from meetings.minutes_dates import find_date
+from meetings.minutes_lines import (
+    BULLET,
+    CONTINUATION,
+    HEADING,
+    PROSE,
+    UNDERLINE,
+    VERBATIM,
+    Line,
+    read_lines,
+)
 
 MAX_IMPORT_BYTES = 1_000_000
 OUTSIDE_ITEMS_TITLE = "Imported text outside any agenda item"
+OPEN_ACTIONS_TITLE = "Open action items"
+APPROVAL_TITLE = "Approval of previous minutes"
 UNTITLED_MEETING = "Imported minutes"
-
-_MONTHS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-)  # fmt: skip
-_MONTH_PATTERN = "|".join([*_MONTHS, *(month[:3] for month in _MONTHS), "sept"])
-# The parts of a meeting heading, read on its line with each run of blanks made one space:
-# the Markdown heading mark, a list mark (which makes it no heading), the word "meeting" and
-# the date that ends the line.
-_HEADING_MARK = re.compile(r"#{1,6} ")
-_LIST_MARK = re.compile(r"[•◦▪\-*+]\s")
-_MEETING_WORD = re.compile(r"\bmeeting\b", re.IGNORECASE)
-_DATE_AT_END = re.compile(
-    r"(?:\b(?P<month>" + _MONTH_PATTERN + r")\.? (?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,? )?"
-    r"(?P<year>\d{4})|\b(?P<iso>\d{4}-\d{2}-\d{2}))\Z",
-    re.IGNORECASE,
-)
-_LONGEST_DATE = len("september. 30th, 2023") + 1
-_MARKDOWN_HEADING = re.compile(r"\s{0,3}#{1,6}\s++(?P<text>.+)")
-_BULLET = re.compile(r"(?P<indent>[ \t]*+)(?:[•◦▪‣∙●○■□]|[-*+](?=\s))\s*+(?P<text>.*)")
-_FLAG = re.compile(
-    r"\[\s*+agenda item added (?:on the )?day[- ]of[- ](?:the[- ])?meeting\s*+\]", re.I
-)
-_DECISION = re.compile(r"\**+\s*+decision\s*+\**+\s*+:\s*+\**+\s*+(?P<text>.*)", re.IGNORECASE)
-_ACTION = re.compile(r"\[AI\]\s*+", re.IGNORECASE)
-_ACTION_LIST = re.compile(
-    r"\s*+(?:open\s++ai|open\s++action\s++items|action\s++items)\s*+:\s*+", re.IGNORECASE
-)
-
-# Words in a decision's text that tell its outcome, in the order they are tried. Each pattern
-# is matched on lower-case text and starts with its words, so that the search can skip ahead to
-# them; `_mentions` checks that a match starts a word.
-_OUTCOME_WORDS = (
-    (re.compile(r"no action\b"), DecisionOutcome.NO_ACTION),
-    (re.compile(r"(?:rfc|design review)\b"), DecisionOutcome.REFERRED),
-    (re.compile(r"defer|postpone"), DecisionOutcome.DEFERRED),
-    (re.compile(r"(?:reject|rejected|not approved|not accepted|declined?)\b"),
-     DecisionOutcome.REJECTED),
-    (re.compile(r"(?:accept|accepted|approved?|adopt|adopted)\b"), DecisionOutcome.ACCEPTED),
-)  # fmt: skip
+TITLE_MAX_LENGTH = 300
+# A line longer than this is prose, never a title, a meeting heading or a name list.
+SHORT_LINE = 200
+_MEETING_WORDS = ("meeting", "minutes", "call", "sync", "standup", "session", "assembly")
 
 
 class ImportRejected(ValueError):
@@ -76,9 +59,46 @@ class ImportRejected(ValueError):
 
 
 @dataclass
+class ParsedAttendance:
+    present: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    guests: list[str] = field(default_factory=list)
+    chair: str = ""
+    note_taker: str = ""
+    quorum: str = ""  # "", "reached" or "not reached", as the minutes state it
+
+    def add(self, part: str, names: list[str]) -> None:
+        for written in names:
+            role, name = phrases.role_in_name(written)
+            if role == "chair" and not self.chair:
+                self.chair = name
+            elif role == "note_taker" and not self.note_taker:
+                self.note_taker = name
+            target = "guests" if role == "guests" else part
+            if target in ("present", "absent", "guests"):
+                getattr(self, target).append(name)
+            elif target in ("chair", "note_taker"):
+                setattr(self, target, ", ".join(filter(None, [getattr(self, target), name])))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.present or self.absent or self.guests or self.chair or self.note_taker
+        ) and not (self.quorum)
+
+
+@dataclass
 class ParsedDecision:
+    text: str
     outcome: str
+    mover: str = ""
+    seconder: str = ""
+
+
+@dataclass
+class ParsedAction:
     lines: list[str]
+    owners: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -88,26 +108,35 @@ class ParsedDecision:
 @dataclass
 class ParsedItem:
     title: str
+    is_vote: bool = False
     added_day_of_meeting: bool = False
-    private: bool = False
+    outside: bool = False  # text outside any agenda item, kept so that nothing is lost
     notes: list[str] = field(default_factory=list)
     decisions: list[ParsedDecision] = field(default_factory=list)
-    action_lines: list[list[str]] = field(default_factory=list)
+    actions: list[ParsedAction] = field(default_factory=list)
+    number: int = 0  # its place in the meeting, from 1
 
     @property
     def notes_text(self) -> str:
-        return "\n".join(self.notes).strip()
+        return "\n".join(self.notes).strip("\n")
 
     @property
-    def action_items(self) -> list[str]:
-        return ["\n".join(lines) for lines in self.action_lines]
+    def is_empty(self) -> bool:
+        return not (self.notes or self.decisions or self.actions)
 
 
 @dataclass
 class ParsedMeeting:
     title: str
     date: datetime.date | None
+    attendance: ParsedAttendance = field(default_factory=ParsedAttendance)
     items: list[ParsedItem] = field(default_factory=list)
+    # Where each non-blank input line went: line number -> "title", "attendance", "item 2", …
+    lines: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def not_understood(self) -> list[str]:
+        return [note for item in self.items if item.outside for note in item.notes if note]
 
 
 def decode_upload(data: bytes) -> str:
@@ -126,277 +155,377 @@ def decode_upload(data: bytes) -> str:
             f"The file is not UTF-8 text (byte {error.start} cannot be read). "
             "Save it as UTF-8 plain text or Markdown."
         ) from None
-    if not text.strip():
-        raise ImportRejected("The file is empty.")
+    check_text(text)
     return text
 
 
-def _mentions(pattern: re.Pattern, text: str) -> bool:
-    match = pattern.search(text)
-    while match is not None:
-        start = match.start()
-        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
-            return True
-        match = pattern.search(text, start + 1)
-    return False
+def check_text(text: str) -> None:
+    """ImportRejected unless `text` is something to import."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_IMPORT_BYTES:
+        raise ImportRejected(f"Minutes are imported up to {MAX_IMPORT_BYTES:,} bytes.")
+    if "\x00" in text:
+        raise ImportRejected("The text holds a NUL character: it is binary, not minutes.")
+    if not text.strip():
+        raise ImportRejected("The file is empty: there is nothing to import.")
 
 
-def decision_outcome(text: str) -> str:
+def _title(text: str) -> str:
+    return " ".join(text.split())[:TITLE_MAX_LENGTH] or "Untitled item"
+
+
+def _is_meeting_line(line: Line, day_first: bool) -> bool:
+    """A short line of its own that names a meeting and its date."""
+    if line.kind != PROSE or line.paragraph_lines != 1 or len(line.text) > SHORT_LINE:
+        return False
+    # The date ends the line, so that a sentence mentioning a meeting's date starts none.
+    text = line.text.rstrip(" .)*_")
     lowered = text.lower()
-    for pattern, outcome in _OUTCOME_WORDS:
-        if _mentions(pattern, lowered):
-            return outcome
-    return DecisionOutcome.FOLLOW_UP
+    return (
+        text[-1:].isdigit()
+        and any(word in lowered for word in _MEETING_WORDS)
+        and find_date(text[-30:], day_first=day_first) is not None
+    )
 
 
-def _meeting_heading(raw: str) -> tuple[str, datetime.date | None] | None:
-    """(title, date) when the line names a meeting and ends in its date."""
-    title = " ".join(raw.split())
-    if mark := _HEADING_MARK.match(title):
-        title = title[mark.end() :]
-    if _LIST_MARK.match(title):
-        return None
-    title = title.rstrip("#").rstrip()
-    # A date is short: look for it at the end of the line only.
-    date = _DATE_AT_END.search(title, max(len(title) - _LONGEST_DATE, 0))
-    if date is None or _MEETING_WORD.search(title, 0, date.start()) is None:
-        return None
-    return title, _meeting_date(date)
-
-
-def _markdown_heading(raw: str) -> str | None:
-    """The text of a Markdown heading line, without its marks."""
-    if heading := _MARKDOWN_HEADING.fullmatch(raw):
-        text = heading["text"]
-        return text.rstrip().rstrip("#").rstrip() or text[:1]
-    return None
-
-
-def _decision(text: str) -> str | None:
-    """The text of a "Decision: ..." line."""
-    if decided := _DECISION.fullmatch(text):
-        return decided["text"].rstrip()
-    return None
-
-
-def _meeting_date(match: re.Match) -> datetime.date | None:
-    try:
-        if match["iso"]:
-            return datetime.date.fromisoformat(match["iso"])
-        month = next(
-            number
-            for number, name in enumerate(_MONTHS, start=1)
-            if name.startswith(match["month"].lower()[:3])
-        )
-        return datetime.date(int(match["year"]), month, int(match["day"] or 1))
-    except ValueError:
-        return None
-
-
-@dataclass
-class _Line:
-    raw: str
-    bullet: re.Match | None
-    meeting: tuple[str, datetime.date | None] | None
-
-    @property
-    def blank(self) -> bool:
-        return not self.raw.strip()
-
-    @property
-    def text(self) -> str:
-        return (self.bullet["text"] if self.bullet else self.raw).strip()
-
-    @property
-    def indent(self) -> int:
-        return len(self.bullet["indent"].expandtabs(4)) if self.bullet else 0
+def _is_bold_title(text: str) -> bool:
+    """A line all in bold, without a colon: how word processors write a heading."""
+    return (
+        len(text) > 4
+        and len(text) <= SHORT_LINE
+        and text[:2] in ("**", "__")
+        and text[-2:] == text[:2]
+        and ":" not in text
+        and text[:2] not in text[2:-2]
+    )
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
-        self.lines = [
-            _Line(raw, _BULLET.fullmatch(raw), _meeting_heading(raw))
-            for raw in map(str.rstrip, text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-        ]
-        self.has_meeting_headings = any(not line.bullet and line.meeting for line in self.lines)
-        # A file that marks items with Markdown headings uses no plain-line headings.
-        self.has_markdown_headings = any(
-            _markdown_heading(line.raw) is not None and not line.meeting for line in self.lines
-        )
+    def __init__(self, text: str, *, day_first: bool) -> None:
+        self.day_first = day_first
+        self.lines = read_lines(text)
+        self.meeting_starts = self.find_meeting_starts()
+        self.has_headings = any(line.kind == HEADING for line in self.lines)
         self.meetings: list[ParsedMeeting] = []
-        self.outside: list[str] = []  # text before the first meeting heading
         self.item: ParsedItem | None = None
-        self.indents: list[int] = []  # the open list levels of the current item
-        self.decision: tuple[ParsedDecision, int] | None = None  # and its bullet's indent
-        self.action_list = False
-        self.action: tuple[int, int] | None = None  # (index in action_items, indent)
+        self.mode = ""  # "agenda", "actions", or an attendance part while names follow
+        self.anchor: tuple[object, int] | None = None  # a decision or action and its depth
+        self.motion: ParsedDecision | None = None
+        self.titles: dict[str, ParsedItem] = {}  # empty items by title, for "Agenda" lists
+        self.preamble: ParsedMeeting | None = None  # what comes before the first meeting
 
-    # Recognising lines -------------------------------------------------------------------
+    def find_meeting_starts(self) -> dict[int, datetime.date | None]:
+        dated = {
+            index: date
+            for index, line in enumerate(self.lines)
+            if line.kind == HEADING
+            and len(line.text) <= SHORT_LINE
+            and (date := find_date(line.text, day_first=self.day_first)) is not None
+        }
+        if dated:
+            top = min(self.lines[index].level for index in dated)
+            return {index: date for index, date in dated.items() if self.lines[index].level == top}
+        named = {
+            index: find_date(line.text, day_first=self.day_first)
+            for index, line in enumerate(self.lines)
+            if _is_meeting_line(line, self.day_first)
+        }
+        if not named and self.lines and self.lines[0].kind == HEADING and self.lines[0].level == 1:
+            # An undated file titled by its first heading: one meeting, with no date.
+            return {0: None}
+        return named
 
-    def next_content(self, index: int) -> _Line | None:
-        for position in range(index + 1, len(self.lines)):
-            if not self.lines[position].blank:
-                return self.lines[position]
-        return None
+    # Where text goes ---------------------------------------------------------------------
 
-    def is_item_heading(self, index: int) -> bool:
-        line = self.lines[index]
-        if _markdown_heading(line.raw) is not None:
-            return True
-        text = line.raw
-        if (
-            self.has_markdown_headings
-            or line.bullet
-            or text[:1].isspace()
-            or ":" in text
-            or len(text) > 200
-        ):
-            return False
-        if _decision(text) is not None or _ACTION.search(text) or _FLAG.fullmatch(text.strip()):
-            return False
-        following = self.next_content(index)
-        return following is not None and bool(
-            following.bullet
-            or _decision(following.text) is not None
-            or _FLAG.fullmatch(following.raw.strip())
-        )
-
-    # Building items --------------------------------------------------------------------
-
-    def current_meeting(self) -> ParsedMeeting:
+    @property
+    def meeting(self) -> ParsedMeeting:
         if not self.meetings:
-            self.meetings.append(ParsedMeeting(title=UNTITLED_MEETING, date=None))
+            self.preamble = ParsedMeeting(title=UNTITLED_MEETING, date=None)
+            self.meetings.append(self.preamble)
         return self.meetings[-1]
 
-    def start_item(self, title: str, *, private: bool = False) -> None:
-        flagged = bool(_FLAG.search(title))
-        title = " ".join(_FLAG.sub("", title).split()).strip("#").strip()
-        self.item = ParsedItem(
-            title=title or "Untitled item", added_day_of_meeting=flagged, private=private
-        )
-        self.current_meeting().items.append(self.item)
-        self.end_structures()
+    def place(self, line: Line, where: str) -> None:
+        self.meeting.lines[line.number] = where
 
-    def end_structures(self) -> None:
-        self.indents = []
-        self.decision = None
-        self.action_list = False
-        self.action = None
-
-    def ensure_item(self) -> ParsedItem:
-        if self.item is None:
-            self.start_item(OUTSIDE_ITEMS_TITLE, private=True)
+    def start_item(self, line: Line | None, title: str, **flags) -> ParsedItem:
+        title, flagged = phrases.day_of_meeting_flag(title)
+        flags["added_day_of_meeting"] = flagged
+        key = " ".join(title.lower().split())
+        reused = self.titles.pop(key, None) if line is not None else None
+        if reused is not None and reused.is_empty:
+            self.item = reused
+        else:
+            self.item = ParsedItem(title=_title(title), **flags)
+            self.meeting.items.append(self.item)
+            self.item.number = len(self.meeting.items)
+        if line is not None:
+            self.place(line, self.item_place("title"))
+        self.mode = ""
+        self.anchor = None
+        self.motion = None
         return self.item
 
-    def list_line(self, line: _Line, text: str) -> str:
-        while self.indents and line.indent < self.indents[-1]:
-            self.indents.pop()
-        if not self.indents or line.indent > self.indents[-1]:
-            self.indents.append(line.indent)
-        return f"{'  ' * (len(self.indents) - 1)}- {text}"
+    def current_item(self) -> ParsedItem:
+        if self.item is None:
+            self.item = ParsedItem(title=OUTSIDE_ITEMS_TITLE, outside=True)
+            self.meeting.items.append(self.item)
+            self.item.number = len(self.meeting.items)
+        return self.item
 
-    def add_note(self, line: _Line) -> None:
-        if line.blank:
-            if self.item is not None and self.item.notes and self.item.notes[-1] != "":
-                self.item.notes.append("")
-            return
-        item = self.ensure_item()
-        if line.bullet:
-            item.notes.append(self.list_line(line, line.text))
-        else:
-            self.indents = []
-            item.notes.append(line.raw.strip())
+    def item_place(self, part: str) -> str:
+        return f"item {self.current_item().number} {part}"
 
-    def add_action(self, line: _Line, text: str) -> None:
-        item = self.ensure_item()
-        item.action_lines.append([text])
-        self.action = (len(item.action_lines) - 1, line.indent)
+    def note(self, line: Line) -> None:
+        item = self.current_item()
+        if line.blank_before and item.notes:
+            item.notes.append("")
+        item.notes.append(line.raw)
+        self.place(line, self.item_place("notes"))
 
     # The pass ------------------------------------------------------------------------------
 
     def parse(self) -> list[ParsedMeeting]:
         for index, line in enumerate(self.lines):
-            self.read(index, line)
-        if self.outside and any(text.strip() for text in self.outside):
-            meeting = self.meetings[0] if self.meetings else self.current_meeting()
-            preamble = ParsedItem(title=OUTSIDE_ITEMS_TITLE, private=True)
-            preamble.notes = list(self.outside)
-            meeting.items.insert(0, preamble)
+            if index in self.meeting_starts:
+                self.meetings.append(ParsedMeeting(_title(line.text), self.meeting_starts[index]))
+                self.place(line, "title")
+                self.item, self.mode, self.anchor, self.motion = None, "", None, None
+                self.titles = {}
+            elif line.kind == UNDERLINE:
+                self.place(line, self.meeting.lines.get(line.number - 1, "title"))
+            else:
+                self.read(index, line)
+        if not self.meetings:
+            self.meetings.append(ParsedMeeting(title=UNTITLED_MEETING, date=None))
+        if self.preamble is not None and len(self.meetings) > 1:
+            self.keep_preamble_with_first_meeting()
         return self.meetings
 
-    def read(self, index: int, line: _Line) -> None:
-        if line.blank:
-            # A blank line ends a decision's or an action item's bullets, but not the list
-            # under "Open AI:", which is often set off by a blank line.
-            self.decision = None
-            self.action = None
-            if self.item is not None:
-                self.add_note(line)
-            elif not self.meetings:
-                self.outside.append("")
+    def keep_preamble_with_first_meeting(self) -> None:
+        preamble, first = self.meetings.pop(0), self.meetings[0]
+        first.items[:0] = preamble.items
+        for number, item in enumerate(first.items, start=1):
+            item.number = number
+        first.lines.update(preamble.lines)
+        if first.attendance.is_empty:
+            first.attendance = preamble.attendance
+
+    def read(self, index: int, line: Line) -> None:
+        text = line.text
+        if line.kind == VERBATIM:
+            self.note(line)
             return
-        if not line.bullet and line.meeting:
-            title, date = line.meeting
-            self.meetings.append(ParsedMeeting(title=title, date=date))
-            self.item = None
-            self.end_structures()
+        if line.kind == HEADING:
+            self.read_heading(line)
             return
-        heading = self.is_item_heading(index)
-        if not self.meetings and (self.has_meeting_headings or not heading):
-            # Before the first meeting heading, or before the first item of a file without
-            # meeting headings: kept aside, then put in a private item of the first meeting.
-            self.outside.append(line.raw)
+        if self.continue_structure(line):
             return
-        if heading:
-            markdown = _markdown_heading(line.raw)
-            self.start_item(markdown if markdown is not None else line.raw)
+        if self.item is not None and phrases.day_of_meeting_flag(text) == ("", True):
+            self.item.added_day_of_meeting = True
+            self.place(line, self.item_place("day-of-meeting flag"))
+            return
+        self.anchor = None
+        continues = self.motion is not None and line.kind == PROSE and not line.blank_before
+        if continues and phrases.continues_motion(text):
+            self.extend_motion(line)
+            return
+        self.motion = None
+        if self.read_labels(line):
+            return
+        if self.read_item_start(index, line):
             return
         self.read_content(line)
 
-    def read_content(self, line: _Line) -> None:
-        item = self.ensure_item()
+    def read_heading(self, line: Line) -> None:
         text = line.text
-        if _FLAG.fullmatch(text) and not item.notes and not item.decisions:
-            item.added_day_of_meeting = True
+        label = phrases.attendance_label(text)
+        if label is not None and len(text) <= SHORT_LINE:
+            self.read_attendance(line, label)
+        elif phrases.is_agenda_label(text):
+            self.mode = "agenda"
+            self.place(line, "agenda label")
+        elif phrases.is_action_list_label(text):
+            self.start_item(None, text)
+            self.place(line, self.item_place("title"))
+            self.mode = "actions"
+        else:
+            self.start_item(line, text, is_vote=phrases.is_vote(text))
+
+    def continue_structure(self, line: Line) -> bool:
+        """Bullets under a decision, an action item, an attendance label, an action list."""
+        nested = line.kind in (BULLET, CONTINUATION)
+        if self.anchor is not None and nested and not line.blank_before:
+            target, depth = self.anchor
+            if line.level > depth or (line.kind == CONTINUATION and line.level == depth):
+                if isinstance(target, ParsedDecision):
+                    target.text += "\n" + line.text
+                    self.place(line, self.item_place("decision"))
+                else:
+                    target.lines.append(f"- {line.text}" if line.kind == BULLET else line.text)
+                    self.place(line, self.item_place("action item"))
+                return True
+        if self.mode in ("present", "absent", "guests", "chair", "note_taker", "quorum"):
+            if (nested or not line.blank_before) and phrases.attendance_label(line.text) is None:
+                if self.mode == "quorum":
+                    self.meeting.attendance.quorum = phrases.quorum_state(f"quorum {line.text}")
+                else:
+                    self.meeting.attendance.add(self.mode, phrases.names_in(line.text))
+                self.place(line, "attendance")
+                return True
+            self.mode = ""
+        if self.mode == "actions":
+            if line.kind == BULLET:
+                self.add_action(line, phrases.action_text(line.text) or line.text)
+                return True
+            if line.blank_before:
+                self.mode = ""
+        return False
+
+    def read_labels(self, line: Line) -> bool:
+        text = line.text
+        if len(text) > SHORT_LINE * 5:
+            return False
+        if phrases.is_date_line(text):
+            date = find_date(text, day_first=self.day_first)
+            if date is not None and self.meeting.date is None:
+                self.meeting.date = date
+                self.place(line, "date")
+                return True
+            return False
+        label = phrases.attendance_label(text)
+        if label is not None and not phrases.is_minutes_approval(text):
+            self.read_attendance(line, label)
+            return True
+        if phrases.is_agenda_label(text):
+            self.mode = "agenda"
+            self.place(line, "agenda label")
+            return True
+        if phrases.is_action_list_label(text):
+            if self.item is None or self.item.outside:
+                self.start_item(None, OPEN_ACTIONS_TITLE)
+            self.place(line, self.item_place("action list label"))
+            self.mode = "actions"
+            return True
+        return False
+
+    def read_attendance(self, line: Line, label: phrases.AttendanceLabel) -> None:
+        attendance = self.meeting.attendance
+        if label.part == "quorum":
+            attendance.quorum = phrases.quorum_state(f"quorum {label.rest}")
+        elif label.rest:
+            attendance.add(label.part, phrases.names_in(label.rest))
+        self.mode = "" if label.rest else label.part
+        self.place(line, "attendance")
+
+    def read_item_start(self, index: int, line: Line) -> bool:
+        text = line.text
+        top = line.kind == PROSE or (line.kind == BULLET and line.level == 1)
+        if self.mode == "agenda" and line.kind == BULLET and line.level == 1:
+            item = self.start_item(line, text, is_vote=phrases.is_vote(text))
+            self.titles[" ".join(text.lower().split())] = item
+            self.mode = "agenda"
+            return True
+        if top and phrases.is_vote(text) and len(text) <= SHORT_LINE:
+            self.start_item(line, text, is_vote=True)
+            return True
+        if top and phrases.is_minutes_approval(text):
+            if self.item is None or self.item.title != APPROVAL_TITLE:
+                self.start_item(None, APPROVAL_TITLE)
+            return False  # the line itself is read as a decision, a motion or a note
+        if self.is_question(index, line):
+            self.start_item(None, phrases.question_lead(text))
+            self.note(line)
+            return True
+        if line.kind == PROSE and _is_bold_title(text):
+            self.start_item(line, text.strip("*_").strip())
+            return True
+        if self.is_plain_heading(index, line):
+            self.start_item(line, text)
+            return True
+        return False
+
+    def is_question(self, index: int, line: Line) -> bool:
+        following = self.lines[index + 1] if index + 1 < len(self.lines) else None
+        return (
+            following is not None
+            and line.kind in (PROSE, BULLET)
+            and phrases.is_response(following.text)
+            and not phrases.is_response(line.text)
+            and phrases.question_lead(line.text) is not None
+        )
+
+    def is_plain_heading(self, index: int, line: Line) -> bool:
+        """In a file without headings, a one-line paragraph followed by bullets or a decision."""
+        if self.has_headings or line.kind != PROSE or line.paragraph_lines != 1:
+            return False
+        if ":" in line.text or len(line.text) > SHORT_LINE or line.raw[:1].isspace():
+            return False
+        if phrases.action_text(line.text) is not None:
+            return False
+        following = self.lines[index + 1] if index + 1 < len(self.lines) else None
+        return following is not None and (
+            following.kind == BULLET
+            or phrases.decision_text(following.text) is not None
+            or phrases.day_of_meeting_flag(following.text) == ("", True)
+        )
+
+    def read_content(self, line: Line) -> None:
+        text = line.text
+        if (decided := phrases.decision_text(text)) is not None:
+            self.add_decision(line, decided)
             return
-        if self.decision and line.bullet and line.indent > self.decision[1]:
-            decision, _ = self.decision
-            depth = "  " if line.indent - self.decision[1] > 2 else ""
-            decision.lines.append(f"{depth}- {text}")
+        if (moved := phrases.motion(text)) is not None:
+            decision = self.add_decision(line, text, moved.mover, moved.seconder)
+            self.motion = decision
             return
-        if self.action and line.bullet and line.indent > self.action[1]:
-            position, _ = self.action
-            item.action_lines[position].append(f"- {text}")
+        if (
+            (
+                self.item is not None
+                and self.item.title == APPROVAL_TITLE
+                and phrases.is_minutes_approval(text)
+            )
+            and phrases.decision_outcome(text) != "follow_up"
+            and "approval" not in text.lower()
+        ):
+            self.add_decision(line, text)
             return
-        self.decision = None
-        self.action = None
-        if (decided := _decision(text)) is not None:
-            decision = ParsedDecision(decision_outcome(decided), [decided])
-            item.decisions.append(decision)
-            self.decision = (decision, line.indent if line.bullet else -1)
+        if (acted := phrases.action_text(text)) is not None or phrases.has_owners(text):
+            self.add_action(line, acted if acted is not None else text)
             return
-        if _ACTION_LIST.fullmatch(text):
-            self.action_list = True
+        if (inside := phrases.action_inside(text)) is not None:
+            self.note(line)
+            self.add_action(line, inside, place=False)
             return
-        if self.action_list and line.bullet:
-            self.add_action(line, text)
-            return
-        self.action_list = False
-        if action := _ACTION.search(text):
-            rest = text[action.end() :].strip()
-            if action.start() > 0:
-                self.add_note(line)
-            if rest:
-                self.add_action(line, rest)
-            return
-        self.add_note(line)
+        if (quorum := phrases.quorum_state(text)) and len(text) <= SHORT_LINE:
+            self.meeting.attendance.quorum = quorum
+        self.note(line)
+
+    def add_decision(
+        self, line: Line, text: str, mover: str = "", seconder: str = ""
+    ) -> ParsedDecision:
+        decision = ParsedDecision(text, phrases.decision_outcome(text), mover, seconder)
+        self.current_item().decisions.append(decision)
+        self.place(line, self.item_place("decision"))
+        self.anchor = (decision, line.level if line.kind == BULLET else 0)
+        return decision
+
+    def extend_motion(self, line: Line) -> None:
+        decision = self.motion
+        decision.text += "\n" + line.text
+        decision.seconder = decision.seconder or phrases.seconder(line.text)
+        decision.outcome = phrases.decision_outcome(decision.text)
+        self.place(line, self.item_place("decision"))
+
+    def add_action(self, line: Line, text: str, *, place: bool = True) -> None:
+        text, owners = phrases.owners_of(text)
+        action = ParsedAction([text or line.text], owners)
+        self.current_item().actions.append(action)
+        if place:
+            self.place(line, self.item_place("action item"))
+        self.anchor = (action, line.level if line.kind == BULLET else 0)
 
 
-def parse_minutes(text: str) -> list[ParsedMeeting]:
-    """The meetings in `text`, each with its agenda items; at least one meeting."""
-    meetings = _Parser(text).parse()
-    for meeting in meetings:
-        for item in meeting.items:
-            while item.notes and item.notes[-1] == "":
-                item.notes.pop()
-    return meetings
+def parse_minutes(text: str, *, day_first: bool = False) -> list[ParsedMeeting]:
+    """The meetings in `text`, in the order written, each with its attendance and items; at
+    least one meeting. Raises ImportRejected for text that is not minutes."""
+    check_text(text)
+    return _Parser(text, day_first=day_first).parse()

@@ -18,7 +18,7 @@ from meetings.services.agenda import (
     meeting_update,
 )
 from meetings.services.common import MeetingError
-from meetings.services.minutes_import import minutes_import
+from meetings.services.minutes_import import minutes_import, minutes_import_preview
 from meetings.services.retraction import minutes_version_retract
 from meetings.services.review import (
     minutes_publish,
@@ -42,6 +42,7 @@ __all__ = [
     "meeting_create",
     "meeting_update",
     "minutes_import",
+    "minutes_import_preview",
     "minutes_publish",
     "minutes_publish_due",
     "minutes_review",

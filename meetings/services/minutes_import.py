@@ -1,17 +1,18 @@
-"""Minutes written elsewhere, as plain text or Markdown, imported as draft meetings."""
+"""Minutes written elsewhere (Markdown, plain text, an email) imported as draft meetings."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from governance import permissions
 from governance.services import audit_record
 from governance.services.base import require
-from meetings.minutes_parser import MAX_IMPORT_BYTES, ParsedMeeting, parse_minutes
-from meetings.models import Meeting, MeetingKind, Visibility
+from meetings import selectors
+from meetings.minutes_parser import ImportRejected, ParsedMeeting, parse_minutes
+from meetings.minutes_preview import minutes_structure
+from meetings.models import Attendance, Meeting, MeetingKind, Visibility
 from meetings.services.agenda import (
     action_item_add,
     agenda_item_add,
@@ -23,51 +24,103 @@ from meetings.services.agenda import (
 IMPORTED_START = datetime.time(12, 0, tzinfo=datetime.UTC)
 
 
-def _starts_at(parsed: ParsedMeeting) -> datetime.datetime:
-    day = parsed.date or timezone.now().date()
-    return datetime.datetime.combine(day, IMPORTED_START)
+def _starts_at(parsed: ParsedMeeting) -> datetime.datetime | None:
+    if parsed.date is None:
+        return None  # never today: an undated meeting stays out of calendars and feeds
+    return datetime.datetime.combine(parsed.date, IMPORTED_START)
+
+
+def _parsed(text: str, day_first: bool) -> list[ParsedMeeting]:
+    try:
+        return parse_minutes(text, day_first=day_first)
+    except ImportRejected as error:
+        raise ValidationError(str(error)) from None
+
+
+def _owners(parsed_meetings: list[ParsedMeeting]) -> list[str]:
+    return [
+        owner
+        for meeting in parsed_meetings
+        for item in meeting.items
+        for action in item.actions
+        for owner in action.owners
+    ]
+
+
+def minutes_import_preview(*, text: str, day_first: bool = False) -> dict:
+    """What `minutes_import` would create, as `minutes_preview.minutes_structure` data. Saves
+    nothing; raises ValidationError for text that is not minutes."""
+    parsed_meetings = _parsed(text, day_first)
+    return minutes_structure(parsed_meetings, selectors.people_named(_owners(parsed_meetings)))
+
+
+def _save_meeting(*, actor, parsed: ParsedMeeting, people: dict) -> Meeting:
+    quarterly = "core maintainer" in parsed.title.lower()
+    meeting = meeting_create(
+        actor=actor,
+        title=parsed.title,
+        starts_at=_starts_at(parsed),
+        kind=MeetingKind.QUARTERLY if quarterly else MeetingKind.OTHER,
+    )
+    attendance = parsed.attendance
+    if not attendance.is_empty:
+        Attendance.objects.create(
+            meeting=meeting,
+            present=attendance.present,
+            absent=attendance.absent,
+            guests=attendance.guests,
+            chair=attendance.chair[:200],
+            note_taker=attendance.note_taker[:200],
+            quorum=attendance.quorum,
+        )
+    for parsed_item in parsed.items:
+        try:
+            item = agenda_item_add(
+                actor=actor,
+                meeting=meeting,
+                title=parsed_item.title,
+                notes=parsed_item.notes_text,
+                added_day_of_meeting=parsed_item.added_day_of_meeting,
+                visibility=Visibility.PRIVATE,
+                is_vote=parsed_item.is_vote,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                f"{parsed.title}, “{parsed_item.title}”: {' '.join(error.messages)}"
+            ) from None
+        for parsed_decision in parsed_item.decisions:
+            decision_add(
+                actor=actor,
+                item=item,
+                outcome=parsed_decision.outcome,
+                text=parsed_decision.text,
+                moved_by=parsed_decision.mover[:200],
+                seconded_by=parsed_decision.seconder[:200],
+            )
+        for parsed_action in parsed_item.actions:
+            action_item_add(
+                actor=actor,
+                item=item,
+                text=parsed_action.text,
+                owners=[people[owner] for owner in parsed_action.owners if owner in people],
+                unmatched_owners=[owner for owner in parsed_action.owners if owner not in people],
+            )
+    return meeting
 
 
 @sensitive_variables()
 @transaction.atomic
-def minutes_import(*, actor, text: str, source: str = "") -> list[Meeting]:
-    """One draft meeting per meeting in `text`, oldest first, so that open action items carry
-    over the way they would have. Nothing is published: the importer marks what is private and
-    redacts, then submits for review."""
+def minutes_import(*, actor, text: str, source: str = "", day_first: bool = False) -> list[Meeting]:
+    """One draft meeting per meeting in `text`, oldest first (undated ones last), so that open
+    action items carry over the way they would have. Every item is private and nothing is
+    published: a person marks what may be public, redacts, then submits for review."""
     require(permissions.can_manage_meetings(actor), "Only core maintainers import minutes.")
-    if len(text.encode()) > MAX_IMPORT_BYTES:
-        raise ValidationError(f"Minutes are imported up to {MAX_IMPORT_BYTES:,} bytes.")
-    if not text.strip():
-        raise ValidationError("There is nothing to import.")
-    parsed_meetings = sorted(parse_minutes(text), key=lambda parsed: _starts_at(parsed))
-    meetings = []
-    for parsed in parsed_meetings:
-        quarterly = "core maintainer" in parsed.title.lower()
-        meeting = meeting_create(
-            actor=actor,
-            title=parsed.title,
-            starts_at=_starts_at(parsed),
-            kind=MeetingKind.QUARTERLY if quarterly else MeetingKind.OTHER,
-        )
-        for parsed_item in parsed.items:
-            try:
-                item = agenda_item_add(
-                    actor=actor,
-                    meeting=meeting,
-                    title=parsed_item.title[:300],
-                    notes=parsed_item.notes_text,
-                    added_day_of_meeting=parsed_item.added_day_of_meeting,
-                    visibility=Visibility.PRIVATE if parsed_item.private else Visibility.PUBLIC,
-                )
-            except ValidationError as error:
-                raise ValidationError(
-                    f"{parsed.title}, “{parsed_item.title}”: {' '.join(error.messages)}"
-                ) from None
-            for decision in parsed_item.decisions:
-                decision_add(actor=actor, item=item, outcome=decision.outcome, text=decision.text)
-            for action_text in parsed_item.action_items:
-                action_item_add(actor=actor, item=item, text=action_text)
-        meetings.append(meeting)
+    parsed_meetings = _parsed(text, day_first)
+    people = selectors.people_named(_owners(parsed_meetings))
+    ordered = sorted(
+        parsed_meetings, key=lambda parsed: (parsed.date is None, parsed.date or datetime.date.min)
+    )
+    meetings = [_save_meeting(actor=actor, parsed=parsed, people=people) for parsed in ordered]
     audit_record(
         actor=actor,
         verb="minutes.imported",

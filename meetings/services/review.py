@@ -59,6 +59,8 @@ def minutes_submit(
         raise MeetingError("These minutes are already in review.")
     if meeting.status == MeetingStatus.PUBLISHED:
         raise MeetingError("Nothing changed since the last published version.")
+    if meeting.starts_at is None:
+        raise MeetingError("Set the meeting's date before submitting its minutes for review.")
     window = REVIEW_WINDOW
     if window_days is not None:
         if not MIN_WINDOW_DAYS <= window_days <= MAX_WINDOW_DAYS:
