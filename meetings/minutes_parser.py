@@ -204,7 +204,11 @@ class _Parser:
         self.day_first = day_first
         self.lines = read_lines(text)
         self.meeting_starts = self.find_meeting_starts()
-        self.has_headings = any(line.kind == HEADING for line in self.lines)
+        # Headings other than meeting headings, which mark items: then no plain line does.
+        self.has_headings = any(
+            line.kind == HEADING and index not in self.meeting_starts
+            for index, line in enumerate(self.lines)
+        )
         self.meetings: list[ParsedMeeting] = []
         self.item: ParsedItem | None = None
         self.mode = ""  # "agenda", "actions", or an attendance part while names follow
@@ -212,6 +216,11 @@ class _Parser:
         self.motion: ParsedDecision | None = None
         self.titles: dict[str, ParsedItem] = {}  # empty items by title, for "Agenda" lists
         self.preamble: ParsedMeeting | None = None  # what comes before the first meeting
+        self.item_depth = 0  # the list depth of the bullet that started the item, if one did
+        self.bullet_items = False  # whether top-level bullets with a body start items
+        self.attendance_names = 0  # names read since the last attendance label
+
+    meeting_level = 0
 
     def find_meeting_starts(self) -> dict[int, datetime.date | None]:
         dated = {
@@ -223,13 +232,19 @@ class _Parser:
         }
         if dated:
             top = min(self.lines[index].level for index in dated)
+            self.meeting_level = top
             return {index: date for index, date in dated.items() if self.lines[index].level == top}
         named = {
             index: find_date(line.text, day_first=self.day_first)
             for index, line in enumerate(self.lines)
             if _is_meeting_line(line, self.day_first)
         }
-        if not named and self.lines and self.lines[0].kind == HEADING and self.lines[0].level == 1:
+        first = self.lines[0] if self.lines else None
+        if (
+            not named
+            and first is not None
+            and ((first.kind == HEADING and first.level == 1) or _is_bold_title(first.text))
+        ):
             # An undated file titled by its first heading: one meeting, with no date.
             return {0: None}
         return named
@@ -262,6 +277,7 @@ class _Parser:
         self.mode = ""
         self.anchor = None
         self.motion = None
+        self.item_depth = line.level if line is not None and line.kind == BULLET else 0
         return self.item
 
     def current_item(self) -> ParsedItem:
@@ -275,10 +291,20 @@ class _Parser:
         return f"item {self.current_item().number} {part}"
 
     def note(self, line: Line) -> None:
+        """The line as Markdown in the item's notes: its text verbatim, a bullet re-nested from
+        the item's own depth (so that indentation never turns it into a code block)."""
         item = self.current_item()
         if line.blank_before and item.notes:
             item.notes.append("")
-        item.notes.append(line.raw)
+        depth = max(line.level - 1 - self.item_depth, 0)
+        if line.kind == BULLET:
+            item.notes.append(f"{'  ' * depth}- {line.text}")
+        elif line.kind == CONTINUATION:
+            item.notes.append(f"{'  ' * (depth + 1)}{line.text}" if depth else line.text)
+        elif line.kind == VERBATIM:
+            item.notes.append(line.raw)
+        else:
+            item.notes.append(line.text)
         self.place(line, self.item_place("notes"))
 
     # The pass ------------------------------------------------------------------------------
@@ -286,7 +312,8 @@ class _Parser:
     def parse(self) -> list[ParsedMeeting]:
         for index, line in enumerate(self.lines):
             if index in self.meeting_starts:
-                self.meetings.append(ParsedMeeting(_title(line.text), self.meeting_starts[index]))
+                title = _title(phrases.without_subject(line.text).strip("*_ "))
+                self.meetings.append(ParsedMeeting(title, self.meeting_starts[index]))
                 self.place(line, "title")
                 self.item, self.mode, self.anchor, self.motion = None, "", None, None
                 self.titles = {}
@@ -337,6 +364,9 @@ class _Parser:
 
     def read_heading(self, line: Line) -> None:
         text = line.text
+        if line.level < self.meeting_level:
+            self.note(line)  # the title of an archive of meetings
+            return
         label = phrases.attendance_label(text)
         if label is not None and len(text) <= SHORT_LINE:
             self.read_attendance(line, label)
@@ -344,8 +374,7 @@ class _Parser:
             self.mode = "agenda"
             self.place(line, "agenda label")
         elif phrases.is_action_list_label(text):
-            self.start_item(None, text)
-            self.place(line, self.item_place("title"))
+            self.start_item(line, text)
             self.mode = "actions"
         else:
             self.start_item(line, text, is_vote=phrases.is_vote(text))
@@ -353,7 +382,8 @@ class _Parser:
     def continue_structure(self, line: Line) -> bool:
         """Bullets under a decision, an action item, an attendance label, an action list."""
         nested = line.kind in (BULLET, CONTINUATION)
-        if self.anchor is not None and nested and not line.blank_before:
+        own = phrases.action_text(line.text) is not None or phrases.decision_text(line.text)
+        if self.anchor is not None and nested and not line.blank_before and own is None:
             target, depth = self.anchor
             if line.level > depth or (line.kind == CONTINUATION and line.level == depth):
                 if isinstance(target, ParsedDecision):
@@ -364,7 +394,11 @@ class _Parser:
                     self.place(line, self.item_place("action item"))
                 return True
         if self.mode in ("present", "absent", "guests", "chair", "note_taker", "quorum"):
-            if (nested or not line.blank_before) and phrases.attendance_label(line.text) is None:
+            first_names = self.attendance_names == 0 and line.kind == PROSE
+            if (nested or first_names or not line.blank_before) and (
+                phrases.attendance_label(line.text) is None
+            ):
+                self.attendance_names += 1
                 if self.mode == "quorum":
                     self.meeting.attendance.quorum = phrases.quorum_state(f"quorum {line.text}")
                 else:
@@ -400,8 +434,8 @@ class _Parser:
             self.place(line, "agenda label")
             return True
         if phrases.is_action_list_label(text):
-            if self.item is None or self.item.outside:
-                self.start_item(None, OPEN_ACTIONS_TITLE)
+            # Its own item: the open action items of the meeting, not of the item above.
+            self.start_item(None, OPEN_ACTIONS_TITLE)
             self.place(line, self.item_place("action list label"))
             self.mode = "actions"
             return True
@@ -414,6 +448,7 @@ class _Parser:
         elif label.rest:
             attendance.add(label.part, phrases.names_in(label.rest))
         self.mode = "" if label.rest else label.part
+        self.attendance_names = 0
         self.place(line, "attendance")
 
     def read_item_start(self, index: int, line: Line) -> bool:
@@ -423,6 +458,10 @@ class _Parser:
             item = self.start_item(line, text, is_vote=phrases.is_vote(text))
             self.titles[" ".join(text.lower().split())] = item
             self.mode = "agenda"
+            return True
+        if line.kind == PROSE and _is_bold_title(text):
+            title = text.strip("*_").strip()
+            self.start_item(line, title, is_vote=phrases.is_vote(title))
             return True
         if top and phrases.is_vote(text) and len(text) <= SHORT_LINE:
             self.start_item(line, text, is_vote=True)
@@ -435,13 +474,32 @@ class _Parser:
             self.start_item(None, phrases.question_lead(text))
             self.note(line)
             return True
-        if line.kind == PROSE and _is_bold_title(text):
-            self.start_item(line, text.strip("*_").strip())
-            return True
         if self.is_plain_heading(index, line):
             self.start_item(line, text)
             return True
+        if self.is_bullet_heading(index, line):
+            self.bullet_items = True
+            self.start_item(line, text)
+            return True
         return False
+
+    def is_bullet_heading(self, index: int, line: Line) -> bool:
+        """In a file without headings, a top-level bullet with a body of its own, before any
+        other item or after another such bullet: "1. Runner capacity" and its notes below."""
+        if self.has_headings or line.kind != BULLET or line.level != 1:
+            return False
+        if not (self.bullet_items or self.item is None or self.item.outside):
+            return False
+        following = self.lines[index + 1] if index + 1 < len(self.lines) else None
+        return (
+            following is not None
+            and not following.blank_before
+            and following.kind in (BULLET, CONTINUATION)
+            and following.level >= 1
+            and (following.kind == CONTINUATION or following.level > 1)
+            and phrases.action_text(line.text) is None
+            and phrases.decision_text(line.text) is None
+        )
 
     def is_question(self, index: int, line: Line) -> bool:
         following = self.lines[index + 1] if index + 1 < len(self.lines) else None
@@ -459,6 +517,8 @@ class _Parser:
             return False
         if ":" in line.text or len(line.text) > SHORT_LINE or line.raw[:1].isspace():
             return False
+        if line.text.endswith(".") or (self.item is not None and self.item.is_empty):
+            return False  # a sentence, or the first line under a title
         if phrases.action_text(line.text) is not None:
             return False
         following = self.lines[index + 1] if index + 1 < len(self.lines) else None

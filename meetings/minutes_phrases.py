@@ -81,6 +81,8 @@ _ACTION_INSIDE = re.compile(r"\[AI\][ \t]*+", re.IGNORECASE)
 _OWNERS = re.compile(r"[ \t]*+\((?:owners?|assignees?)[ \t]*+:[ \t]*+(?P<names>[^()]*+)\)", re.I)
 _HANDLE = re.compile(r"(?<![\w@/])@(?P<handle>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b")
 _LEADING_HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]{0,38}\b")
+_TRAILING_HANDLE = re.compile(r"[ \t,(]@[A-Za-z0-9][A-Za-z0-9-]{0,38}\)?+\.?+")
+_SUBJECT = re.compile(r"(?:re|fwd?|subject)[ \t]*+:[ \t]*+", re.IGNORECASE)
 _VOTE = re.compile(rf"{_EMPHASIS}vote[ \t]++on\b", re.IGNORECASE)
 _RESPONSE = re.compile(rf"{_EMPHASIS}(?:response|answer|reply){_EMPHASIS}[ \t]*+:", re.I)
 _QUESTION = re.compile(r"(?P<lead>[^:]{1,120}+):[ \t]*+\S")
@@ -192,7 +194,18 @@ def action_text(text: str) -> str | None:
         return match["text"].strip()
     if _LEADING_HANDLE.match(text):
         return text
+    # "Collect the highlights, @hal": a task assigned by naming its owner at the end.
+    tail = max(len(text) - 45, 0)
+    if any(match.end() == len(text) for match in _TRAILING_HANDLE.finditer(text, tail)):
+        return text
     return None
+
+
+def without_subject(text: str) -> str:
+    """An email's subject without "Subject:", "Re:" or "Fwd:"."""
+    while match := _SUBJECT.match(text):
+        text = text[match.end() :]
+    return text
 
 
 def action_inside(text: str) -> str | None:

@@ -12,7 +12,7 @@ from meetings.models import Visibility
 def _person(person) -> dict | None:
     if person is None:
         return None
-    return {"id": person.pk, "name": person.full_name, "github": person.github}
+    return {"name": person.full_name, "github": person.github}
 
 
 def minutes_structure(meetings: list[ParsedMeeting], people: dict | None = None) -> dict:
