@@ -78,7 +78,8 @@ _ACTION = re.compile(
     re.IGNORECASE,
 )
 _ACTION_INSIDE = re.compile(r"\[AI\][ \t]*+", re.IGNORECASE)
-_OWNERS = re.compile(r"[ \t]*+\((?:owners?|assignees?)[ \t]*+:[ \t]*+(?P<names>[^()]*+)\)", re.I)
+# Starts with its parenthesis: a leading run of blanks would make each search quadratic.
+_OWNERS = re.compile(r"\((?:owners?|assignees?)[ \t]*+:[ \t]*+(?P<names>[^()]*+)\)", re.I)
 _HANDLE = re.compile(r"(?<![\w@/])@(?P<handle>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b")
 _LEADING_HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]{0,38}\b")
 _TRAILING_HANDLE = re.compile(r"[ \t,(]@[A-Za-z0-9][A-Za-z0-9-]{0,38}\)?+\.?+")
@@ -221,7 +222,7 @@ def owners_of(text: str) -> tuple[str, list[str]]:
     owners: list[str] = []
     if match := _OWNERS.search(text):
         owners = names_in(match["names"])
-        text = (text[: match.start()] + text[match.end() :]).strip()
+        text = " ".join([text[: match.start()].rstrip(), text[match.end() :].lstrip()]).strip()
     for handle in _HANDLE.finditer(text):
         if f"@{handle['handle']}" not in owners:
             owners.append(f"@{handle['handle']}")
