@@ -170,6 +170,12 @@ class ImportForm(forms.Form):
         max_length=MAX_IMPORT_BYTES,
     )
 
+    day_first = forms.BooleanField(
+        required=False, label="Dates such as 1/9/24 put the day first (1 September)"
+    )
+    # Set by the preview's form: the text shown in the preview, imported as it was shown.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def clean_file(self) -> str:
         upload = self.cleaned_data.get("file")
         if upload is None:

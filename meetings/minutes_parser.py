@@ -166,7 +166,7 @@ def check_text(text: str) -> None:
     if "\x00" in text:
         raise ImportRejected("The text holds a NUL character: it is binary, not minutes.")
     if not text.strip():
-        raise ImportRejected("The file is empty: there is nothing to import.")
+        raise ImportRejected("The file is empty.")
 
 
 def _title(text: str) -> str:

@@ -251,7 +251,12 @@ def test_it_imports_an_uploaded_file_as_drafts(core1_client):
         content_type="text/markdown",
     )
 
-    response = core1_client.post("/meetings/import/", {"file": upload})
+    previewed = core1_client.post("/meetings/import/", {"file": upload})
+    assert previewed.status_code == 200
+    assert not Meeting.objects.exists()
+    response = core1_client.post(
+        "/meetings/import/", {"text": previewed.context["form"]["text"].value(), "confirm": "on"}
+    )
 
     meeting = Meeting.objects.get()
     assert response.status_code == 302

@@ -1,0 +1,59 @@
+"""The upload form previews the parsed structure and saves nothing until confirmed."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from meetings.models import AgendaItem, Meeting, Visibility
+from tests.meetings.minutes_import.conftest import CORPUS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_previews_an_upload_and_imports_it_only_once_confirmed(roster, core1_client):
+    text = (CORPUS / "board_prose.md").read_bytes()
+    upload = SimpleUploadedFile("board.md", text, content_type="text/markdown")
+
+    preview = core1_client.post("/meetings/import/", {"file": upload})
+
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert preview["Cache-Control"].startswith("private")
+    assert not Meeting.objects.exists()
+    for shown in (
+        "Board meeting — September 30, 2022",
+        "Ada Example, Ben Sample, Dee Person, Eli Nohandle",  # present
+        "Fay Retired",  # absent
+        "Hal Grad",  # guest
+        "moved by Dee Person, seconded by Eli Nohandle",
+        "Eli Nohandle to collect comments on the policy before the next meeting, unmatched"[:60],
+        "Quorum was reached with four of five board members present.",  # not understood
+    ):
+        assert shown in page, shown
+
+    confirmed = core1_client.post(
+        "/meetings/import/", {"text": preview.context["form"]["text"].value(), "confirm": "on"}
+    )
+
+    meeting = Meeting.objects.get()
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == meeting.get_edit_url()
+    assert set(AgendaItem.objects.values_list("visibility", flat=True)) == {Visibility.PRIVATE}
+    assert meeting.attendance.chair == "Ada Example"
+
+
+def test_it_reads_numeric_dates_day_first_when_asked(core1_client):
+    text = "Release team meeting 1/9/24\n\nNotes\n\n- a\n"
+
+    month_first = core1_client.post("/meetings/import/", {"text": text})
+    day_first = core1_client.post("/meetings/import/", {"text": text, "day_first": "on"})
+
+    assert month_first.context["preview"]["meetings"][0]["date"] == "2024-01-09"
+    assert day_first.context["preview"]["meetings"][0]["date"] == "2024-09-01"
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "outsider", "maintainer"])
+def test_it_hides_the_preview_from_anyone_but_core_maintainers(client_for, persona):
+    response = client_for(persona).post("/meetings/import/", {"text": "# Board 2024-01-01\n"})
+
+    assert response.status_code in (302, 404)
+    assert not Meeting.objects.exists()
