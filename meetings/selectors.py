@@ -186,6 +186,7 @@ def meeting_for_workspace(slug: str) -> Meeting | None:
     carried = ActionItem.objects.select_related("agenda_item__meeting").prefetch_related("owners")
     return (
         Meeting.objects.filter(slug=slug)
+        .select_related("attendance")  # joined: the imported attendance costs no query
         .prefetch_related(
             "attendees",
             Prefetch("review_rounds", queryset=rounds.order_by("-number")),

@@ -112,6 +112,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
         )
     return {
         "meeting": meeting,
+        "attendance": getattr(meeting, "attendance", None),
         "rows": rows,
         "redaction_log": log,
         "rounds": rounds,

@@ -8,6 +8,14 @@ from tests.meetings.minutes_import.conftest import CORPUS
 
 pytestmark = pytest.mark.django_db
 
+# 1. the session  2. the user  3. the two-factor device  4. the user's role kinds
+# 5. the meeting by slug, its attendance joined  6. its attendees  7. its review rounds (none, so
+# no reviews)  8. its versions  9. the action items carried into it (none, so no owners)
+# 10. the agenda items  11. their presenters  12. their nominations  13. their decisions
+# 14. their action items  15. those items' owners  16. the people offered as attendees in the
+# meeting form (no review round, so no electorate is read)
+QUERIES_OF_THE_WORKSPACE = 16
+
 
 def test_it_previews_an_upload_and_imports_it_only_once_confirmed(roster, core1_client):
     text = (CORPUS / "board_prose.md").read_bytes()
@@ -57,3 +65,21 @@ def test_it_hides_the_preview_from_anyone_but_core_maintainers(client_for, perso
 
     assert response.status_code in (302, 404)
     assert not Meeting.objects.exists()
+
+
+def test_it_shows_the_imported_attendance_on_the_meeting_page_in_a_fixed_number_of_queries(
+    roster, core1, core1_client, django_assert_num_queries
+):
+    from meetings import services
+
+    text = (CORPUS / "board_prose.md").read_text(encoding="utf-8")
+    (meeting,) = services.minutes_import(actor=core1, text=text)
+    core1_client.get(meeting.get_edit_url())  # warms the session and the two factors
+
+    with django_assert_num_queries(QUERIES_OF_THE_WORKSPACE):
+        response = core1_client.get(meeting.get_edit_url())
+
+    page = response.content.decode()
+    for shown in ("Ada Example, Ben Sample, Dee Person, Eli Nohandle", "Fay Retired", "Hal Grad"):
+        assert shown in page
+    assert "<dt>Quorum</dt><dd>Reached</dd>" in page
