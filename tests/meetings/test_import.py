@@ -70,9 +70,11 @@ OCTOBER_2022 = [
         "Discuss proposal for code review tiers",
         False,
         [(DecisionOutcome.FOLLOW_UP, "Assigned some follow up actions.")],
-        ["open up merge rules?", "Remove metamates", "Make sure merge rules.json"],
+        ["open up merge rules?"],
         "- People will not be able to merge things as is today, [AI] open up merge rules?",
     ),
+    # "Open AI:" is an item of its own, not part of the item above.
+    ("Open action items", False, [], ["Remove metamates", "Make sure merge rules.json"], ""),
     (
         "Requests from vendors to add types (into pytorch core) i.e. FP8 (nvidia)",
         False,
