@@ -5,11 +5,15 @@ import sys
 import time
 
 import pytest
-from hypothesis import given
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from meetings import services
 from meetings.minutes_lines import split_lines
 from meetings.minutes_parser import MAX_IMPORT_BYTES, ImportRejected, parse_minutes
+from meetings.models import AgendaItem, Meeting, Visibility
 
 FRAGMENTS = [
     "\n", "\n\n", "  ", "\t", "# ", "## ", "### ", "- ", "* ", "+ ", "1. ", "• ", "◦ ", "> ",
@@ -19,7 +23,7 @@ FRAGMENTS = [
     "moved to approve", " seconded", "carried", "failed", "Response:", "Ada Example", ", ",
     "Approval of previous minutes", "meeting 2023-08-01", "Aug 1 2023", "30/9/24",
     "August 1st, 2023", "[Agenda item added day-of-meeting]", "Date: ", "Subject: ", "\r\n",
-    "\r", "\u2028", "\x0c", "é", "<div>", "|a|b|",
+    "\r", "\u2028", "\x0c", "é", "<div>", "|a|b|", "[redact: ", "[/redact]",
 ]  # fmt: skip
 minutes_text = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=60
@@ -44,6 +48,30 @@ def test_it_imports_any_text_or_refuses_it_and_never_loses_a_line(text, day_firs
     for meeting in meetings:
         for item in meeting.items:
             assert item.title.strip()
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(minutes_text)
+def test_it_saves_any_text_as_private_drafts_or_refuses_it_with_a_message(core1, text):
+    refused, meetings = None, []
+    with transaction.atomic():
+        try:
+            meetings = services.minutes_import(actor=core1, text=text)
+        except ValidationError as error:
+            refused = error
+        items = set(
+            AgendaItem.objects.filter(meeting__in=meetings).values_list("visibility", flat=True)
+        )
+        transaction.set_rollback(True)
+
+    if refused is not None:
+        assert refused.messages
+        assert all(message.strip() for message in refused.messages)
+    else:
+        assert meetings
+        assert items <= {Visibility.PRIVATE}
+    assert not Meeting.objects.exists()  # rolled back, refused or not
 
 
 def test_it_refuses_empty_binary_and_oversized_text_with_a_message():
