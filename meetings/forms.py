@@ -13,6 +13,7 @@ from meetings.models import (
     ActionItemStatus,
     DecisionOutcome,
     MeetingKind,
+    Quorum,
     Verdict,
     Visibility,
 )
@@ -156,6 +157,28 @@ class RetractForm(forms.Form):
             "never shown to the public."
         ),
     )
+
+
+def _name_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class AttendanceForm(forms.Form):
+    present = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One name a line."
+    )
+    absent = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    guests = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    chair = forms.CharField(required=False, max_length=200)
+    note_taker = forms.CharField(required=False, max_length=200, label="Note-taker")
+    quorum = forms.ChoiceField(choices=Quorum.choices, required=False)
+    public = forms.BooleanField(required=False, label="Publish the attendance with the minutes")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for field in ("present", "absent", "guests"):
+            cleaned[field] = _name_lines(cleaned.get(field) or "")
+        return cleaned
 
 
 class ImportForm(forms.Form):

@@ -237,6 +237,9 @@ class Attendance(models.Model):
     chair = models.CharField(max_length=200, blank=True)
     note_taker = models.CharField(max_length=200, blank=True)
     quorum = models.CharField(max_length=20, choices=Quorum.choices, blank=True)
+    # Imported attendance is private until a person marks it public; then the published
+    # minutes list it.
+    public = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/edit/", workspace.workspace, name="workspace"),
     path("<slug:slug>/carry-over/", workspace.carry_over, name="carry_over"),
+    path("<slug:slug>/attendance/", workspace.attendance, name="attendance"),
     path("<slug:slug>/submit/", workspace.submit, name="submit"),
     path("<slug:slug>/review/", workspace.review, name="review"),
     path("<slug:slug>/publish/", workspace.publish, name="publish"),

@@ -17,6 +17,7 @@ from meetings.services.agenda import (
     meeting_create,
     meeting_update,
 )
+from meetings.services.attendance import attendance_update
 from meetings.services.common import MeetingError
 from meetings.services.minutes_import import minutes_import, minutes_import_preview
 from meetings.services.retraction import minutes_version_retract
@@ -37,6 +38,7 @@ __all__ = [
     "agenda_item_move",
     "agenda_item_remove",
     "agenda_item_update",
+    "attendance_update",
     "decision_add",
     "decision_remove",
     "meeting_create",

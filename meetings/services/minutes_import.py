@@ -12,13 +12,14 @@ from governance.services.base import require
 from meetings import selectors
 from meetings.minutes_parser import ImportRejected, ParsedMeeting, parse_minutes
 from meetings.minutes_preview import minutes_structure
-from meetings.models import Attendance, Meeting, MeetingKind, Visibility
+from meetings.models import Meeting, MeetingKind, Visibility
 from meetings.services.agenda import (
     action_item_add,
     agenda_item_add,
     decision_add,
     meeting_create,
 )
+from meetings.services.attendance import NAME_MAX_LENGTH, NAMES_MAX, attendance_update
 
 # The hour an imported meeting starts at when the text gives only its date.
 IMPORTED_START = datetime.time(12, 0, tzinfo=datetime.UTC)
@@ -64,14 +65,16 @@ def _save_meeting(*, actor, parsed: ParsedMeeting, people: dict) -> Meeting:
     )
     attendance = parsed.attendance
     if not attendance.is_empty:
-        Attendance.objects.create(
+        attendance_update(
+            actor=actor,
             meeting=meeting,
-            present=attendance.present,
-            absent=attendance.absent,
-            guests=attendance.guests,
-            chair=attendance.chair[:200],
-            note_taker=attendance.note_taker[:200],
+            present=[name[:NAME_MAX_LENGTH] for name in attendance.present[:NAMES_MAX]],
+            absent=[name[:NAME_MAX_LENGTH] for name in attendance.absent[:NAMES_MAX]],
+            guests=[name[:NAME_MAX_LENGTH] for name in attendance.guests[:NAMES_MAX]],
+            chair=" ".join(attendance.chair.split())[:NAME_MAX_LENGTH],
+            note_taker=" ".join(attendance.note_taker.split())[:NAME_MAX_LENGTH],
             quorum=attendance.quorum,
+            public=False,  # private until a person marks it public
         )
     for parsed_item in parsed.items:
         try:

@@ -18,6 +18,7 @@ from meetings import selectors
 from meetings.minutes import ItemRedactionError, compose_public
 from meetings.models import (
     COMMENT_MAX_LENGTH,
+    Attendance,
     Meeting,
     MeetingStatus,
     MinutesVersion,
@@ -41,7 +42,9 @@ from meetings.services.common import (
 def _compose(meeting: Meeting):
     try:
         return compose_public(
-            selectors.agenda_items(meeting), announcement_url=meeting.announcement_url
+            selectors.agenda_items(meeting),
+            attendance=Attendance.objects.filter(meeting=meeting).first(),
+            announcement_url=meeting.announcement_url,
         )
     except ItemRedactionError as error:
         raise MeetingError(f"Fix the redaction markup first: {error}") from None

@@ -24,6 +24,7 @@ from meetings.forms import (
     ActionItemForm,
     ActionItemStatusForm,
     AgendaItemForm,
+    AttendanceForm,
     DecisionForm,
     ImportForm,
     MeetingForm,
@@ -86,6 +87,21 @@ def _meeting_initial(meeting: Meeting) -> dict:
     }
 
 
+def _attendance_initial(meeting: Meeting) -> dict:
+    attendance = getattr(meeting, "attendance", None)
+    if attendance is None:
+        return {}
+    return {
+        "present": "\n".join(attendance.present),
+        "absent": "\n".join(attendance.absent),
+        "guests": "\n".join(attendance.guests),
+        "chair": attendance.chair,
+        "note_taker": attendance.note_taker,
+        "quorum": attendance.quorum,
+        "public": attendance.public,
+    }
+
+
 def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> dict:
     items = selectors.agenda_items(meeting)
     rows = []
@@ -133,6 +149,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
                 else None
             ),
             "status": ActionItemStatusForm(),
+            "attendance": AttendanceForm(initial=_attendance_initial(meeting)),
             **bound,
         },
     }
@@ -263,6 +280,18 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
         return f"Carried over {carried} open action item(s)."
 
     return _act(request, slug, form_name=None, form_class=None, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("present", "absent", "guests", "chair", "note_taker")
+@require_POST
+@visible_or_404(permissions.can_manage_meetings)
+def attendance(request: HttpRequest, slug: str) -> HttpResponse:
+    def apply(meeting: Meeting, data: dict) -> str:
+        services.attendance_update(actor=request.user, meeting=meeting, **data)
+        return "The attendance is saved."
+
+    return _act(request, slug, form_name="attendance", form_class=AttendanceForm, apply=apply)
 
 
 # Review and publication -----------------------------------------------------------------------
