@@ -198,6 +198,8 @@ class ImportForm(forms.Form):
     )
     # Set by the preview's form: the text shown in the preview, imported as it was shown.
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The uploaded file's name, carried through the preview into the audit log.
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def clean_file(self) -> str:
         upload = self.cleaned_data.get("file")

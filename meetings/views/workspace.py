@@ -227,11 +227,18 @@ def import_minutes(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             text, day_first = form.cleaned_data["minutes"], form.cleaned_data["day_first"]
+            upload = request.FILES.get("file")
+            source = (upload.name if upload else form.cleaned_data["source"]) or "pasted text"
             try:
                 if not form.cleaned_data["confirm"]:
                     preview = services.minutes_import_preview(text=text, day_first=day_first)
                     confirm_form = ImportForm(
-                        initial={"text": text, "day_first": day_first, "confirm": True}
+                        initial={
+                            "text": text,
+                            "day_first": day_first,
+                            "confirm": True,
+                            "source": source[:200],
+                        }
                     )
                     return render(
                         request,
@@ -241,7 +248,7 @@ def import_minutes(request: HttpRequest) -> HttpResponse:
                 meetings = services.minutes_import(
                     actor=request.user,
                     text=text,
-                    source=getattr(request.FILES.get("file"), "name", "") or "pasted text",
+                    source=source,
                     day_first=day_first,
                 )
             except ValidationError as error:

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from governance.models import AuditEvent
 from meetings.models import AgendaItem, Meeting, Visibility
 from tests.meetings.minutes_import.conftest import CORPUS
 
@@ -38,8 +39,10 @@ def test_it_previews_an_upload_and_imports_it_only_once_confirmed(roster, core1_
     ):
         assert shown in page, shown
 
+    confirm_form = preview.context["form"]
     confirmed = core1_client.post(
-        "/meetings/import/", {"text": preview.context["form"]["text"].value(), "confirm": "on"}
+        "/meetings/import/",
+        {field: confirm_form[field].value() for field in ("text", "confirm", "source")},
     )
 
     meeting = Meeting.objects.get()
@@ -47,6 +50,8 @@ def test_it_previews_an_upload_and_imports_it_only_once_confirmed(roster, core1_
     assert confirmed["Location"] == meeting.get_edit_url()
     assert set(AgendaItem.objects.values_list("visibility", flat=True)) == {Visibility.PRIVATE}
     assert meeting.attendance.chair == "Ada Example"
+    audit = AuditEvent.objects.get(verb="minutes.imported")
+    assert audit.data["source"] == "board.md"
 
 
 def test_it_reads_numeric_dates_day_first_when_asked(core1_client):
