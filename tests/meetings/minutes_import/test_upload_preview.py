@@ -88,3 +88,24 @@ def test_it_shows_the_imported_attendance_on_the_meeting_page_in_a_fixed_number_
     for shown in ("Ada Example, Ben Sample, Dee Person, Eli Nohandle", "Fay Retired", "Hal Grad"):
         assert shown in page
     assert "<dt>Quorum</dt><dd>Reached</dd>" in page
+
+
+def test_it_shows_votes_motions_and_unmatched_owners_on_the_meeting_page(
+    roster, core1, core1_client
+):
+    from meetings import services
+
+    board = (CORPUS / "board_prose.md").read_text(encoding="utf-8")
+    ours = (CORPUS / "ours_markdown.md").read_text(encoding="utf-8")
+    gdocs = (CORPUS / "gdocs_headings.md").read_text(encoding="utf-8")
+    (board_meeting,) = services.minutes_import(actor=core1, text=board)
+    (our_meeting,) = services.minutes_import(actor=core1, text=ours)
+    (gdocs_meeting,) = services.minutes_import(actor=core1, text=gdocs)
+
+    board_page = core1_client.get(board_meeting.get_edit_url()).content.decode()
+    our_page = core1_client.get(our_meeting.get_edit_url()).content.decode()
+    gdocs_page = core1_client.get(gdocs_meeting.get_edit_url()).content.decode()
+
+    assert "(moved by Dee Person, seconded by Eli Nohandle)" in board_page
+    assert "owners matching no person: Dee Person" in our_page
+    assert '<span class="badge">vote</span>' in gdocs_page
