@@ -12,7 +12,7 @@ from governance.services.base import require
 from meetings import selectors
 from meetings.minutes_parser import ImportRejected, ParsedMeeting, parse_minutes
 from meetings.minutes_preview import minutes_structure
-from meetings.models import Meeting, MeetingKind, Visibility
+from meetings.models import NOTES_MAX_LENGTH, Meeting, MeetingKind, Visibility
 from meetings.services.agenda import (
     action_item_add,
     agenda_item_add,
@@ -55,6 +55,28 @@ def minutes_import_preview(*, text: str, day_first: bool = False) -> dict:
     return minutes_structure(parsed_meetings, selectors.people_named(_owners(parsed_meetings)))
 
 
+def _note_parts(notes: str) -> list[str]:
+    """The notes in parts that each fit an agenda item, split between lines where it can be,
+    so that long minutes are imported whole rather than refused."""
+    if len(notes) <= NOTES_MAX_LENGTH:
+        return [notes]
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in notes.split("\n"):
+        while len(line) > NOTES_MAX_LENGTH:
+            parts += ["\n".join(current)] if current else []
+            current, size = [], 0
+            parts.append(line[:NOTES_MAX_LENGTH])
+            line = line[NOTES_MAX_LENGTH:]
+        if current and size + len(line) + 1 > NOTES_MAX_LENGTH:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    return [*parts, "\n".join(current)] if current else parts
+
+
 def _save_meeting(*, actor, parsed: ParsedMeeting, people: dict) -> Meeting:
     quarterly = "core maintainer" in parsed.title.lower()
     meeting = meeting_create(
@@ -78,15 +100,20 @@ def _save_meeting(*, actor, parsed: ParsedMeeting, people: dict) -> Meeting:
         )
     for parsed_item in parsed.items:
         try:
-            item = agenda_item_add(
-                actor=actor,
-                meeting=meeting,
-                title=parsed_item.title,
-                notes=parsed_item.notes_text,
-                added_day_of_meeting=parsed_item.added_day_of_meeting,
-                visibility=Visibility.PRIVATE,
-                is_vote=parsed_item.is_vote,
-            )
+            item, *_ = [
+                agenda_item_add(
+                    actor=actor,
+                    meeting=meeting,
+                    title=parsed_item.title
+                    if number == 1
+                    else f"{parsed_item.title[:280]} ({number})",
+                    notes=notes,
+                    added_day_of_meeting=parsed_item.added_day_of_meeting,
+                    visibility=Visibility.PRIVATE,
+                    is_vote=parsed_item.is_vote,
+                )
+                for number, notes in enumerate(_note_parts(parsed_item.notes_text), start=1)
+            ]
         except ValidationError as error:
             raise ValidationError(
                 f"{parsed.title}, “{parsed_item.title}”: {' '.join(error.messages)}"

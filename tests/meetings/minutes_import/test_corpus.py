@@ -109,3 +109,18 @@ def test_it_fixes_the_defects_of_our_own_format(core1):
     assert vendors.action_items.count() == 1
     assert open_actions.title == "Open action items"
     assert open_actions.action_items.get().text.startswith("Keep the merge rules")
+
+
+def test_it_imports_notes_longer_than_an_item_holds_across_items_losing_nothing(core1):
+    lines = [f"Line {number}: the runner budget was discussed again." for number in range(3_000)]
+    text = "# Long call 2024-01-01\n\n## Budget\n\n" + "\n".join(lines) + "\n"
+
+    (meeting,) = services.minutes_import(actor=core1, text=text)
+
+    items = list(meeting.agenda_items.order_by("order"))
+    assert len(items) >= 3
+    assert [item.title for item in items] == [
+        "Budget",
+        *(f"Budget ({number})" for number in range(2, len(items) + 1)),
+    ]
+    assert "\n".join(item.notes for item in items).split("\n") == lines
