@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from governance.models import AuditEvent
+from meetings import services
 from meetings.models import AgendaItem, Meeting, Visibility
 from tests.meetings.minutes_import.conftest import CORPUS
 
@@ -75,8 +76,6 @@ def test_it_hides_the_preview_from_anyone_but_core_maintainers(client_for, perso
 def test_it_shows_the_imported_attendance_on_the_meeting_page_in_a_fixed_number_of_queries(
     roster, core1, core1_client, django_assert_num_queries
 ):
-    from meetings import services
-
     text = (CORPUS / "board_prose.md").read_text(encoding="utf-8")
     (meeting,) = services.minutes_import(actor=core1, text=text)
     core1_client.get(meeting.get_edit_url())  # warms the session and the two factors
@@ -93,8 +92,6 @@ def test_it_shows_the_imported_attendance_on_the_meeting_page_in_a_fixed_number_
 def test_it_shows_votes_motions_and_unmatched_owners_on_the_meeting_page(
     roster, core1, core1_client
 ):
-    from meetings import services
-
     board = (CORPUS / "board_prose.md").read_text(encoding="utf-8")
     ours = (CORPUS / "ours_markdown.md").read_text(encoding="utf-8")
     gdocs = (CORPUS / "gdocs_headings.md").read_text(encoding="utf-8")
