@@ -97,17 +97,27 @@ _DAY_OF_MEETING = re.compile(
     r"\[[ \t]*+agenda item added (?:on the )?day[- ]of[- ](?:the[- ])?meeting[ \t]*+\]", re.I
 )
 _MOTION = re.compile(r"\b(?:moved|motioned|moves|motion)\b", re.IGNORECASE)
+_MOTION_WORD = re.compile(r"\b(?:motion|motioned)\b", re.IGNORECASE)
+_MOVED_TO_DECIDE = re.compile(
+    r"\bmove[sd]?+[ \t]++(?:that|to[ \t]++(?:approve|adopt|accept|renew|ratify|elect|appoint"
+    r"|table|reject|amend|fund|authori[sz]e|confirm|extend|close|open|postpone|defer))\b",
+    re.IGNORECASE,
+)
 _NAME = (
-    r"(?:@[A-Za-z0-9][\w-]{0,38}|[A-Z][\w.'\u2019-]{0,40}(?:[ \t][A-Z][\w.'\u2019-]{0,40}){0,3})"
+    # A handle, or up to four capitalised words or initials ("Jay R. Okafor"); a full stop ends
+    # a name unless it follows an initial.
+    r"(?:@[A-Za-z0-9][\w-]{0,38}"
+    r"|[A-Z](?:\.|[\w'\u2019-]{0,40})(?:[ \t][A-Z](?:\.|[\w'\u2019-]{0,40})){0,3})"
 )
 _MOVER = re.compile(
     rf"(?P<name>{_NAME})[ \t]++(?:moved|motioned|moves|made[ \t]++a[ \t]++motion)\b"
 )
-_MOVER_BY = re.compile(rf"\b(?:motion|moved)[ \t]++(?:by|from)[ \t]++(?P<name>{_NAME})")
-_MOVER_LABEL = re.compile(rf"\bmoved[ \t]*+:[ \t]*+(?P<name>{_NAME})")
+_MOVER_BY = re.compile(rf"\b(?i:motion|moved)[ \t]++(?i:by|from)[ \t]++(?P<name>{_NAME})")
+_MOVER_LABEL = re.compile(rf"\b(?i:moved(?:[ \t]++by)?)[ \t]*+:[ \t]*+(?P<name>{_NAME})")
 _SECONDER = re.compile(rf"(?P<name>{_NAME})[ \t]++seconded\b")
-_SECONDER_BY = re.compile(rf"\bseconded[ \t]++by[ \t]++(?P<name>{_NAME})", re.IGNORECASE)
-_SECONDER_LABEL = re.compile(rf"\bseconded[ \t]*+:[ \t]*+(?P<name>{_NAME})", re.IGNORECASE)
+# Keywords in any case; names (`_NAME`) capitalised, so that a name stops at the next word.
+_SECONDER_BY = re.compile(rf"\b(?i:seconded[ \t]++by)[ \t]++(?P<name>{_NAME})")
+_SECONDER_LABEL = re.compile(rf"\b(?i:seconded(?:[ \t]++by)?)[ \t]*+:[ \t]*+(?P<name>{_NAME})")
 _SECONDING = re.compile(r"\bsecond(?:ed|s)?\b", re.IGNORECASE)
 _MOTION_RESULT = re.compile(
     r"\b(?:carried|passed|approved|adopted|unanimous\w*|in favou?r|failed|defeated|rejected"
@@ -265,7 +275,10 @@ def motion(text: str) -> Motion | None:
         return None
     mover = _MOVER.search(text) or _MOVER_BY.search(text) or _MOVER_LABEL.search(text)
     seconder = _SECONDER.search(text) or _SECONDER_BY.search(text) or _SECONDER_LABEL.search(text)
-    if mover is None and seconder is None and not _MOTION_RESULT.search(text):
+    # "The team moved to GitHub Actions" is no motion: one names a motion, is seconded, or
+    # moves to decide something.
+    formal = _MOTION_WORD.search(text) or seconder or _MOVED_TO_DECIDE.search(text)
+    if not formal or (mover is None and seconder is None and not _MOTION_RESULT.search(text)):
         return None
     return Motion(mover["name"] if mover else "", seconder["name"] if seconder else "")
 

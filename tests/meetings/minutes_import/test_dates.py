@@ -1,9 +1,10 @@
-"""Dates in the forms minutes write them."""
+"""Dates and motions in the forms minutes write them."""
 
 import datetime
 
 import pytest
 
+from meetings import minutes_phrases as phrases
 from meetings.minutes_dates import find_date
 
 
@@ -27,3 +28,32 @@ from meetings.minutes_dates import find_date
 )
 def test_it_reads_the_dates_minutes_write(text, day_first, expected):
     assert find_date(text, day_first=day_first) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mover", "seconder"),
+    [
+        ("Dee Person moved to approve the minutes. Eli Nohandle seconded.", "Dee Person",
+         "Eli Nohandle"),
+        ("Motion by Ada Example, seconded by Ben Sample, to adopt the policy; carried.",
+         "Ada Example", "Ben Sample"),
+        ("Ben Sample moved that the budget be renewed; carried unanimously.", "Ben Sample", ""),
+        ("Motion: renew the contract. Moved: Ada Example. Seconded: Ben Sample. Carried.",
+         "Ada Example", "Ben Sample"),
+    ],
+)  # fmt: skip
+def test_it_reads_who_moved_and_who_seconded(text, mover, seconder):
+    motion = phrases.motion(text)
+
+    assert (motion.mover, motion.seconder) == (mover, seconder)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The team moved to GitHub Actions last month, and the build passed.",
+        "We moved the slow jobs to nightly.",
+    ],
+)
+def test_it_reads_no_motion_in_prose_that_only_says_moved(text):
+    assert phrases.motion(text) is None
