@@ -4,7 +4,7 @@ from django import forms
 
 from governance.forms import RowsField
 from governance.models import Person
-from meetings.importer import MAX_IMPORT_BYTES, ImportRejected, decode_upload
+from meetings.minutes_parser import MAX_IMPORT_BYTES, ImportRejected, decode_upload
 from meetings.models import (
     COMMENT_MAX_LENGTH,
     NOTES_MAX_LENGTH,
@@ -13,6 +13,7 @@ from meetings.models import (
     ActionItemStatus,
     DecisionOutcome,
     MeetingKind,
+    Quorum,
     Verdict,
     Visibility,
 )
@@ -158,6 +159,28 @@ class RetractForm(forms.Form):
     )
 
 
+def _name_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class AttendanceForm(forms.Form):
+    present = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One name a line."
+    )
+    absent = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    guests = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    chair = forms.CharField(required=False, max_length=200)
+    note_taker = forms.CharField(required=False, max_length=200, label="Note-taker")
+    quorum = forms.ChoiceField(choices=Quorum.choices, required=False)
+    public = forms.BooleanField(required=False, label="Publish the attendance with the minutes")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for field in ("present", "absent", "guests"):
+            cleaned[field] = _name_lines(cleaned.get(field) or "")
+        return cleaned
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
@@ -169,6 +192,14 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=MAX_IMPORT_BYTES,
     )
+
+    day_first = forms.BooleanField(
+        required=False, label="Dates such as 1/9/24 put the day first (1 September)"
+    )
+    # Set by the preview's form: the text shown in the preview, imported as it was shown.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The uploaded file's name, carried through the preview into the audit log.
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def clean_file(self) -> str:
         upload = self.cleaned_data.get("file")

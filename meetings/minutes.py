@@ -187,9 +187,32 @@ def _public_item(item, placeholder: Callable[[str], str], logs: list) -> str:
     return "\n\n".join(parts)
 
 
+def attendance_markdown(attendance) -> str:
+    """The attendance as published: names as the minutes give them, Markdown escaped."""
+    parts = [
+        (label, ", ".join(names) if isinstance(names, list) else names)
+        for label, names in (
+            ("Present", attendance.present),
+            ("Absent", attendance.absent),
+            ("Guests", attendance.guests),
+            ("Chair", attendance.chair),
+            ("Minutes", attendance.note_taker),
+        )
+    ]
+    lines = [f"- {label}: {escape_markdown(text)}" for label, text in parts if text]
+    if attendance.quorum:
+        lines.append(f"- Quorum: {attendance.get_quorum_display().lower()}")
+    return "**Attendance**\n\n" + "\n".join(lines) if lines else ""
+
+
+def escape_markdown(text: str) -> str:
+    return "".join(f"\\{char}" if char in "\\`*_{}[]<>()#+-.!|~" else char for char in text)
+
+
 def compose_public(
     items: Iterable,
     *,
+    attendance=None,
     announcement_url: str = "",
     placeholder: Callable[[str], str] = public_placeholder,
 ) -> PublicMinutes:
@@ -200,6 +223,8 @@ def compose_public(
     """
     sections: list[str] = []
     logs: list[dict[str, int]] = []
+    if attendance is not None and attendance.public and (text := attendance_markdown(attendance)):
+        sections.append(text)
     for item in items:
         if item.visibility == "private":
             sections.append(WITHHELD_ITEM_TEXT)
@@ -234,10 +259,13 @@ def preview_placeholder(reason: str) -> str:
     return f"{MARK_START}{public_placeholder(reason)}{MARK_END}"
 
 
-def preview_html(items: Iterable, *, announcement_url: str = "") -> SafeString:
+def preview_html(items: Iterable, *, attendance=None, announcement_url: str = "") -> SafeString:
     """The public text as the public will read it, with each placeholder marked."""
     minutes = compose_public(
-        items, announcement_url=announcement_url, placeholder=preview_placeholder
+        items,
+        attendance=attendance,
+        announcement_url=announcement_url,
+        placeholder=preview_placeholder,
     )
     html = str(render_markdown(minutes.markdown))
     marked = html.replace(MARK_START, '<mark class="redacted">').replace(MARK_END, "</mark>")

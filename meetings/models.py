@@ -44,7 +44,9 @@ class Meeting(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
-    starts_at = models.DateTimeField()
+    # Empty for minutes imported without a date: such a meeting is in no calendar or feed, and
+    # cannot be submitted for review, until someone sets its date.
+    starts_at = models.DateTimeField(null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     kind = models.CharField(
         max_length=20, choices=MeetingKind.choices, default=MeetingKind.QUARTERLY
@@ -61,7 +63,7 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-starts_at", "-pk"]
+        ordering = [models.F("starts_at").desc(nulls_first=True), "-pk"]
         indexes = [models.Index(fields=["starts_at"], name="meeting_starts_at_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="meeting_title_not_empty"),
@@ -108,6 +110,7 @@ class AgendaItem(models.Model):
     order = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     added_day_of_meeting = models.BooleanField(default=False)
+    is_vote = models.BooleanField(default=False, help_text="The item is a vote (“Vote on …”).")
     presenters = models.ManyToManyField(Person, blank=True, related_name="agenda_items_presented")
     notes = models.TextField(
         max_length=NOTES_MAX_LENGTH, blank=True, help_text="Markdown with redaction markup."
@@ -150,6 +153,9 @@ class MeetingDecision(models.Model):
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
     text = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    # A board-style motion's mover and seconder, as the minutes name them.
+    moved_by = models.CharField(max_length=200, blank=True)
+    seconded_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -182,6 +188,8 @@ class ActionItem(models.Model):
     )
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
     owners = models.ManyToManyField(Person, blank=True, related_name="action_items")
+    # Owners named by imported minutes that match no person, as written, for a person to resolve.
+    unmatched_owners = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=20, choices=ActionItemStatus.choices, default=ActionItemStatus.OPEN
     )
@@ -210,6 +218,41 @@ class ActionItem(models.Model):
 
     def audit_label(self) -> str:
         return f"action item #{self.pk} on agenda item #{self.agenda_item_id}"
+
+
+class Quorum(models.TextChoices):
+    UNSTATED = "", "Not stated"
+    REACHED = "reached", "Reached"
+    NOT_REACHED = "not reached", "Not reached"
+
+
+class Attendance(models.Model):
+    """Who attended, as the minutes say: names as written (an imported file names people the
+    roster may not know). Private, like the rest of the working copy."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    present = models.JSONField(default=list, blank=True)
+    absent = models.JSONField(default=list, blank=True)
+    guests = models.JSONField(default=list, blank=True)
+    chair = models.CharField(max_length=200, blank=True)
+    note_taker = models.CharField(max_length=200, blank=True)
+    quorum = models.CharField(max_length=20, choices=Quorum.choices, blank=True)
+    # Imported attendance is private until a person marks it public; then the published
+    # minutes list it.
+    public = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum__in=Quorum.values), name="attendance_quorum_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance of meeting #{self.meeting_id}"
+
+    def audit_label(self) -> str:
+        return f"attendance of meeting #{self.meeting_id}"
 
 
 class RoundOutcome(models.TextChoices):

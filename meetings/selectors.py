@@ -4,13 +4,17 @@ Public reads go to `MinutesVersion` only (plus the public schedule of upcoming m
 working copy is read for core maintainers' pages and for composing a version.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import Expression
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from governance.integration_selectors import forum_topic_annotations
+from governance.models import Person
 from governance.selectors import core_maintainer_users
 from meetings.models import (
     ActionItem,
@@ -187,6 +191,7 @@ def meeting_for_workspace(slug: str) -> Meeting | None:
     return (
         Meeting.objects.filter(slug=slug)
         .annotate(**forum_topic_annotations("minutes"))
+        .select_related("attendance")  # joined: the imported attendance costs no query
         .prefetch_related(
             "attendees",
             Prefetch("review_rounds", queryset=rounds.order_by("-number")),
@@ -294,3 +299,23 @@ def search_private(query: str) -> list[AgendaItem]:
             )
         items = items.order_by("-meeting__starts_at", "order")
     return list(items[:SEARCH_LIMIT])
+
+
+# Importing minutes ----------------------------------------------------------------------------
+
+
+def people_named(names: Iterable[str]) -> dict[str, Person]:
+    """The person each name or @handle stands for, when one does: a GitHub handle, with or
+    without its "@", or a full name, case-insensitively. Ambiguous names match no one. One
+    query."""
+    keys = {name: name.strip().removeprefix("@").casefold() for name in names}
+    if not keys:
+        return {}
+    people = Person.objects.annotate(
+        handle_key=Lower("github"), name_key=Lower("full_name")
+    ).filter(Q(handle_key__in=set(keys.values())) | Q(name_key__in=set(keys.values())))
+    by_key: dict[str, list[Person]] = {}
+    for person in people:
+        for key in {person.handle_key, person.name_key}:
+            by_key.setdefault(key, []).append(person)
+    return {name: by_key[key][0] for name, key in keys.items() if len(by_key.get(key, ())) == 1}

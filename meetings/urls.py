@@ -1,7 +1,7 @@
 from django.urls import path
 
 from governance.public_cache import cached_public_page
-from meetings.views import public, workspace
+from meetings.views import minutes_import, public, workspace
 
 app_name = "meetings"
 
@@ -18,7 +18,7 @@ urlpatterns = [
         name="agenda_item_for_inactive",
     ),
     path("new/", workspace.meeting_new, name="new"),
-    path("import/", workspace.import_minutes, name="import"),
+    path("import/", minutes_import.import_minutes, name="import"),
     path("action-items/", workspace.my_action_items, name="action_items"),
     path("action-items/<int:pk>/", workspace.action_item_status, name="action_item_status"),
     path("<slug:slug>/", public.meeting_detail, name="detail"),
@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/edit/", workspace.workspace, name="workspace"),
     path("<slug:slug>/carry-over/", workspace.carry_over, name="carry_over"),
+    path("<slug:slug>/attendance/", workspace.attendance, name="attendance"),
     path("<slug:slug>/submit/", workspace.submit, name="submit"),
     path("<slug:slug>/review/", workspace.review, name="review"),
     path("<slug:slug>/publish/", workspace.publish, name="publish"),

@@ -17,8 +17,9 @@ from meetings.services.agenda import (
     meeting_create,
     meeting_update,
 )
+from meetings.services.attendance import attendance_update
 from meetings.services.common import MeetingError
-from meetings.services.importing import minutes_import
+from meetings.services.minutes_import import minutes_import, minutes_import_preview
 from meetings.services.retraction import minutes_version_retract
 from meetings.services.review import (
     minutes_publish,
@@ -37,11 +38,13 @@ __all__ = [
     "agenda_item_move",
     "agenda_item_remove",
     "agenda_item_update",
+    "attendance_update",
     "decision_add",
     "decision_remove",
     "meeting_create",
     "meeting_update",
     "minutes_import",
+    "minutes_import_preview",
     "minutes_publish",
     "minutes_publish_due",
     "minutes_review",

@@ -88,7 +88,7 @@ def meeting_create(
     *,
     actor,
     title: str,
-    starts_at: datetime.datetime,
+    starts_at: datetime.datetime | None,
     kind: str = MeetingKind.QUARTERLY,
     slug: str = "",
     duration_minutes: int = 60,
@@ -142,6 +142,8 @@ def meeting_update(*, actor, meeting: Meeting, data: dict) -> Meeting:
 
 
 def _carry_over(*, actor, meeting: Meeting) -> int:
+    if meeting.starts_at is None:
+        return 0  # an undated import: nothing is known to come before it
     open_items = ActionItem.objects.filter(
         status=ActionItemStatus.OPEN, agenda_item__meeting__starts_at__lt=meeting.starts_at
     ).exclude(carried_into=meeting)
@@ -207,6 +209,7 @@ def agenda_item_add(
     visibility: str = Visibility.PUBLIC,
     public_summary: str = "",
     added_day_of_meeting: bool = False,
+    is_vote: bool = False,
     presenters: Iterable = (),
     nominations: Iterable = (),
 ) -> AgendaItem:
@@ -225,6 +228,7 @@ def agenda_item_add(
         meeting=meeting,
         order=(last or 0) + 1,
         added_day_of_meeting=added_day_of_meeting,
+        is_vote=is_vote,
         **fields,
     )
     save_validated(item)
@@ -300,7 +304,15 @@ def agenda_item_remove(*, actor, item: AgendaItem) -> None:
 
 @sensitive_variables()
 @transaction.atomic
-def decision_add(*, actor, item: AgendaItem, outcome: str, text: str = "") -> MeetingDecision:
+def decision_add(
+    *,
+    actor,
+    item: AgendaItem,
+    outcome: str,
+    text: str = "",
+    moved_by: str = "",
+    seconded_by: str = "",
+) -> MeetingDecision:
     require(permissions.can_edit_minutes(actor, item.meeting), "Only core maintainers edit.")
     if outcome not in DecisionOutcome.values:
         raise ValidationError({"outcome": "Choose one of the outcomes."})
@@ -309,6 +321,8 @@ def decision_add(*, actor, item: AgendaItem, outcome: str, text: str = "") -> Me
         agenda_item=item,
         outcome=outcome,
         text=clean_markup(text, field="text", limit=TEXT_MAX_LENGTH),
+        moved_by=moved_by.strip(),
+        seconded_by=seconded_by.strip(),
     )
     save_validated(decision)
     audit_record(actor=actor, verb="decision.added", target=decision, data={"outcome": outcome})
@@ -358,7 +372,9 @@ def action_item_add(
     text: str,
     owners: Iterable = (),
     due_on: datetime.date | None = None,
+    unmatched_owners: Sequence[str] = (),
 ) -> ActionItem:
+    """`unmatched_owners`: owners named as imported minutes wrote them, matching no person."""
     require(permissions.can_edit_minutes(actor, item.meeting), "Only core maintainers edit.")
     begin_edit(actor=actor, meeting=item.meeting)
     owners = list(owners)
@@ -366,6 +382,7 @@ def action_item_add(
         agenda_item=item,
         text=clean_markup(text, field="text", limit=TEXT_MAX_LENGTH, required=True),
         due_on=due_on,
+        unmatched_owners=[owner[:200] for owner in unmatched_owners],
     )
     save_validated(action_item)
     action_item.owners.set(owners)

@@ -18,6 +18,7 @@ from meetings import selectors
 from meetings.minutes import ItemRedactionError, compose_public
 from meetings.models import (
     COMMENT_MAX_LENGTH,
+    Attendance,
     Meeting,
     MeetingStatus,
     MinutesVersion,
@@ -42,7 +43,9 @@ from meetings.services.sharing import minutes_published_share
 def _compose(meeting: Meeting):
     try:
         return compose_public(
-            selectors.agenda_items(meeting), announcement_url=meeting.announcement_url
+            selectors.agenda_items(meeting),
+            attendance=Attendance.objects.filter(meeting=meeting).first(),
+            announcement_url=meeting.announcement_url,
         )
     except ItemRedactionError as error:
         raise MeetingError(f"Fix the redaction markup first: {error}") from None
@@ -60,6 +63,8 @@ def minutes_submit(
         raise MeetingError("These minutes are already in review.")
     if meeting.status == MeetingStatus.PUBLISHED:
         raise MeetingError("Nothing changed since the last published version.")
+    if meeting.starts_at is None:
+        raise MeetingError("Set the meeting's date before submitting its minutes for review.")
     window = REVIEW_WINDOW
     if window_days is not None:
         if not MIN_WINDOW_DAYS <= window_days <= MAX_WINDOW_DAYS:

@@ -25,8 +25,8 @@ from meetings.forms import (
     ActionItemForm,
     ActionItemStatusForm,
     AgendaItemForm,
+    AttendanceForm,
     DecisionForm,
-    ImportForm,
     MeetingForm,
     NewAgendaItemForm,
     RetractForm,
@@ -87,6 +87,21 @@ def _meeting_initial(meeting: Meeting) -> dict:
     }
 
 
+def _attendance_initial(meeting: Meeting) -> dict:
+    attendance = getattr(meeting, "attendance", None)
+    if attendance is None:
+        return {}
+    return {
+        "present": "\n".join(attendance.present),
+        "absent": "\n".join(attendance.absent),
+        "guests": "\n".join(attendance.guests),
+        "chair": attendance.chair,
+        "note_taker": attendance.note_taker,
+        "quorum": attendance.quorum,
+        "public": attendance.public,
+    }
+
+
 def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> dict:
     items = selectors.agenda_items(meeting)
     rows = []
@@ -113,6 +128,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
         )
     return {
         "meeting": meeting,
+        "attendance": getattr(meeting, "attendance", None),
         "rows": rows,
         "redaction_log": log,
         "rounds": rounds,
@@ -134,6 +150,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
                 else None
             ),
             "status": ActionItemStatusForm(),
+            "attendance": AttendanceForm(initial=_attendance_initial(meeting)),
             **bound,
         },
     }
@@ -199,35 +216,6 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
-@sensitive_post_parameters("text")
-@require_http_methods(["GET", "POST"])
-@visible_or_404(permissions.can_manage_meetings)
-def import_minutes(request: HttpRequest) -> HttpResponse:
-    # Bound on every POST, an empty one included, so that it answers with what is missing.
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                meetings = services.minutes_import(
-                    actor=request.user,
-                    text=form.cleaned_data["minutes"],
-                    source=getattr(request.FILES.get("file"), "name", "") or "pasted text",
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Imported {len(meetings)} draft meeting(s). Every item is public until you "
-                    "mark it otherwise: mark what is private and redact before you submit.",
-                )
-                return redirect("meetings:workspace", slug=meetings[-1].slug)
-        status = 413 if form.has_error("file", code="too_large") else 400
-    return render(request, "meetings/import.html", {"form": form}, status=status)
-
-
-@private_page
 @require_http_methods(["GET", "POST"])
 @visible_or_404(permissions.can_manage_meetings)
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
@@ -250,6 +238,18 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
         return f"Carried over {carried} open action item(s)."
 
     return _act(request, slug, form_name=None, form_class=None, apply=apply)
+
+
+@private_page
+@sensitive_post_parameters("present", "absent", "guests", "chair", "note_taker")
+@require_POST
+@visible_or_404(permissions.can_manage_meetings)
+def attendance(request: HttpRequest, slug: str) -> HttpResponse:
+    def apply(meeting: Meeting, data: dict) -> str:
+        services.attendance_update(actor=request.user, meeting=meeting, **data)
+        return "The attendance is saved."
+
+    return _act(request, slug, form_name="attendance", form_class=AttendanceForm, apply=apply)
 
 
 # Review and publication -----------------------------------------------------------------------

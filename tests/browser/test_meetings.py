@@ -1,5 +1,6 @@
-"""Minutes from import to publication in headless Chromium: a core maintainer imports, redacts
-and submits; two others approve; the anonymous public reads the redacted version."""
+"""Minutes from import to publication in headless Chromium: a core maintainer previews and
+imports (every item private), marks an item public and redacts it, and submits; two others
+approve; the anonymous public reads the redacted version, the private item withheld."""
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -44,13 +45,17 @@ def test_it_takes_minutes_from_import_to_the_redacted_public_page(
     writer = signed_in(browser, base, core1)
     writer.goto(f"{base}/meetings/import/")
     writer.get_by_label("File").set_input_files(str(minutes))
-    writer.get_by_role("button", name="Import as drafts").click()
+    writer.get_by_role("button", name="Preview").click()
+    expect(writer.get_by_role("heading", level=1)).to_have_text("Preview of the import")
+    expect(writer.locator(".preview-meeting")).to_contain_text(SECRET)
+    writer.get_by_role("button", name="Import as private drafts").click()
     expect(writer.get_by_role("heading", level=1)).to_contain_text(
         "Core Maintainers Meeting March 24th, 2023"
     )
-    expect(writer.locator(".public-side").first).to_contain_text(SECRET)  # not yet redacted
+    expect(writer.locator(".public-side").first).not_to_contain_text(SECRET)  # private
 
     writer.get_by_role("link", name="Edit").first.click()
+    writer.get_by_label("Public: title, notes, decisions and action items, redacted").check()
     notes = writer.get_by_role("textbox", name="Notes")
     notes.fill(notes.input_value().replace(SECRET, f"[redact: specific examples]{SECRET}[/redact]"))
     writer.get_by_role("button", name="Save and preview").click()
@@ -77,6 +82,7 @@ def test_it_takes_minutes_from_import_to_the_redacted_public_page(
     public.goto(f"{base}/meetings/")
     public.get_by_role("link", name="Core Maintainers Meeting March 24th, 2023").click()
     expect(public.locator(".minutes")).to_contain_text("[specific examples redacted]")
-    expect(public.locator(".minutes")).to_contain_text("Decision: Rejected.")
+    expect(public.locator(".minutes")).to_contain_text("An agenda item was withheld")
+    assert "Safe Tensor" not in public.content()  # the second item stayed private
     assert SECRET not in public.content()
     expect(public.get_by_text("Specific examples: 1")).to_be_visible()

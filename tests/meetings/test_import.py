@@ -1,13 +1,12 @@
 """Importing minutes: the reference file item by item, Markdown, and what is never dropped."""
 
 import datetime
-import time
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from meetings import services
-from meetings.importer import MAX_IMPORT_BYTES, OUTSIDE_ITEMS_TITLE, parse_minutes
+from meetings.minutes_parser import OUTSIDE_ITEMS_TITLE, parse_minutes
 from meetings.models import ActionItem, DecisionOutcome, Meeting, MeetingStatus, Visibility
 from tests.meetings.conftest import REFERENCE_MINUTES
 
@@ -71,9 +70,11 @@ OCTOBER_2022 = [
         "Discuss proposal for code review tiers",
         False,
         [(DecisionOutcome.FOLLOW_UP, "Assigned some follow up actions.")],
-        ["open up merge rules?", "Remove metamates", "Make sure merge rules.json"],
+        ["open up merge rules?"],
         "- People will not be able to merge things as is today, [AI] open up merge rules?",
     ),
+    # "Open AI:" is an item of its own, not part of the item above.
+    ("Open action items", False, [], ["Remove metamates", "Make sure merge rules.json"], ""),
     (
         "Requests from vendors to add types (into pytorch core) i.e. FP8 (nvidia)",
         False,
@@ -107,10 +108,7 @@ def check_meeting(meeting: Meeting, expected: list) -> None:
         for text, start in zip(texts, actions, strict=True):
             assert text.startswith(start), title
         assert note in item.notes, title
-        expected_visibility = (
-            Visibility.PRIVATE if title == OUTSIDE_ITEMS_TITLE else Visibility.PUBLIC
-        )
-        assert item.visibility == expected_visibility
+        assert item.visibility == Visibility.PRIVATE
 
 
 def test_it_imports_the_reference_minutes_item_by_item(core1, reference_text):
@@ -139,7 +137,8 @@ def test_it_keeps_every_word_of_the_reference(reference_text):
     for meeting in parse_minutes(reference_text):
         kept.append(meeting.title)
         for item in meeting.items:
-            kept += [item.title, *item.notes, *(d.text for d in item.decisions), *item.action_items]
+            kept += [item.title, *item.notes, *(d.text for d in item.decisions)]
+            kept += [action.text for action in item.actions]
     kept_text = "\n".join(kept)
 
     for line in reference_text.splitlines():
@@ -170,32 +169,6 @@ def test_it_imports_markdown_with_headings_flags_and_nested_bullets(core1):
     assert flaky.decisions.get().outcome == DecisionOutcome.DEFERRED
     assert release.notes == "Some paragraph the parser does not know."
     assert release.action_items.get().text == "Cut the branch"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param("meeting " * (MAX_IMPORT_BYTES // 8), id="a line of the word meeting"),
-        pytest.param("meeting march " * (MAX_IMPORT_BYTES // 14), id="meeting and a month"),
-        pytest.param("meeting" + " " * MAX_IMPORT_BYTES + "march 2023x", id="blanks before a date"),
-        pytest.param("# a" + " " * MAX_IMPORT_BYTES + "b", id="blanks inside a heading"),
-        pytest.param("# a" + " #" * (MAX_IMPORT_BYTES // 2) + "b", id="marks inside a heading"),
-        pytest.param(
-            "Item\n- Decision: a" + " " * MAX_IMPORT_BYTES + "b", id="blanks inside a decision"
-        ),
-        pytest.param(
-            "Item\n- Decision:" + " xreject" * (MAX_IMPORT_BYTES // 8), id="outcome words"
-        ),
-        pytest.param("Item\n- decision" + " *" * (MAX_IMPORT_BYTES // 2), id="decision marks"),
-        pytest.param("Item\n- open" + " " * MAX_IMPORT_BYTES + "ai", id="an action list"),
-    ],
-)
-def test_it_parses_a_megabyte_long_line_within_a_second(text):
-    started = time.perf_counter()
-    parse_minutes(text)
-    elapsed = time.perf_counter() - started
-
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
 
 
 def test_it_reads_a_meeting_heading_by_the_date_that_ends_it():

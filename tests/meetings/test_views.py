@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from governance.models import Person
 from meetings import services
-from meetings.importer import MAX_IMPORT_BYTES
+from meetings.minutes_parser import MAX_IMPORT_BYTES
 from meetings.models import Meeting, MeetingStatus, MinutesVersion
 from tests.conftest import ALL_VIEWERS, SIGNED_IN_PERSONAS
 from tests.meetings.conftest import PUBLIC_WORD, add_public_item, new_meeting, publish
@@ -251,7 +251,12 @@ def test_it_imports_an_uploaded_file_as_drafts(core1_client):
         content_type="text/markdown",
     )
 
-    response = core1_client.post("/meetings/import/", {"file": upload})
+    previewed = core1_client.post("/meetings/import/", {"file": upload})
+    assert previewed.status_code == 200
+    assert not Meeting.objects.exists()
+    response = core1_client.post(
+        "/meetings/import/", {"text": previewed.context["form"]["text"].value(), "confirm": "on"}
+    )
 
     meeting = Meeting.objects.get()
     assert response.status_code == 302

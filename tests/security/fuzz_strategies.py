@@ -18,7 +18,7 @@ from django import forms
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from meetings.importer import MAX_IMPORT_BYTES
+from meetings.minutes_parser import MAX_IMPORT_BYTES
 
 settings.register_profile(
     "fuzz",

@@ -219,6 +219,9 @@ TARGETS: dict[str, Target] = {
     ),
     "meetings/<slug:slug>/edit/": Target("core1", meetings, form(meeting_forms.MeetingForm)),
     "meetings/<slug:slug>/carry-over/": Target("core1", meetings),
+    "meetings/<slug:slug>/attendance/": Target(
+        "core1", meetings, form(meeting_forms.AttendanceForm)
+    ),
     "meetings/<slug:slug>/submit/": Target("core1", meetings, form(meeting_forms.SubmitForm)),
     "meetings/<slug:slug>/review/": Target("core1", meetings, form(meeting_forms.ReviewForm)),
     "meetings/<slug:slug>/publish/": Target("core1", meetings),

@@ -466,6 +466,7 @@ RULES: dict[str, Rule] = {
     "meetings/import/": Rule(one(), may_see=core),
     "meetings/<slug:slug>/edit/": Rule(meetings, may_see=meeting_draft),
     "meetings/<slug:slug>/carry-over/": Rule(meetings, may_see=meeting_draft),
+    "meetings/<slug:slug>/attendance/": Rule(meetings, may_see=meeting_draft),
     "meetings/<slug:slug>/submit/": Rule(meetings, may_see=meeting_draft),
     "meetings/<slug:slug>/review/": Rule(meetings, may_see=meeting_draft),
     "meetings/<slug:slug>/publish/": Rule(meetings, may_see=meeting_draft),
