@@ -66,7 +66,7 @@ from nominations.models import (
     Tally,
 )
 from nominations.models import Decision as NominationDecision
-from nominations.policy import Count, policy_for, quorum_met, threshold_met
+from nominations.voting_rules import Count, policy_for, quorum_met, threshold_met
 
 BATCH_SIZE = 2_000
 # Nominations are written this many at a time with their evidence, electors and ballots, so the

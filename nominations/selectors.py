@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.models import Person
-from nominations import policy
+from nominations import voting_rules
 from nominations.errors import NominationError
 from nominations.models import (
     GENESIS_HASH,
@@ -329,7 +329,7 @@ def nomination_for_feedback(pk: int) -> Nomination | None:
     )
 
 
-def count_ledger(nomination: Nomination) -> tuple[policy.Count, str]:
+def count_ledger(nomination: Nomination) -> tuple[voting_rules.Count, str]:
     """Count the latest cast of each elector, straight from the ledger; verify the chain.
 
     Returns the count and the head hash. Raises NominationError if the chain is broken.
@@ -354,7 +354,7 @@ def count_ledger(nomination: Nomination) -> tuple[policy.Count, str]:
     else:
         electorate = sum(1 for recused in electors.values() if not recused)
     choices = list(latest.values())
-    count = policy.Count(
+    count = voting_rules.Count(
         electorate=electorate,
         approve=choices.count(Choice.APPROVE),
         decline=choices.count(Choice.DECLINE),

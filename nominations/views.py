@@ -31,7 +31,7 @@ from nominations.forms import (
     WithdrawForm,
 )
 from nominations.models import Criterion, Nomination, RequestStatus
-from nominations.policy import POLICIES, policy_for_nomination
+from nominations.voting_rules import POLICIES, policy_for_nomination
 
 
 def _visible(request: HttpRequest, nomination: Nomination | None) -> Nomination:

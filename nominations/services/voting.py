@@ -29,7 +29,6 @@ from nominations.models import (
     Status,
     Tally,
 )
-from nominations.policy import policy_for_nomination, quorum_met, threshold_met
 from nominations.selectors import count_ledger
 from nominations.services.common import (
     VOTE_PERMISSION,
@@ -40,6 +39,7 @@ from nominations.services.common import (
     revoke_votes,
     touch,
 )
+from nominations.voting_rules import policy_for_nomination, quorum_met, threshold_met
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
 # Votes reminded per tick (beat runs the scan every minute): the tick holds their row locks,

@@ -41,8 +41,8 @@ from nominations.models import (
     Status,
     Tally,
 )
-from nominations.policy import POLICIES, Count, quorum_met, threshold_met
 from nominations.services import voting as voting_services
+from nominations.voting_rules import POLICIES, Count, quorum_met, threshold_met
 from tests.nominations.conftest import (
     TO_NOMINATORS,
     TO_NOMINEE,

@@ -34,7 +34,7 @@ from nominations.models import (
     Status,
     Tally,
 )
-from nominations.policy import POLICIES
+from nominations.voting_rules import POLICIES
 from tests.conftest import ALL_VIEWERS, login
 from tests.nominations.conftest import (
     CORE_EVIDENCE,

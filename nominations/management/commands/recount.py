@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nominations.errors import NominationError
 from nominations.models import Nomination
-from nominations.policy import quorum_met, threshold_met
 from nominations.selectors import count_ledger
+from nominations.voting_rules import quorum_met, threshold_met
 
 
 class Command(BaseCommand):
