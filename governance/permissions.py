@@ -150,6 +150,14 @@ def can_change_module(actor: User | None, module: Module) -> bool:
     return has_object_permission(actor, "governance.change_module", module)
 
 
+def can_edit_voting_rules(actor: User | None) -> bool:
+    """Change a voting rule: staff granted the change permission in the admin, or the system (the
+    demo data, a management command, an accepted rule-change proposal applied by its decider)."""
+    if actor is None:
+        return True
+    return is_operator(actor) and actor.has_perm("nominations.change_votingrule")
+
+
 def can_read_own_inbox(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 

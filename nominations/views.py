@@ -30,8 +30,14 @@ from nominations.forms import (
     VotingOpenForm,
     WithdrawForm,
 )
-from nominations.models import Criterion, Nomination, RequestStatus
-from nominations.voting_rules import POLICIES, policy_for_nomination
+from nominations.models import Criterion, DecisionKind, Nomination, RequestStatus
+from nominations.voting_rules import (
+    OTHER_DEFAULT_RULES,
+    POLICIES,
+    current_rules,
+    lead_removal_text,
+    policy_of_vote,
+)
 
 
 def _visible(request: HttpRequest, nomination: Nomination | None) -> Nomination:
@@ -177,7 +183,7 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
     my_ballot = next((b for b in nomination.live_ballots if b.voter_id == user.pk), None)
     outcome = selectors.outcome_of(nomination)
     electors = list(nomination.electors.all())
-    policy = policy_for_nomination(nomination)
+    policy = policy_of_vote(nomination)
     actions = permissions.nomination_actions(
         user,
         nomination,
@@ -499,14 +505,17 @@ def announcements(request: HttpRequest) -> HttpResponse:
 @cached_public_page
 @require_GET
 def become_maintainer(request: HttpRequest) -> HttpResponse:
+    rules = current_rules()
     return render(
         request,
         "nominations/become_maintainer.html",
         {
             "policies": [
-                (policy, [Criterion(c).label for c in policy.criteria])
-                for policy in POLICIES.values()
-            ]
+                (rules[kind], [Criterion(c).label for c in rules[kind].criteria])
+                for kind in POLICIES
+            ],
+            "other_rules": [rules[kind] for kind in OTHER_DEFAULT_RULES],
+            "lead_removal_text": lead_removal_text(rules[DecisionKind.LEAD_REMOVAL]),
         },
     )
 

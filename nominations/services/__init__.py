@@ -22,6 +22,7 @@ from nominations.services.outcome import (
     nomination_withdraw,
 )
 from nominations.services.removal import RemovalBatch, nominations_for_inactive
+from nominations.services.rules import voting_rule_update
 from nominations.services.voting import (
     ballot_cast,
     elector_recuse,
@@ -56,4 +57,5 @@ __all__ = [
     "voting_open",
     "voting_open_refusal",
     "voting_remind_due",
+    "voting_rule_update",
 ]

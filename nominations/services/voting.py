@@ -25,6 +25,7 @@ from nominations.models import (
     Ballot,
     Choice,
     Elector,
+    Method,
     Nomination,
     Status,
     Tally,
@@ -39,7 +40,7 @@ from nominations.services.common import (
     revoke_votes,
     touch,
 )
-from nominations.voting_rules import policy_for_nomination, quorum_met, threshold_met
+from nominations.voting_rules import policy_for_nomination, quorum_met, vote_passes
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
 # Votes reminded per tick (beat runs the scan every minute): the tick holds their row locks,
@@ -220,6 +221,12 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
     if choice not in Choice.values:
         raise ValidationError({"choice": "Choose approve, decline or abstain."})
     comment = clean_text(comment, field="comment", limit=COMMENT_MAX_LENGTH, required=False)
+    if (
+        choice == Choice.DECLINE
+        and not comment
+        and nomination.policy.get("method") == Method.CONSENT
+    ):
+        raise ValidationError({"comment": "A block must give its reason."})
     live = _live_ballots(nomination).filter(voter=actor).first()
     if live is not None and live.choice == choice and live.comment == comment:
         return live
@@ -259,7 +266,7 @@ def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:
         decline=count.decline,
         abstain=count.abstain,
         quorum_met=met,
-        passed=met and threshold_met(nomination.policy, count),
+        passed=vote_passes(nomination.policy, count),
         ledger_head=head,
         closed_at=now,
     )
