@@ -277,6 +277,18 @@ def requests_to_triage(user: User, queryset):
     return queryset.filter(status="pending").exclude(Exists(names_user))
 
 
+def can_propose(user: User) -> bool:
+    """Put a proposal (a motion, a taxonomy revision, an emeritus batch, a rule change) to the
+    core maintainers: any active core maintainer."""
+    return can_manage_nominations(user)
+
+
+def can_view_proposal(user: User, vote) -> bool:
+    """A proposal, its text, its vote and its objections: the core maintainers, none of whom is
+    its nominee (a proposal has none). Anyone else may not know it exists."""
+    return bool(vote.is_proposal and can_manage_nomination(user, vote))
+
+
 def can_manage_nomination(user: User, nomination) -> bool:
     """Act on one nomination: a core maintainer who is not its nominee."""
     return can_manage_nominations(user) and not is_nominee(user, nomination)
@@ -424,7 +436,7 @@ def can_see_who_voted_what(user: User, nomination) -> bool:
 
 
 def is_nominee(user: User, nomination) -> bool:
-    return bool(user.is_authenticated and nomination.nominee.user_id == user.pk)
+    return bool(user.is_authenticated and nomination.affected_user_id == user.pk)
 
 
 def is_nominator(user: User, nomination) -> bool:

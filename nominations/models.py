@@ -31,6 +31,17 @@ class NominationKind(models.TextChoices):
     REMOVAL = "removal", "Removal"
 
 
+class ProposalKind(models.TextChoices):
+    """What a core maintainer may put to the core maintainers besides a nomination. Its vote is
+    a `Nomination` row without a nominee, so that proposals share every part of the voting."""
+
+    EMERITUS_BATCH = "emeritus_batch", "Emeritus batch"
+    TAXONOMY_REVISION = "taxonomy_revision", "Taxonomy revision"
+    RULE_CHANGE = "rule_change", "Change to a voting rule"
+    MOTION = "motion", "Motion"
+
+
+PROPOSAL_KINDS = tuple(ProposalKind)
 MODULE_KINDS = (NominationKind.MODULE_MAINTAINER, NominationKind.MODULE_REVIEWER)
 GRANTING_KINDS = {
     NominationKind.MODULE_MAINTAINER: RoleKind.MODULE_MAINTAINER,
@@ -113,8 +124,12 @@ class NominationRequest(models.Model):
 
 
 class Nomination(models.Model):
-    nominee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nominations")
-    kind = models.CharField(max_length=30, choices=NominationKind.choices)
+    """A nomination, or the vote of a proposal (a proposal kind, no nominee, a `Proposal`)."""
+
+    nominee = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )
+    kind = models.CharField(max_length=30, choices=NominationKind.choices + ProposalKind.choices)
     module = models.ForeignKey(
         Module, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
     )
@@ -200,6 +215,11 @@ class Nomination(models.Model):
                 name="nomination_ending_names_role",
             ),
             models.CheckConstraint(
+                condition=Q(kind__in=PROPOSAL_KINDS, nominee__isnull=True)
+                | (~Q(kind__in=PROPOSAL_KINDS) & Q(nominee__isnull=False)),
+                name="nomination_nominee_unless_proposal",
+            ),
+            models.CheckConstraint(
                 condition=(Q(status="decided") & ~Q(outcome=""))
                 | (~Q(status="decided") & Q(outcome="")),
                 name="nomination_outcome_iff_decided",
@@ -214,17 +234,37 @@ class Nomination(models.Model):
     def __str__(self) -> str:
         # The admin and the audit log show this to operators: no name of the nominee. Pages and
         # messages for those who may know the nominee use `heading`.
-        return f"nomination #{self.pk} ({self.get_kind_display().lower()})"
+        noun = "proposal" if self.is_proposal else "nomination"
+        return f"{noun} #{self.pk} ({self.get_kind_display().lower()})"
 
     def get_absolute_url(self) -> str:
+        if self.is_proposal:
+            return reverse("nominations:proposal", args=[self.pk])
         return reverse("nominations:detail", args=[self.pk])
 
     def audit_label(self) -> str:
         return str(self)
 
     @property
+    def is_proposal(self) -> bool:
+        return self.kind in PROPOSAL_KINDS
+
+    @property
+    def affected_user_id(self) -> int | None:
+        """The account of whoever the nomination names; a proposal names no one."""
+        return self.nominee.user_id if self.nominee_id else None
+
+    @property
     def heading(self) -> str:
+        if self.is_proposal:
+            return f"{self.get_kind_display()}: {self.proposal.title}"
         return f"{self.nominee.full_name}: {self.role_title}"
+
+    @property
+    def notice_heading(self) -> str:
+        """What notifications, which also go by email, call it: a proposal's title is private
+        text, so a proposal goes by its number."""
+        return str(self).capitalize() if self.is_proposal else self.heading
 
     @property
     def role_title(self) -> str:
@@ -592,3 +632,35 @@ class VotingRule(models.Model):
 
     def audit_label(self) -> str:
         return str(self)
+
+
+class Proposal(models.Model):
+    """What a proposal puts to the vote. Its title and text are private to the core maintainers
+    (the text is the vote's `rationale`); `public_outcome` is the one line the public minutes
+    show once it is decided. What an accepted proposal changes is applied with its decision."""
+
+    vote = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="proposal")
+    title = models.CharField(max_length=200)
+    taxonomy_proposal = models.OneToOneField(
+        "governance.TaxonomyProposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rule_kind = models.CharField(max_length=30, choices=DecisionKind.choices, blank=True)
+    rule_changes = models.JSONField(default=dict, blank=True)
+    emeritus_roles = models.ManyToManyField(Role, blank=True, related_name="+")
+    public_outcome = models.CharField(max_length=300, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule_kind="") | ~Q(rule_changes={}), name="proposal_rule_has_changes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal #{self.vote_id}"

@@ -50,10 +50,20 @@ def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
     return _visible(request, selectors.nomination_for_page(pk))
 
 
-def _nomination_to_act_on(request: HttpRequest, pk: int) -> Nomination:
+def _nomination_to_act_on(request: HttpRequest, pk: int, *, shared: bool = False) -> Nomination:
     """Only what the access check and the services read: an action that succeeds redirects,
-    so the page's thread, electorate and ballots are loaded only to show an error."""
-    return _visible(request, selectors.nomination_for_action(pk))
+    so the page's thread, electorate and ballots are loaded only to show an error. `shared`:
+    the action is part of the voting that proposals share; the others are nominations' own."""
+    nomination = _visible(request, selectors.nomination_for_action(pk))
+    if nomination.is_proposal and not shared:
+        raise Http404("No nomination here.")
+    return nomination
+
+
+def page_template(nomination: Nomination) -> str:
+    if nomination.is_proposal:
+        return "nominations/proposal_detail.html"
+    return "nominations/nomination_detail.html"
 
 
 # Dashboard and intake -------------------------------------------------------------------------
@@ -68,6 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "board": selectors.dashboard_for(request.user),
             "is_core": permissions.can_manage_nominations(request.user),
+            "can_propose": permissions.can_propose(request.user),
         },
     )
 
@@ -178,7 +189,7 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
 # The nomination page --------------------------------------------------------------------------
 
 
-def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> dict:
+def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> dict:
     user = request.user
     my_ballot = next((b for b in nomination.live_ballots if b.voter_id == user.pk), None)
     outcome = selectors.outcome_of(nomination)
@@ -245,8 +256,8 @@ def _page_with_error(
 ) -> HttpResponse:
     """The page again, unchanged, with what went wrong; nothing was stored."""
     messages.error(request, message)
-    context = _page_context(request, _visible_nomination(request, nomination.pk), {})
-    return render(request, "nominations/nomination_detail.html", context, status=status)
+    context = page_context(request, _visible_nomination(request, nomination.pk), {})
+    return render(request, page_template(nomination), context, status=status)
 
 
 def _running_count(ballots) -> dict[str, int]:
@@ -266,8 +277,10 @@ def _comments(ballots) -> list[str]:
 @require_GET
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _visible_nomination(request, pk)
+    if nomination.is_proposal:
+        return redirect(nomination)
     return render(
-        request, "nominations/nomination_detail.html", _page_context(request, nomination, {})
+        request, "nominations/nomination_detail.html", page_context(request, nomination, {})
     )
 
 
@@ -278,17 +291,19 @@ def _act(
     form_name: str | None,
     form_class: Callable[..., forms.Form] | None,
     apply: Callable[[Nomination, dict], str],
+    shared: bool = False,
 ) -> HttpResponse:
-    """Run one POST action of the nomination page: 404 for those who may not see it, the
-    page again with the form's errors (400) for bad input, a message and a redirect after."""
-    nomination = _nomination_to_act_on(request, pk)
+    """Run one POST action of the nomination page (or, where `shared`, of a proposal's page
+    too): 404 for those who may not see it, the page again with the form's errors (400) for
+    bad input, a message and a redirect after."""
+    nomination = _nomination_to_act_on(request, pk, shared=shared)
     data = {}
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
             messages.error(request, refusal_message(form))
-            context = _page_context(request, _visible_nomination(request, pk), {form_name: form})
-            return render(request, "nominations/nomination_detail.html", context, status=400)
+            context = page_context(request, _visible_nomination(request, pk), {form_name: form})
+            return render(request, page_template(nomination), context, status=400)
         data = form.cleaned_data
     try:
         done = apply(nomination, data)
@@ -380,7 +395,9 @@ def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_open(actor=request.user, nomination=nomination, deadline=data["deadline"])
         return "Voting is open; every core maintainer has been told."
 
-    return _act(request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply)
+    return _act(
+        request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply, shared=True
+    )
 
 
 @private_page
@@ -391,7 +408,7 @@ def elector_recuse(request: HttpRequest, pk: int) -> HttpResponse:
         services.elector_recuse(actor=request.user, nomination=nomination, **data)
         return "You are recused from this vote."
 
-    return _act(request, pk, form_name="recuse", form_class=RecuseForm, apply=apply)
+    return _act(request, pk, form_name="recuse", form_class=RecuseForm, apply=apply, shared=True)
 
 
 @private_page
@@ -402,7 +419,7 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
         services.ballot_cast(actor=request.user, nomination=nomination, **data)
         return "Your vote is recorded. You may change it until the close."
 
-    return _act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply)
+    return _act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply, shared=True)
 
 
 @private_page
@@ -412,7 +429,7 @@ def voting_close(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_close(actor=request.user, nomination=nomination)
         return "Voting is closed and the tally is final."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return _act(request, pk, form_name=None, form_class=None, apply=apply, shared=True)
 
 
 @private_page
@@ -463,9 +480,11 @@ def announcement_release(request: HttpRequest, pk: int) -> HttpResponse:
 def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
         services.nomination_withdraw(actor=request.user, nomination=nomination, **data)
-        return "The nomination is withdrawn."
+        return "Withdrawn."
 
-    return _act(request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply)
+    return _act(
+        request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply, shared=True
+    )
 
 
 # Feedback for its readers, and the public pages ---------------------------------------------

@@ -21,6 +21,7 @@ from nominations.services.outcome import (
     nomination_decide,
     nomination_withdraw,
 )
+from nominations.services.proposals import proposal_create, proposal_decide
 from nominations.services.removal import RemovalBatch, nominations_for_inactive
 from nominations.services.rules import voting_rule_update
 from nominations.services.voting import (
@@ -52,6 +53,8 @@ __all__ = [
     "nomination_request_take_up",
     "nomination_withdraw",
     "nominations_for_inactive",
+    "proposal_create",
+    "proposal_decide",
     "voting_close",
     "voting_close_expired",
     "voting_open",

@@ -2,12 +2,13 @@
 
 A change applies to votes opened after it: each vote froze its rule when it opened."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from governance import permissions
 from governance.services.base import audit_record, require, save_validated
-from nominations.models import DecisionKind, VotingRule
+from nominations.models import DecisionKind, Nomination, Outcome, ProposalKind, VotingRule
 from nominations.voting_rules import DEFAULT_RULES, RULE_FIELDS
 
 
@@ -19,13 +20,10 @@ def _row(kind: str) -> VotingRule:
     return row
 
 
-@transaction.atomic
-def voting_rule_update(*, actor, kind: str, changes: dict) -> VotingRule:
-    """Change some of one rule's values; the audit log keeps the values before and after."""
-    require(permissions.can_edit_voting_rules(actor), "Only staff change the voting rules.")
+def _write(*, actor, kind: str, changes: dict, data: dict) -> VotingRule:
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
-        raise ValueError(f"Not a field of a voting rule: {sorted(unknown)}")
+        raise ValidationError(f"Not a value of a voting rule: {', '.join(sorted(unknown))}.")
     rule = _row(kind)
     before = {name: getattr(rule, name) for name in changes}
     for name, value in changes.items():
@@ -37,6 +35,25 @@ def voting_rule_update(*, actor, kind: str, changes: dict) -> VotingRule:
         actor=actor,
         verb="voting_rule.updated",
         target=rule,
-        data={"before": before, "after": {name: getattr(rule, name) for name in changes}},
+        data={**data, "before": before, "after": {name: getattr(rule, name) for name in changes}},
     )
     return rule
+
+
+@transaction.atomic
+def voting_rule_update(*, actor, kind: str, changes: dict) -> VotingRule:
+    """Staff change some of one rule's values; the audit log keeps them before and after."""
+    require(permissions.can_edit_voting_rules(actor), "Only staff change the voting rules.")
+    return _write(actor=actor, kind=kind, changes=changes, data={})
+
+
+@transaction.atomic
+def voting_rule_apply(*, actor, kind: str, changes: dict, proposal: Nomination) -> VotingRule:
+    """Apply the rule change an accepted proposal carries, as part of its decision."""
+    require(
+        proposal.kind == ProposalKind.RULE_CHANGE
+        and proposal.outcome == Outcome.ACCEPTED
+        and proposal.decision.decided_by_id == getattr(actor, "pk", None),
+        "A rule changes by a vote only once the proposal is accepted, by whoever decided it.",
+    )
+    return _write(actor=actor, kind=kind, changes=changes, data={"proposal": proposal.pk})

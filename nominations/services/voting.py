@@ -56,17 +56,27 @@ logger = logging.getLogger(__name__)
 def _electors(nomination: Nomination) -> list[Elector]:
     """The electorate as it would be frozen now: every active core maintainer, the nominee
     recused. For a move to emeritus or a removal, the nominee is whoever it would remove
-    (`nomination_create` holds the ending role to the nominee's)."""
-    if nomination.kind in ENDING_KINDS:
-        reason = "Whoever the nomination would remove does not vote on it."
+    (`nomination_create` holds the ending role to the nominee's); for an emeritus batch, each
+    of the people it would move."""
+    if nomination.is_proposal:
+        reason = "Whoever the proposal would move to emeritus does not vote on it."
+        affected = {
+            role.person.user_id
+            for role in nomination.proposal.emeritus_roles.select_related("person")
+        }
     else:
-        reason = "The nominee does not vote on their own nomination."
+        if nomination.kind in ENDING_KINDS:
+            reason = "Whoever the nomination would remove does not vote on it."
+        else:
+            reason = "The nominee does not vote on their own nomination."
+        affected = {nomination.nominee.user_id}
+    affected.discard(None)
     return [
         Elector(
             nomination=nomination,
             user=user,
-            recused=user.pk == nomination.nominee.user_id,
-            recusal_reason=reason if user.pk == nomination.nominee.user_id else "",
+            recused=user.pk in affected,
+            recusal_reason=reason if user.pk in affected else "",
         )
         for user in core_maintainer_users()
     ]
@@ -157,7 +167,7 @@ def voting_open(
         nomination,
         "voting",
         [elector.user for elector in electors],
-        f"Voting is open: {nomination.heading}",
+        f"Voting is open: {nomination.notice_heading}",
         f"Voting is open until {deadline:%Y-%m-%d %H:%M} UTC. Read the evidence and vote, or, "
         "if you have a conflict of interest, recuse yourself on the vote page before voting.",
     )
@@ -283,7 +293,7 @@ def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:
         nomination,
         "closed",
         core_maintainer_users(),
-        f"Voting closed: {nomination.heading}",
+        f"Voting closed: {nomination.notice_heading}",
         f"Voting has closed and the vote {result}. The decision is recorded next.",
     )
     return tally
@@ -371,7 +381,7 @@ def voting_remind_due() -> int:
             nomination,
             "reminder",
             waiting[nomination.pk],
-            f"Reminder: your vote is needed: {nomination.heading}",
+            f"Reminder: your vote is needed: {nomination.notice_heading}",
             f"Voting closes at {nomination.voting_deadline:%Y-%m-%d %H:%M} UTC.",
         )
         for nomination in due
