@@ -11,7 +11,6 @@ from governance import permissions, proposals, reports, selectors, services
 from governance.decorators import private_page, visible_or_404
 from governance.forms import (
     STEP_FORMS,
-    ApplyProposalForm,
     ProposalForm,
     RolesActionForm,
     service_error_text,
@@ -162,8 +161,6 @@ def _proposal_page(
             "projection": projection,
             "problem": problem,
             "step_forms": step_forms,
-            "apply_form": bound.get("apply")
-            or ApplyProposalForm(initial={"reason": proposal.reason}),
         },
         status=status,
     )
@@ -220,28 +217,6 @@ def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpRe
     else:
         messages.success(request, "The step is removed.")
     return redirect(proposal)
-
-
-@private_page
-@sensitive_post_parameters("reason")
-@require_POST
-@visible_or_404(permissions.can_view_reports)
-def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(pk)
-    form = ApplyProposalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.taxonomy_proposal_apply(
-                actor=request.user, proposal=proposal, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, service_error_text(error))
-        else:
-            messages.success(
-                request, "Applied. The roster, its pages and the exported files show it now."
-            )
-            return redirect(proposal)
-    return _proposal_page(request, proposal, {"apply": form}, status=400)
 
 
 @private_page

@@ -39,11 +39,6 @@ urlpatterns = [
         name="taxonomy_step_remove",
     ),
     path(
-        "reports/taxonomy/<int:pk>/apply/",
-        report_views.taxonomy_proposal_apply,
-        name="taxonomy_proposal_apply",
-    ),
-    path(
         "reports/taxonomy/<int:pk>/withdraw/",
         report_views.taxonomy_proposal_withdraw,
         name="taxonomy_proposal_withdraw",

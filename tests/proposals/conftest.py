@@ -16,9 +16,9 @@ from tests.nominations.conftest import (  # noqa: F401  (fixtures shared with th
     fresh,
 )
 
-TITLE_CANARY = "CANARY-PROPOSAL-TITLE-7f3a"
-TEXT_CANARY = "CANARY-PROPOSAL-TEXT-91bd"
-OBJECTION_CANARY = "CANARY-OBJECTION-c2e8"
+CANARY_PROPOSAL_TITLE = "CANARY-PROPOSAL-TITLE-7f3a"
+CANARY_PROPOSAL_TEXT = "CANARY-PROPOSAL-TEXT-91bd"
+CANARY_OBJECTION = "CANARY-OBJECTION-c2e8"
 PUBLIC_OUTCOME = "Referred to an RFC."
 
 
@@ -27,8 +27,12 @@ class Proposals:
         self.build = builder
 
     def made(self, *, kind: str = ProposalKind.MOTION, **kwargs) -> Nomination:
-        kwargs.setdefault("title", f"Refer the packaging question to an RFC {TITLE_CANARY}")
-        kwargs.setdefault("text", f"The question needs a written design first. {TEXT_CANARY}")
+        kwargs.setdefault(
+            "title", f"Refer the packaging question to an RFC {CANARY_PROPOSAL_TITLE}"
+        )
+        kwargs.setdefault(
+            "text", f"The question needs a written design first. {CANARY_PROPOSAL_TEXT}"
+        )
         proposal = services.proposal_create(actor=self.build.core1, kind=kind, **kwargs)
         return fresh(proposal.vote)
 

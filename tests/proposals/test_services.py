@@ -8,7 +8,7 @@ from governance.models import AuditEvent, Notification, Role, RoleKind, RoleStat
 from nominations import services
 from nominations.models import Ballot, Choice, Elector, Method, ProposalKind, Status, VotingRule
 from nominations.voting_rules import current_rules
-from tests.proposals.conftest import PUBLIC_OUTCOME, TEXT_CANARY, TITLE_CANARY
+from tests.proposals.conftest import CANARY_PROPOSAL_TEXT, CANARY_PROPOSAL_TITLE, PUBLIC_OUTCOME
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,8 @@ def test_it_keeps_the_title_and_text_out_of_every_email(proposals):
     emails = Notification.objects.filter(channel="email")
     assert emails.exists()
     for email in emails:
-        assert TITLE_CANARY not in email.subject + email.body
-        assert TEXT_CANARY not in email.subject + email.body
+        assert CANARY_PROPOSAL_TITLE not in email.subject + email.body
+        assert CANARY_PROPOSAL_TEXT not in email.subject + email.body
 
 
 def test_it_applies_an_accepted_rule_change_to_later_votes_only(build, proposals):

@@ -20,7 +20,6 @@ from django.utils import timezone
 from governance import reports
 from governance.forms import (
     STEP_FORMS,
-    ApplyProposalForm,
     ProposalForm,
     RolesActionForm,
     TwoFactorCodeForm,
@@ -234,7 +233,6 @@ TARGETS: dict[str, Target] = {
     "reports/taxonomy/<int:pk>/steps/<int:position>/remove/": Target(
         "core1", lambda w: proposal(w, position=1)
     ),
-    "reports/taxonomy/<int:pk>/apply/": Target("core1", proposal, form(ApplyProposalForm)),
     "reports/taxonomy/<int:pk>/withdraw/": Target("core1", proposal),
 }
 
