@@ -277,6 +277,29 @@ def requests_to_triage(user: User, queryset):
     return queryset.filter(status="pending").exclude(Exists(names_user))
 
 
+def can_answer_consent(user: User, nomination) -> bool:
+    """The nominee, asked to accept their nomination before its vote: the consent page shows
+    them the role, never the evidence, the nominators' rationale or the vote."""
+    return (
+        not nomination.is_proposal
+        and is_nominee(user, nomination)
+        and nomination.nominee_consent == "asked"
+    )
+
+
+def can_see_consent_page(user: User, nomination) -> bool:
+    return is_nominee(user, nomination) and nomination.nominee_consent != ""
+
+
+def can_second(user: User, nomination) -> bool:
+    """A core maintainer who is neither its nominee nor one of its nominators."""
+    return (
+        not nomination.is_proposal
+        and can_manage_nomination(user, nomination)
+        and not is_nominator(user, nomination)
+    )
+
+
 def can_propose(user: User) -> bool:
     """Put a proposal (a motion, a taxonomy revision, an emeritus batch, a rule change) to the
     core maintainers: any active core maintainer."""

@@ -196,3 +196,10 @@ class WithdrawForm(forms.Form):
         max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ConsentForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("accept", "I accept the nomination"), ("decline", "I decline, for now")],
+        widget=forms.RadioSelect,
+    )

@@ -64,6 +64,15 @@ class Status(models.TextChoices):
 LIVE_STATUSES = (Status.DRAFT, Status.OPEN, Status.VOTING, Status.CLOSED)
 
 
+class Consent(models.TextChoices):
+    """The nominee's answer, where the rule asks for it before the vote."""
+
+    NOT_ASKED = "", "Not asked"
+    ASKED = "asked", "Asked, no answer yet"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
 class Outcome(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
@@ -156,6 +165,12 @@ class Nomination(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     policy = models.JSONField(
         default=dict, blank=True, help_text="The policy in force, frozen when voting opened."
+    )
+    nominee_consent = models.CharField(
+        max_length=10, choices=Consent.choices, blank=True, default=Consent.NOT_ASKED
+    )
+    seconders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Seconding", related_name="+", blank=True
     )
     voting_deadline = models.DateTimeField(null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)
@@ -326,6 +341,23 @@ class Criterion(models.TextChoices):
     POSITIVE = "positive", "Positive testimonial"
     NEGATIVE = "negative", "Negative testimonial"
     GENERAL = "general", "General"
+
+
+class Seconding(models.Model):
+    """A core maintainer, other than its nominators, seconds a nomination before its vote."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "user"], name="seconding_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Seconding of nomination #{self.nomination_id}"
 
 
 class EvidenceEntry(models.Model):

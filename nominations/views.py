@@ -19,6 +19,7 @@ from governance.public_cache import cached_public_page
 from nominations import selectors, services
 from nominations.forms import (
     BallotForm,
+    ConsentForm,
     DecisionForm,
     EvidenceForm,
     FeedbackForm,
@@ -205,6 +206,9 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
     )
     feedback = outcome.feedback if actions.manage else None
     evidence = list(nomination.evidence.all())
+    # Asked only where the rule wants seconders, so other nominations' pages cost nothing more.
+    wants_seconders = bool(policy.seconders) and actions.manage
+    seconders = list(nomination.seconders.all()) if wants_seconders else []
     context = {
         "nomination": nomination,
         "actions": actions,
@@ -215,6 +219,12 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         "editable_evidence_ids": {
             entry.pk for entry in evidence if permissions.can_edit_evidence(user, entry)
         },
+        "seconders": seconders,
+        "may_second": wants_seconders
+        and nomination.is_live
+        and nomination.voting_opened_at is None
+        and user.pk not in {seconder.pk for seconder in seconders}
+        and permissions.can_second(user, nomination),
         "electors": electors,
         "electorate_size": len(electors),
         "recused_count": sum(1 for elector in electors if elector.recused),
@@ -484,6 +494,50 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _act(
         request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply, shared=True
+    )
+
+
+@private_page
+@require_POST
+def nomination_second(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(nomination: Nomination, data: dict) -> str:
+        services.nomination_second(actor=request.user, nomination=nomination)
+        return "You second this nomination."
+
+    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def nominee_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The nominee's page to accept or decline, where the rule asks: the role only."""
+    nomination = selectors.nomination_for_action(pk)
+    if nomination is None or not permissions.can_see_consent_page(request.user, nomination):
+        raise Http404("No nomination here.")
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.nominee_consent_answer(
+                    actor=request.user,
+                    nomination=nomination,
+                    accept=form.cleaned_data["answer"] == "accept",
+                )
+            except (PermissionDenied, ValidationError) as error:
+                messages.error(request, service_error_text(error))
+            else:
+                messages.success(request, "Thank you; your answer is recorded.")
+            return redirect("nominations:consent", pk=pk)
+        messages.error(request, refusal_message(form))
+    return render(
+        request,
+        "nominations/consent.html",
+        {
+            "nomination": nomination,
+            "form": form,
+            "may_answer": permissions.can_answer_consent(request.user, nomination),
+        },
+        status=400 if form.errors else 200,
     )
 
 

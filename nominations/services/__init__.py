@@ -4,6 +4,7 @@ Split by stage; callers use `from nominations import services` and the names bel
 """
 
 from nominations.errors import NominationError
+from nominations.services.consent import nomination_second, nominee_consent_answer
 from nominations.services.intake import (
     evidence_add,
     evidence_edit,
@@ -51,8 +52,10 @@ __all__ = [
     "nomination_request_reject",
     "nomination_request_submit",
     "nomination_request_take_up",
+    "nomination_second",
     "nomination_withdraw",
     "nominations_for_inactive",
+    "nominee_consent_answer",
     "proposal_create",
     "proposal_decide",
     "voting_close",

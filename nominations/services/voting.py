@@ -40,6 +40,7 @@ from nominations.services.common import (
     revoke_votes,
     touch,
 )
+from nominations.services.consent import before_vote_refusal
 from nominations.voting_rules import policy_for_nomination, quorum_met, vote_passes
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
@@ -93,6 +94,10 @@ def voting_open_refusal(*, actor, nomination: Nomination) -> str:
                 "maintainer starts its vote: whoever starts a vote does not decide it."
             )
         return "Only core maintainers start a vote."
+    if not nomination.is_proposal:
+        refusal = before_vote_refusal(nomination, seconders_needed=policy.seconders)
+        if refusal:
+            return refusal
     voters = sum(1 for elector in _electors(nomination) if not elector.recused)
     if voters < policy.min_voters:
         return (

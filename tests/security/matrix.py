@@ -418,6 +418,12 @@ RULES: dict[str, Rule] = {
         may_do=lambda u, e: permissions.can_edit_evidence(u, e),
     ),
     "nominations/<int:pk>/voting/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/second/": Rule(nominations, may_see=view_nomination),
+    # The nominee's consent page exists for them only once they are asked (no rule asks in the
+    # world, so it answers 404 to all).
+    "nominations/<int:pk>/consent/": Rule(
+        nominations, may_see=lambda u, n: n is not None and permissions.can_see_consent_page(u, n)
+    ),
     "nominations/<int:pk>/vote/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/recuse/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/close/": Rule(nominations, may_see=view_nomination),
