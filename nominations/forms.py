@@ -24,6 +24,7 @@ from nominations.models import (
     RECUSAL_REASON_MAX_LENGTH,
     Choice,
     Criterion,
+    Method,
     NominationKind,
     Outcome,
 )
@@ -170,6 +171,22 @@ class RecuseForm(forms.Form):
     )
 
 
+# What each choice means under each method; the ledger stores the same three choices.
+CHOICE_LABELS = {
+    Method.APPROVAL: Choice.choices,
+    Method.LAZY_CONSENSUS: [
+        (Choice.APPROVE, "Agree"),
+        (Choice.DECLINE, "Object"),
+        (Choice.ABSTAIN, "Abstain"),
+    ],
+    Method.CONSENT: [
+        (Choice.APPROVE, "Consent"),
+        (Choice.DECLINE, "Block (give your reason below)"),
+        (Choice.ABSTAIN, "Stand aside"),
+    ],
+}
+
+
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(choices=Choice.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
@@ -178,6 +195,10 @@ class BallotForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional. Read by the core maintainers after the close.",
     )
+
+    def __init__(self, *args, method: str = Method.APPROVAL, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = CHOICE_LABELS[Method(method)]
 
 
 class DecisionForm(forms.Form):

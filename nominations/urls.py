@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nominations import proposal_views, views
+from nominations import consent_views, proposal_views, views
 
 app_name = "nominations"
 
@@ -26,8 +26,8 @@ urlpatterns = [
     path("<int:pk>/feedback/", views.feedback_detail, name="feedback"),
     path("<int:pk>/announce/", views.announcement_release, name="announce"),
     path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
-    path("<int:pk>/second/", views.nomination_second, name="second"),
-    path("<int:pk>/consent/", views.nominee_consent, name="consent"),
+    path("<int:pk>/second/", consent_views.nomination_second, name="second"),
+    path("<int:pk>/consent/", consent_views.nominee_consent, name="consent"),
     path("proposals/new/", proposal_views.proposal_new, name="proposal_new"),
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),

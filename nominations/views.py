@@ -19,7 +19,6 @@ from governance.public_cache import cached_public_page
 from nominations import selectors, services
 from nominations.forms import (
     BallotForm,
-    ConsentForm,
     DecisionForm,
     EvidenceForm,
     FeedbackForm,
@@ -242,7 +241,9 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         else [],
         "forms": {
             "evidence": EvidenceForm(),
-            "ballot": BallotForm(initial={"choice": my_ballot.choice} if my_ballot else None),
+            "ballot": BallotForm(
+                initial={"choice": my_ballot.choice} if my_ballot else None, method=policy.method
+            ),
             "decision": DecisionForm(),
             "feedback": FeedbackForm(
                 initial={"to_nominee": feedback.to_nominee, "to_nominators": feedback.to_nominators}
@@ -294,7 +295,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(
+def act(
     request: HttpRequest,
     pk: int,
     *,
@@ -334,7 +335,7 @@ def nomination_open(request: HttpRequest, pk: int) -> HttpResponse:
         services.nomination_open(actor=request.user, nomination=nomination)
         return "The nomination is open for evidence."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return act(request, pk, form_name=None, form_class=None, apply=apply)
 
 
 @private_page
@@ -350,7 +351,7 @@ def evidence_invite(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return f"Invited {len(invited)} maintainer(s) into the evidence thread."
 
-    return _act(
+    return act(
         request,
         pk,
         form_name="invite",
@@ -367,7 +368,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.evidence_add(actor=request.user, nomination=nomination, **data)
         return "Your evidence was added to the thread."
 
-    return _act(request, pk, form_name="evidence", form_class=EvidenceForm, apply=apply)
+    return act(request, pk, form_name="evidence", form_class=EvidenceForm, apply=apply)
 
 
 @private_page
@@ -405,9 +406,7 @@ def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_open(actor=request.user, nomination=nomination, deadline=data["deadline"])
         return "Voting is open; every core maintainer has been told."
 
-    return _act(
-        request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply, shared=True
-    )
+    return act(request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply, shared=True)
 
 
 @private_page
@@ -418,7 +417,7 @@ def elector_recuse(request: HttpRequest, pk: int) -> HttpResponse:
         services.elector_recuse(actor=request.user, nomination=nomination, **data)
         return "You are recused from this vote."
 
-    return _act(request, pk, form_name="recuse", form_class=RecuseForm, apply=apply, shared=True)
+    return act(request, pk, form_name="recuse", form_class=RecuseForm, apply=apply, shared=True)
 
 
 @private_page
@@ -429,7 +428,7 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
         services.ballot_cast(actor=request.user, nomination=nomination, **data)
         return "Your vote is recorded. You may change it until the close."
 
-    return _act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply, shared=True)
+    return act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply, shared=True)
 
 
 @private_page
@@ -439,7 +438,7 @@ def voting_close(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_close(actor=request.user, nomination=nomination)
         return "Voting is closed and the tally is final."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply, shared=True)
+    return act(request, pk, form_name=None, form_class=None, apply=apply, shared=True)
 
 
 @private_page
@@ -450,7 +449,7 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
         services.nomination_decide(actor=request.user, nomination=nomination, **data)
         return "The decision is recorded. Draft and release the feedback next."
 
-    return _act(request, pk, form_name="decision", form_class=DecisionForm, apply=apply)
+    return act(request, pk, form_name="decision", form_class=DecisionForm, apply=apply)
 
 
 @private_page
@@ -461,7 +460,7 @@ def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:
         services.feedback_save(actor=request.user, nomination=nomination, **data)
         return "The feedback draft is saved. Nobody else sees it until you release it."
 
-    return _act(request, pk, form_name="feedback", form_class=FeedbackForm, apply=apply)
+    return act(request, pk, form_name="feedback", form_class=FeedbackForm, apply=apply)
 
 
 @private_page
@@ -471,7 +470,7 @@ def feedback_release(request: HttpRequest, pk: int) -> HttpResponse:
         services.feedback_release(actor=request.user, nomination=nomination)
         return "The feedback is released to the nominee and the nominators."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return act(request, pk, form_name=None, form_class=None, apply=apply)
 
 
 @private_page
@@ -481,7 +480,7 @@ def announcement_release(request: HttpRequest, pk: int) -> HttpResponse:
         services.announcement_release(actor=request.user, nomination=nomination)
         return "Announced. The roster now shows the change."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return act(request, pk, form_name=None, form_class=None, apply=apply)
 
 
 @private_page
@@ -492,53 +491,7 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.nomination_withdraw(actor=request.user, nomination=nomination, **data)
         return "Withdrawn."
 
-    return _act(
-        request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply, shared=True
-    )
-
-
-@private_page
-@require_POST
-def nomination_second(request: HttpRequest, pk: int) -> HttpResponse:
-    def apply(nomination: Nomination, data: dict) -> str:
-        services.nomination_second(actor=request.user, nomination=nomination)
-        return "You second this nomination."
-
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
-
-
-@private_page
-@require_http_methods(["GET", "POST"])
-def nominee_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    """The nominee's page to accept or decline, where the rule asks: the role only."""
-    nomination = selectors.nomination_for_action(pk)
-    if nomination is None or not permissions.can_see_consent_page(request.user, nomination):
-        raise Http404("No nomination here.")
-    form = ConsentForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.nominee_consent_answer(
-                    actor=request.user,
-                    nomination=nomination,
-                    accept=form.cleaned_data["answer"] == "accept",
-                )
-            except (PermissionDenied, ValidationError) as error:
-                messages.error(request, service_error_text(error))
-            else:
-                messages.success(request, "Thank you; your answer is recorded.")
-            return redirect("nominations:consent", pk=pk)
-        messages.error(request, refusal_message(form))
-    return render(
-        request,
-        "nominations/consent.html",
-        {
-            "nomination": nomination,
-            "form": form,
-            "may_answer": permissions.can_answer_consent(request.user, nomination),
-        },
-        status=400 if form.errors else 200,
-    )
+    return act(request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply, shared=True)
 
 
 # Feedback for its readers, and the public pages ---------------------------------------------

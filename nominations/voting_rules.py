@@ -369,17 +369,18 @@ def policy_for(kind: str) -> Policy:
 
 
 def ends_the_lead(nomination: Nomination) -> bool:
-    """Whether the nomination would end a role of the lead core maintainer."""
-    if nomination.kind not in ENDING_KINDS or nomination.ending_role_id is None:
+    """Whether the nomination (or emeritus batch) would end a role of the lead core maintainer."""
+    if nomination.kind == DecisionKind.EMERITUS_BATCH:
+        people = nomination.proposal.emeritus_roles.values("person")
+    elif nomination.kind in ENDING_KINDS and nomination.ending_role_id is not None:
+        if nomination.ending_role.kind == RoleKind.LEAD_CORE_MAINTAINER:
+            return True
+        people = [nomination.ending_role.person_id]
+    else:
         return False
-    role = nomination.ending_role
-    return role.kind == RoleKind.LEAD_CORE_MAINTAINER or (
-        Role.objects.filter(
-            person_id=role.person_id,
-            kind=RoleKind.LEAD_CORE_MAINTAINER,
-            status=RoleStatus.ACTIVE,
-        ).exists()
-    )
+    return Role.objects.filter(
+        person__in=people, kind=RoleKind.LEAD_CORE_MAINTAINER, status=RoleStatus.ACTIVE
+    ).exists()
 
 
 def policy_for_nomination(nomination: Nomination) -> Policy:

@@ -117,3 +117,24 @@ def test_it_recuses_whoever_an_emeritus_batch_would_move_and_moves_them_if_accep
 
 def fresh_policy(vote) -> dict:
     return type(vote).objects.get(pk=vote.pk).policy
+
+
+def test_it_puts_an_emeritus_batch_ending_the_lead_under_the_lead_removal_rule(build, proposals):
+    role = Role.objects.get(person=build.lead.person, kind=RoleKind.LEAD_CORE_MAINTAINER)
+
+    vote = proposals.voting(kind=ProposalKind.EMERITUS_BATCH, roles=[role])
+
+    assert vote.policy["rule_kind"] == "lead_removal"
+    assert (vote.policy["threshold"], vote.policy["threshold_of_electorate"]) == ([3, 4], True)
+
+
+def test_it_reminds_the_voters_of_a_proposal_who_have_not_voted(build, clock, proposals):
+    vote = proposals.voting()
+    build.vote(vote, {build.core1: Choice.APPROVE})
+    clock.advance(days=6, hours=1)
+
+    assert services.voting_remind_due() == 1
+
+    reminded = Notification.objects.filter(event_key=f"nomination-reminder:{vote.pk}")
+    assert {n.recipient for n in reminded} == {build.lead, build.core2, build.core3, build.core4}
+    assert all(CANARY_PROPOSAL_TITLE not in n.subject for n in reminded)

@@ -80,7 +80,9 @@ def test_it_takes_a_block_with_its_reason_under_consent(build, client_for, propo
     assert "A block must give its reason." in refused.content.decode()
     assert blocked.status_code == 302
     assert blocked["Location"] == vote.get_absolute_url()
-    assert "By consent" in voter.get(vote.get_absolute_url()).content.decode()
+    page = voter.get(vote.get_absolute_url()).content.decode()
+    assert "By consent" in page
+    assert "Block (give your reason below)" in page
 
 
 def test_it_decides_in_the_browser_and_refuses_the_opener(build, client_for, proposals):
