@@ -66,7 +66,7 @@ from nominations.models import (
     Tally,
 )
 from nominations.models import Decision as NominationDecision
-from nominations.voting_rules import Count, policy_for, quorum_met, threshold_met
+from nominations.voting_rules import DEFAULT_RULES, Count, quorum_met, threshold_met
 
 BATCH_SIZE = 2_000
 # Nominations are written this many at a time with their evidence, electors and ballots, so the
@@ -328,7 +328,7 @@ class Generator:
             updated_at=created,
         )
         if status in (Status.VOTING, Status.CLOSED, Status.DECIDED):
-            nomination.policy = policy_for(kind).frozen()
+            nomination.policy = DEFAULT_RULES[kind].frozen()
             if status == Status.VOTING:
                 nomination.voting_opened_at = self.at(-rng.randint(1, 6))
                 # At least a day and a half ahead of the anchor, so votes are open all day.

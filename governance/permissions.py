@@ -158,6 +158,17 @@ def can_edit_voting_rules(actor: User | None) -> bool:
     return is_operator(actor) and actor.has_perm("nominations.change_votingrule")
 
 
+def can_apply_rule_change(actor: User | None, vote) -> bool:
+    """Change a voting rule by a vote: whoever recorded the acceptance of a rule-change
+    proposal, as part of that decision."""
+    return bool(
+        actor is not None
+        and vote.kind == "rule_change"
+        and vote.outcome == "accepted"
+        and vote.decision.decided_by_id == actor.pk
+    )
+
+
 def can_read_own_inbox(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 

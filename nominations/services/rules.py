@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.services.base import audit_record, require, save_validated
-from nominations.models import DecisionKind, Nomination, Outcome, ProposalKind, VotingRule
+from nominations.models import DecisionKind, Nomination, VotingRule
 from nominations.voting_rules import DEFAULT_RULES, RULE_FIELDS
 
 
@@ -51,9 +51,7 @@ def voting_rule_update(*, actor, kind: str, changes: dict) -> VotingRule:
 def voting_rule_apply(*, actor, kind: str, changes: dict, proposal: Nomination) -> VotingRule:
     """Apply the rule change an accepted proposal carries, as part of its decision."""
     require(
-        proposal.kind == ProposalKind.RULE_CHANGE
-        and proposal.outcome == Outcome.ACCEPTED
-        and proposal.decision.decided_by_id == getattr(actor, "pk", None),
+        permissions.can_apply_rule_change(actor, proposal),
         "A rule changes by a vote only once the proposal is accepted, by whoever decided it.",
     )
     return _write(actor=actor, kind=kind, changes=changes, data={"proposal": proposal.pk})
