@@ -79,6 +79,15 @@ class Policy:
         return self.threshold_base == ThresholdBase.ELECTORATE
 
     @property
+    def choice_words(self) -> dict[str, str]:
+        """What the three ballots of the ledger mean under this method, for the tallies."""
+        if self.method == Method.LAZY_CONSENSUS:
+            return {"approve": "agree", "decline": "object", "abstain": "abstain"}
+        if self.method == Method.CONSENT:
+            return {"approve": "consent", "decline": "block", "abstain": "stand aside"}
+        return {"approve": "approve", "decline": "decline", "abstain": "abstain"}
+
+    @property
     def method_label(self) -> str:
         return Method(self.method).label
 

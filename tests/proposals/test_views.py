@@ -83,6 +83,11 @@ def test_it_takes_a_block_with_its_reason_under_consent(build, client_for, propo
     page = voter.get(vote.get_absolute_url()).content.decode()
     assert "By consent" in page
     assert "Block (give your reason below)" in page
+    build.vote(vote, {build.lead: Choice.APPROVE, build.core3: Choice.ABSTAIN})
+    build.close(vote)
+    closed = voter.get(vote.get_absolute_url()).content.decode()
+    assert "1 consent, 1 block, 1 stand aside, of 5." in closed
+    assert "did not pass" in closed
 
 
 def test_it_decides_in_the_browser_and_refuses_the_opener(build, client_for, proposals):
