@@ -59,14 +59,14 @@ from nominations.models import (
     EvidenceEntry,
     Feedback,
     Nomination,
+    NominationDecision,
     NominationKind,
     NominationStatus,
     NominationUserObjectPermission,
     Outcome,
     Tally,
 )
-from nominations.models import MeetingDecision as NominationDecision
-from nominations.policy import Count, policy_for, quorum_met, threshold_met
+from nominations.voting_rules import DEFAULT_RULES, Count, quorum_met, threshold_met
 
 BATCH_SIZE = 2_000
 # Nominations are written this many at a time with their evidence, electors and ballots, so the
@@ -330,7 +330,7 @@ class Generator:
             updated_at=created,
         )
         if status in (NominationStatus.VOTING, NominationStatus.CLOSED, NominationStatus.DECIDED):
-            nomination.policy = policy_for(kind).frozen()
+            nomination.policy = DEFAULT_RULES[kind].frozen()
             if status == NominationStatus.VOTING:
                 nomination.voting_opened_at = self.at(-rng.randint(1, 6))
                 # At least a day and a half ahead of the anchor, so votes are open all day.

@@ -1,11 +1,8 @@
 """Forms of the core maintainers' reports. They parse and bound input; services decide."""
 
-import datetime
-
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import timezone
 from django.utils.text import slugify
 
 from governance.models import ModuleGroup, TaxonomyOperation
@@ -87,24 +84,6 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why the taxonomy should change. Needed before it is applied.",
     )
-
-
-class ApplyProposalForm(forms.Form):
-    decided_on = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    reason = forms.CharField(
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What the core maintainers decided, recorded with the revision.",
-    )
-
-    def clean_decided_on(self) -> datetime.date:
-        decided_on = self.cleaned_data["decided_on"]
-        if decided_on > timezone.localdate():
-            raise forms.ValidationError("A decision is dated on or before today.")
-        return decided_on
 
 
 def _module_choices(modules: list[ProposedModule]) -> list[tuple[str, str]]:

@@ -357,6 +357,11 @@ class TaxonomyRevision(models.Model):
     title = models.CharField(max_length=200)
     reason = models.TextField()
     decided_on = models.DateField()
+    vote_url = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The page of the proposal vote that accepted it (none for older revisions).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

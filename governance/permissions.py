@@ -197,6 +197,25 @@ def can_change_module(actor: User | None, module: Module) -> bool:
     return has_object_permission(actor, "governance.change_module", module)
 
 
+def can_edit_voting_rules(actor: User | None) -> bool:
+    """Change a voting rule: staff granted the change permission in the admin, or the system (the
+    demo data, a management command, an accepted rule-change proposal applied by its decider)."""
+    if actor is None:
+        return True
+    return is_operator(actor) and actor.has_perm("nominations.change_votingrule")
+
+
+def can_apply_rule_change(actor: User | None, vote) -> bool:
+    """Change a voting rule by a vote: whoever recorded the acceptance of a rule-change
+    proposal, as part of that decision."""
+    return bool(
+        actor is not None
+        and vote.kind == "rule_change"
+        and vote.outcome == "accepted"
+        and vote.decision.decided_by_id == actor.pk
+    )
+
+
 def can_read_own_inbox(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
@@ -314,6 +333,41 @@ def requests_to_triage(user: User, queryset):
         return queryset.none()
     names_user = Person.objects.filter(user=user, github__iexact=OuterRef("nominee_github"))
     return queryset.filter(status="pending").exclude(Exists(names_user))
+
+
+def can_answer_consent(user: User, nomination) -> bool:
+    """The nominee, asked to accept their nomination before its vote: the consent page shows
+    them the role, never the evidence, the nominators' rationale or the vote."""
+    return (
+        not nomination.is_proposal
+        and is_nominee(user, nomination)
+        and nomination.nominee_consent == "asked"
+    )
+
+
+def can_see_consent_page(user: User, nomination) -> bool:
+    return is_nominee(user, nomination) and nomination.nominee_consent != ""
+
+
+def can_second(user: User, nomination) -> bool:
+    """A core maintainer who is neither its nominee nor one of its nominators."""
+    return (
+        not nomination.is_proposal
+        and can_manage_nomination(user, nomination)
+        and not is_nominator(user, nomination)
+    )
+
+
+def can_propose(user: User) -> bool:
+    """Put a proposal (a motion, a taxonomy revision, an emeritus batch, a rule change) to the
+    core maintainers: any active core maintainer."""
+    return can_manage_nominations(user)
+
+
+def can_view_proposal(user: User, vote) -> bool:
+    """A proposal, its text, its vote and its objections: the core maintainers, none of whom is
+    its nominee (a proposal has none). Anyone else may not know it exists."""
+    return bool(vote.is_proposal and can_manage_nomination(user, vote))
 
 
 def can_manage_nomination(user: User, nomination) -> bool:
@@ -463,7 +517,7 @@ def can_see_who_voted_what(user: User, nomination) -> bool:
 
 
 def is_nominee(user: User, nomination) -> bool:
-    return bool(user.is_authenticated and nomination.nominee.user_id == user.pk)
+    return bool(user.is_authenticated and nomination.affected_user_id == user.pk)
 
 
 def is_nominator(user: User, nomination) -> bool:

@@ -55,9 +55,20 @@ PAGE_TIMEOUT = 10 * 60
 MESSAGES_COOKIE = "messages"
 
 # Audit verbs whose change shows on a public page: the roster and taxonomy (every roster page,
-# the exports), meeting schedules (the calendar), published minutes and announcements.
+# the exports), meeting schedules (the calendar), voting rules (/become-a-maintainer/), published
+# minutes and announcements.
 PUBLIC_SUBJECTS = frozenset(
-    {"person", "module", "role", "roster", "taxonomy", "export_settings", "merge_rule", "meeting"}
+    {
+        "person",
+        "module",
+        "role",
+        "roster",
+        "taxonomy",
+        "export_settings",
+        "merge_rule",
+        "meeting",
+        "voting_rule",
+    }
 )
 PUBLIC_VERBS = frozenset(
     {"minutes.published", "minutes.retracted", "minutes.imported", "announcement.released"}

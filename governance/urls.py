@@ -37,11 +37,6 @@ urlpatterns = [
         name="taxonomy_step_remove",
     ),
     path(
-        "reports/taxonomy/<int:pk>/apply/",
-        reports.taxonomy_proposal_apply,
-        name="taxonomy_proposal_apply",
-    ),
-    path(
         "reports/taxonomy/<int:pk>/withdraw/",
         reports.taxonomy_proposal_withdraw,
         name="taxonomy_proposal_withdraw",

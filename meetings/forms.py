@@ -52,7 +52,10 @@ class MarkupField(forms.CharField):
 
 class NominationChoiceField(RowsField):
     def label_from_instance(self, obj: Nomination) -> str:
-        return f"{obj.nominee.full_name}: {obj.role_title} ({obj.get_status_display().lower()})"
+        status = obj.get_status_display().lower()
+        if obj.is_proposal:
+            return f"Proposal #{obj.pk}, {obj.get_kind_display().lower()}: {obj.proposal.title} ({status})"
+        return f"{obj.nominee.full_name}: {obj.role_title} ({status})"
 
 
 class MeetingForm(forms.Form):
@@ -87,13 +90,14 @@ class AgendaItemForm(forms.Form):
     )
     presenters = _people_field("Presenters")
     nominations = NominationChoiceField(
-        queryset=Nomination.objects.select_related("nominee", "module", "ending_role")
+        queryset=Nomination.objects.select_related("nominee", "module", "ending_role", "proposal")
         .exclude(status="draft")
         .order_by("-created_at", "-pk"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": PEOPLE_SIZE}),
-        help_text="Linked nominations give the item a generated public summary: counts, and the "
-        "names of accepted people once announced.",
+        help_text="Linked nominations and proposals give the item a generated public summary: "
+        "counts, the names of accepted people once announced, and each decided proposal's public "
+        "outcome.",
     )
 
     def clean_title(self) -> str:

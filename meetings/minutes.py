@@ -78,6 +78,7 @@ def nomination_summary(nominations: Iterable) -> str:
 
     Declined, withdrawn and undecided nominees are never named: only counted.
     """
+    nominations = list(nominations)
     by_kind: dict[str, list] = {}
     for nomination in nominations:
         by_kind.setdefault(nomination.kind, []).append(nomination)
@@ -114,7 +115,19 @@ def nomination_summary(nominations: Iterable) -> str:
             sentences.append(f"{number_word(len(withdrawn)).capitalize()} withdrawn.")
         if pending:
             sentences.append(f"{number_word(pending).capitalize()} still under consideration.")
+    sentences.extend(_proposal_outcome(n) for n in nominations if n.is_proposal)
     return " ".join(sentences)
+
+
+def _proposal_outcome(vote) -> str:
+    """A proposal's public line: the outcome its decider wrote as public text, once decided;
+    never its title or text, which are the core maintainers'."""
+    kind = vote.get_kind_display()
+    if vote.status == NominationStatus.DECIDED and vote.proposal.public_outcome:
+        return f"{kind} {vote.get_outcome_display().lower()}: {vote.proposal.public_outcome}"
+    if vote.status == NominationStatus.WITHDRAWN:
+        return f"{kind} withdrawn."
+    return f"{kind} still under consideration."
 
 
 # Composition ----------------------------------------------------------------------------------

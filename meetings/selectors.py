@@ -157,7 +157,7 @@ def search_published(query: str) -> list[MinutesVersion]:
 
 
 def _agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
-    nominations = Nomination.objects.select_related("nominee", "module", "announcement")
+    nominations = Nomination.objects.select_related("nominee", "module", "announcement", "proposal")
     actions = ActionItem.objects.prefetch_related("owners").order_by("created_at", "pk")
     return (
         AgendaItem.objects.filter(meeting=meeting)
@@ -173,7 +173,8 @@ def _agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
 
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
     """The agenda with everything the minutes show, in six queries whatever its size: items,
-    presenters, nominations (nominee, module, announcement), decisions, action items, owners."""
+    presenters, nominations (nominee, module, announcement, proposal), decisions, action items,
+    owners."""
     return list(_agenda(meeting))
 
 

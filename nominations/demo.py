@@ -1,4 +1,4 @@
-"""Demo nominations: one in voting (core2 to core4 still to vote), one declined with feedback
+"""Demo voting rules, PyTorch's own, and demo nominations: one in voting (core2 to core4 still to vote), one declined with feedback
 released to `nominee` and `nominator`, and one accepted and announced. Idempotent: a nomination
 that exists is left as it is. Every change goes through the services, as the personas."""
 
@@ -8,7 +8,38 @@ from django.contrib.auth import get_user_model
 
 from governance.models import Module, Person
 from nominations import services
-from nominations.models import BallotChoice, Criterion, Nomination, NominationKind, Outcome
+from nominations.models import (
+    BallotChoice,
+    Criterion,
+    DecisionKind,
+    Method,
+    Nomination,
+    NominationKind,
+    Outcome,
+    Threshold,
+    ThresholdBase,
+    VotingRule,
+)
+from nominations.voting_rules import DEFAULT_RULES
+
+# PyTorch's governance in the rules' terms: the core maintainers confirm maintainer nominations
+# by a majority of the votes cast (the lead confirms core maintainers); removing the lead takes
+# three quarters of all the core maintainers; a motion passes by lazy consensus unless one core
+# maintainer objects, as at Apache.
+PYTORCH_RULES = {
+    DecisionKind.MODULE_MAINTAINER: {"method": Method.APPROVAL, "threshold": Threshold.MAJORITY},
+    DecisionKind.CORE_MAINTAINER: {"method": Method.APPROVAL, "lead_confirms": True},
+    DecisionKind.LEAD_REMOVAL: {
+        "method": Method.APPROVAL,
+        "threshold": Threshold.THREE_QUARTERS,
+        "threshold_base": ThresholdBase.ELECTORATE,
+    },
+    DecisionKind.MOTION: {
+        "method": Method.LAZY_CONSENSUS,
+        "objections_to_block": 1,
+        "quorum_percent": 0,
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -77,9 +108,22 @@ class NominationDemoLoader:
         self.users = {user.username: user for user in get_user_model().objects.all()}
 
     def load(self) -> None:
+        self.rules()
         self.in_voting()
         self.declined()
         self.accepted()
+
+    def rules(self) -> None:
+        """Set each rule PyTorch states; a rule already set so is left alone (and unaudited)."""
+        for kind, values in PYTORCH_RULES.items():
+            row = VotingRule.objects.filter(kind=kind).first()
+            current = row or DEFAULT_RULES[kind]
+            changes = {
+                name: value for name, value in values.items() if getattr(current, name) != value
+            }
+            if changes:
+                services.voting_rule_update(actor=None, kind=kind, changes=changes)
+                self.log(f"Set the voting rule for {kind.label.lower()}.")
 
     def existing(self, spec: DemoNomination) -> Nomination | None:
         return Nomination.objects.filter(

@@ -24,6 +24,7 @@ from nominations.models import (
     RECUSAL_REASON_MAX_LENGTH,
     BallotChoice,
     Criterion,
+    Method,
     NominationKind,
     Outcome,
 )
@@ -170,6 +171,22 @@ class RecuseForm(forms.Form):
     )
 
 
+# What each choice means under each method; the ledger stores the same three choices.
+CHOICE_LABELS = {
+    Method.APPROVAL: BallotChoice.choices,
+    Method.LAZY_CONSENSUS: [
+        (BallotChoice.APPROVE, "Agree"),
+        (BallotChoice.DECLINE, "Object"),
+        (BallotChoice.ABSTAIN, "Abstain"),
+    ],
+    Method.CONSENT: [
+        (BallotChoice.APPROVE, "Consent"),
+        (BallotChoice.DECLINE, "Block (give your reason below)"),
+        (BallotChoice.ABSTAIN, "Stand aside"),
+    ],
+}
+
+
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(choices=BallotChoice.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
@@ -178,6 +195,10 @@ class BallotForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional. Read by the core maintainers after the close.",
     )
+
+    def __init__(self, *args, method: str = Method.APPROVAL, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = CHOICE_LABELS[Method(method)]
 
 
 class DecisionForm(forms.Form):
@@ -205,4 +226,11 @@ class WithdrawForm(forms.Form):
         label="Why it is withdrawn",
         max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ConsentForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("accept", "I accept the nomination"), ("decline", "I decline, for now")],
+        widget=forms.RadioSelect,
     )

@@ -14,6 +14,16 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from governance.models import Module, Person, Role, RoleKind
 from governance.validators import validate_person_name
 
+# Defined apart to keep this module readable; re-exported, so callers import from here.
+from nominations.voting_models import (  # noqa: F401
+    DecisionKind,
+    Method,
+    Proposal,
+    Threshold,
+    ThresholdBase,
+    VotingRule,
+)
+
 # Re-exported: the ledger's services and selectors read the genesis hash from here.
 from verify_vote import GENESIS_HASH as GENESIS_HASH
 from verify_vote import entry_hash
@@ -32,6 +42,17 @@ class NominationKind(models.TextChoices):
     REMOVAL = "removal", "Removal"
 
 
+class ProposalKind(models.TextChoices):
+    """What a core maintainer may put to the core maintainers besides a nomination. Its vote is
+    a `Nomination` row without a nominee, so that proposals share every part of the voting."""
+
+    EMERITUS_BATCH = "emeritus_batch", "Emeritus batch"
+    TAXONOMY_REVISION = "taxonomy_revision", "Taxonomy revision"
+    RULE_CHANGE = "rule_change", "Change to a voting rule"
+    MOTION = "motion", "Motion"
+
+
+PROPOSAL_KINDS = tuple(ProposalKind)
 MODULE_KINDS = (NominationKind.MODULE_MAINTAINER, NominationKind.MODULE_REVIEWER)
 GRANTING_KINDS = {
     NominationKind.MODULE_MAINTAINER: RoleKind.MODULE_MAINTAINER,
@@ -57,6 +78,15 @@ LIVE_STATUSES = (
     NominationStatus.VOTING,
     NominationStatus.CLOSED,
 )
+
+
+class Consent(models.TextChoices):
+    """The nominee's answer, where the rule asks for it before the vote."""
+
+    NOT_ASKED = "", "Not asked"
+    ASKED = "asked", "Asked, no answer yet"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
 
 
 class Outcome(models.TextChoices):
@@ -119,8 +149,12 @@ class NominationRequest(models.Model):
 
 
 class Nomination(models.Model):
-    nominee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nominations")
-    kind = models.CharField(max_length=30, choices=NominationKind.choices)
+    """A nomination, or the vote of a proposal (a proposal kind, no nominee, a `Proposal`)."""
+
+    nominee = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )
+    kind = models.CharField(max_length=30, choices=NominationKind.choices + ProposalKind.choices)
     module = models.ForeignKey(
         Module, null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
     )
@@ -149,6 +183,12 @@ class Nomination(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     policy = models.JSONField(
         default=dict, blank=True, help_text="The policy in force, frozen when voting opened."
+    )
+    nominee_consent = models.CharField(
+        max_length=10, choices=Consent.choices, blank=True, default=Consent.NOT_ASKED
+    )
+    seconders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Seconding", related_name="+", blank=True
     )
     voting_deadline = models.DateTimeField(null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)
@@ -208,6 +248,11 @@ class Nomination(models.Model):
                 name="nomination_ending_names_role",
             ),
             models.CheckConstraint(
+                condition=Q(kind__in=PROPOSAL_KINDS, nominee__isnull=True)
+                | (~Q(kind__in=PROPOSAL_KINDS) & Q(nominee__isnull=False)),
+                name="nomination_nominee_unless_proposal",
+            ),
+            models.CheckConstraint(
                 condition=(Q(status="decided") & ~Q(outcome=""))
                 | (~Q(status="decided") & Q(outcome="")),
                 name="nomination_outcome_iff_decided",
@@ -222,17 +267,37 @@ class Nomination(models.Model):
     def __str__(self) -> str:
         # The admin and the audit log show this to operators: no name of the nominee. Pages and
         # messages for those who may know the nominee use `heading`.
-        return f"nomination #{self.pk} ({self.get_kind_display().lower()})"
+        noun = "proposal" if self.is_proposal else "nomination"
+        return f"{noun} #{self.pk} ({self.get_kind_display().lower()})"
 
     def get_absolute_url(self) -> str:
+        if self.is_proposal:
+            return reverse("nominations:proposal", args=[self.pk])
         return reverse("nominations:detail", args=[self.pk])
 
     def audit_label(self) -> str:
         return str(self)
 
     @property
+    def is_proposal(self) -> bool:
+        return self.kind in PROPOSAL_KINDS
+
+    @property
+    def affected_user_id(self) -> int | None:
+        """The account of whoever the nomination names; a proposal names no one."""
+        return self.nominee.user_id if self.nominee_id else None
+
+    @property
     def heading(self) -> str:
+        if self.is_proposal:
+            return f"{self.get_kind_display()}: {self.proposal.title}"
         return f"{self.nominee.full_name}: {self.role_title}"
+
+    @property
+    def notice_heading(self) -> str:
+        """What notifications, which also go by email, call it: a proposal's title is private
+        text, so a proposal goes by its number."""
+        return str(self).capitalize() if self.is_proposal else self.heading
 
     @property
     def role_title(self) -> str:
@@ -298,6 +363,23 @@ class Criterion(models.TextChoices):
     POSITIVE = "positive", "Positive testimonial"
     NEGATIVE = "negative", "Negative testimonial"
     GENERAL = "general", "General"
+
+
+class Seconding(models.Model):
+    """A core maintainer, other than its nominators, seconds a nomination before its vote."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "user"], name="seconding_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Seconding of nomination #{self.nomination_id}"
 
 
 class EvidenceEntry(models.Model):

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.integration_selectors import forum_topic_annotations
-from governance.models import Invitation, Notification, Person
-from nominations import policy
+from governance.models import Invitation, Notification, Person, Role
+from nominations import voting_rules
 from nominations.errors import NominationError
 from nominations.models import (
     GENESIS_HASH,
+    PROPOSAL_KINDS,
     Announcement,
     Ballot,
     BallotChoice,
@@ -41,8 +42,9 @@ def _listed(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
     name, its role title, its status and outcome, the time left to vote. A list page shows up
     to fifty; loading every column of four joined tables (JSON policies and path patterns,
     rationales, descriptions) cost more than rendering them."""
-    return queryset.select_related("nominee", "module", "ending_role").only(
+    return queryset.select_related("nominee", "module", "ending_role", "proposal").only(
         "nominee__full_name",
+        "proposal__title",
         "module__name",
         "ending_role__kind",
         "kind",
@@ -230,11 +232,15 @@ def nomination_for_page(pk: int) -> Nomination | None:
     page shows but the outcome (`outcome_of`), in five
     queries whatever the thread size: the nomination with its people and request, nominators,
     evidence with authors and revision counts, electors with their users, and live ballots."""
+    return _for_page(Nomination.objects.filter(pk=pk))
+
+
+def _for_page(queryset: QuerySet[Nomination]) -> Nomination | None:
     evidence = EvidenceEntry.objects.select_related("author").annotate(
         revision_count=Count("revisions")
     )
     nomination = (
-        _with_people(Nomination.objects.filter(pk=pk))
+        _with_people(queryset)
         .annotate(**forum_topic_annotations("announcement"))
         .select_related("request", "request__requester")
         .prefetch_related(
@@ -256,6 +262,18 @@ def nomination_for_page(pk: int) -> Nomination | None:
             if ballot.voter_id in users:
                 ballot.voter = users[ballot.voter_id]
     return nomination
+
+
+def proposal_for_page(pk: int) -> Nomination | None:
+    """A proposal's vote with what its page shows: the nomination page's queries (its evidence
+    thread is empty), the proposal and its taxonomy draft joined in, and one more for the roles
+    of an emeritus batch."""
+    roles = Role.objects.select_related("person", "module").order_by("pk")
+    return _for_page(
+        Nomination.objects.filter(pk=pk, kind__in=PROPOSAL_KINDS)
+        .select_related("proposal", "proposal__taxonomy_proposal")
+        .prefetch_related(Prefetch("proposal__emeritus_roles", queryset=roles))
+    )
 
 
 @dataclass(frozen=True)
@@ -338,7 +356,7 @@ def nomination_for_feedback(pk: int) -> Nomination | None:
     )
 
 
-def count_ledger(nomination: Nomination) -> tuple[policy.Count, str]:
+def count_ledger(nomination: Nomination) -> tuple[voting_rules.Count, str]:
     """Count the latest cast of each elector, straight from the ledger; verify the chain.
 
     Returns the count and the head hash. Raises NominationError if the chain is broken.
@@ -363,7 +381,7 @@ def count_ledger(nomination: Nomination) -> tuple[policy.Count, str]:
     else:
         electorate = sum(1 for recused in electors.values() if not recused)
     choices = list(latest.values())
-    count = policy.Count(
+    count = voting_rules.Count(
         electorate=electorate,
         approve=choices.count(BallotChoice.APPROVE),
         decline=choices.count(BallotChoice.DECLINE),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nominations import verification_views, views
+from nominations import consent_views, proposal_views, verification_views, views
 
 app_name = "nominations"
 
@@ -28,4 +28,9 @@ urlpatterns = [
     path("<int:pk>/announce/", views.announcement_release, name="announce"),
     path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
     path("<int:pk>/verify/", verification_views.vote_verify, name="verify"),
+    path("<int:pk>/second/", consent_views.nomination_second, name="second"),
+    path("<int:pk>/consent/", consent_views.nominee_consent, name="consent"),
+    path("proposals/new/", proposal_views.proposal_new, name="proposal_new"),
+    path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),
 ]

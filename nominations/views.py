@@ -33,8 +33,14 @@ from nominations.forms import (
     VotingOpenForm,
     WithdrawForm,
 )
-from nominations.models import Criterion, Nomination, RequestStatus
-from nominations.policy import POLICIES, policy_for_nomination
+from nominations.models import Criterion, DecisionKind, Nomination, RequestStatus
+from nominations.voting_rules import (
+    OTHER_DEFAULT_RULES,
+    POLICIES,
+    current_rules,
+    lead_removal_text,
+    policy_of_vote,
+)
 
 
 def _visible(request: HttpRequest, nomination: Nomination | None) -> Nomination:
@@ -47,10 +53,20 @@ def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
     return _visible(request, selectors.nomination_for_page(pk))
 
 
-def _nomination_to_act_on(request: HttpRequest, pk: int) -> Nomination:
+def _nomination_to_act_on(request: HttpRequest, pk: int, *, shared: bool = False) -> Nomination:
     """Only what the access check and the services read: an action that succeeds redirects,
-    so the page's thread, electorate and ballots are loaded only to show an error."""
-    return _visible(request, selectors.nomination_for_action(pk))
+    so the page's thread, electorate and ballots are loaded only to show an error. `shared`:
+    the action is part of the voting that proposals share; the others are nominations' own."""
+    nomination = _visible(request, selectors.nomination_for_action(pk))
+    if nomination.is_proposal and not shared:
+        raise Http404("No nomination here.")
+    return nomination
+
+
+def page_template(nomination: Nomination) -> str:
+    if nomination.is_proposal:
+        return "nominations/proposal_detail.html"
+    return "nominations/nomination_detail.html"
 
 
 # Dashboard and intake -------------------------------------------------------------------------
@@ -65,6 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "board": selectors.dashboard_for(request.user),
             "is_core": permissions.can_manage_nominations(request.user),
+            "can_propose": permissions.can_propose(request.user),
         },
     )
 
@@ -175,12 +192,12 @@ def nomination_new(request: HttpRequest) -> HttpResponse:
 # The nomination page --------------------------------------------------------------------------
 
 
-def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> dict:
+def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> dict:
     user = request.user
     my_ballot = next((b for b in nomination.live_ballots if b.voter_id == user.pk), None)
     outcome = selectors.outcome_of(nomination)
     electors = list(nomination.electors.all())
-    policy = policy_for_nomination(nomination)
+    policy = policy_of_vote(nomination)
     actions = permissions.nomination_actions(
         user,
         nomination,
@@ -191,6 +208,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
     )
     feedback = outcome.feedback if actions.manage else None
     evidence = list(nomination.evidence.all())
+    # Asked only where the rule wants seconders, so other nominations' pages cost nothing more.
+    wants_seconders = bool(policy.seconders) and actions.manage
+    seconders = list(nomination.seconders.all()) if wants_seconders else []
     context = {
         "nomination": nomination,
         "actions": actions,
@@ -201,6 +221,12 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "editable_evidence_ids": {
             entry.pk for entry in evidence if permissions.can_edit_evidence(user, entry)
         },
+        "seconders": seconders,
+        "may_second": wants_seconders
+        and nomination.is_live
+        and nomination.voting_opened_at is None
+        and user.pk not in {seconder.pk for seconder in seconders}
+        and permissions.can_second(user, nomination),
         "electors": electors,
         "electorate_size": len(electors),
         "recused_count": sum(1 for elector in electors if elector.recused),
@@ -224,7 +250,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         else [],
         "forms": {
             "evidence": EvidenceForm(),
-            "ballot": BallotForm(initial={"choice": my_ballot.choice} if my_ballot else None),
+            "ballot": BallotForm(
+                initial={"choice": my_ballot.choice} if my_ballot else None, method=policy.method
+            ),
             "decision": DecisionForm(),
             "feedback": FeedbackForm(
                 initial={"to_nominee": feedback.to_nominee, "to_nominators": feedback.to_nominators}
@@ -264,26 +292,30 @@ def _comments(ballots) -> list[str]:
 @require_GET
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _visible_nomination(request, pk)
+    if nomination.is_proposal:
+        return redirect(nomination)
     return render(
-        request, "nominations/nomination_detail.html", _page_context(request, nomination, {})
+        request, "nominations/nomination_detail.html", page_context(request, nomination, {})
     )
 
 
-def _act(
+def act(
     request: HttpRequest,
     pk: int,
     *,
     form_name: str | None,
     form_class: Callable[..., forms.Form] | None,
     apply: Callable[[Nomination, dict], str],
+    shared: bool = False,
 ) -> HttpResponse:
-    """Run one POST action of the nomination page through `post_action`: 404 for those who may
-    not see it, the page again with what went wrong, a message and a redirect after."""
-    nomination = _nomination_to_act_on(request, pk)
+    """Run one POST action of the nomination page (or, where `shared`, of a proposal's page
+    too) through `post_action`: 404 for those who may not see it, the page again with what went
+    wrong, a message and a redirect after."""
+    nomination = _nomination_to_act_on(request, pk, shared=shared)
 
     def page(bound_forms: dict, status: int) -> HttpResponse:
-        context = _page_context(request, _visible_nomination(request, pk), bound_forms)
-        return render(request, "nominations/nomination_detail.html", context, status=status)
+        context = page_context(request, _visible_nomination(request, pk), bound_forms)
+        return render(request, page_template(nomination), context, status=status)
 
     return post_action(
         request,
@@ -303,7 +335,7 @@ def nomination_open(request: HttpRequest, pk: int) -> HttpResponse:
         services.nomination_open(actor=request.user, nomination=nomination)
         return "The nomination is open for evidence."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return act(request, pk, form_name=None, form_class=None, apply=apply)
 
 
 @private_page
@@ -319,7 +351,7 @@ def evidence_invite(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return f"Invited {len(invited)} maintainer(s) into the evidence thread."
 
-    return _act(
+    return act(
         request,
         pk,
         form_name="invite",
@@ -336,7 +368,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.evidence_add(actor=request.user, nomination=nomination, **data)
         return "Your evidence was added to the thread."
 
-    return _act(request, pk, form_name="evidence", form_class=EvidenceForm, apply=apply)
+    return act(request, pk, form_name="evidence", form_class=EvidenceForm, apply=apply)
 
 
 @private_page
@@ -374,7 +406,7 @@ def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_open(actor=request.user, nomination=nomination, deadline=data["deadline"])
         return "Voting is open; every core maintainer has been told."
 
-    return _act(request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply)
+    return act(request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply, shared=True)
 
 
 @private_page
@@ -385,7 +417,7 @@ def elector_recuse(request: HttpRequest, pk: int) -> HttpResponse:
         services.elector_recuse(actor=request.user, nomination=nomination, **data)
         return "You are recused from this vote."
 
-    return _act(request, pk, form_name="recuse", form_class=RecuseForm, apply=apply)
+    return act(request, pk, form_name="recuse", form_class=RecuseForm, apply=apply, shared=True)
 
 
 @private_page
@@ -401,7 +433,7 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
             "change your vote until the close; your new receipt then replaces this one."
         )
 
-    return _act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply)
+    return act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply, shared=True)
 
 
 @private_page
@@ -411,7 +443,7 @@ def voting_close(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_close(actor=request.user, nomination=nomination)
         return "Voting is closed and the tally is final."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return act(request, pk, form_name=None, form_class=None, apply=apply, shared=True)
 
 
 @private_page
@@ -422,7 +454,7 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
         services.nomination_decide(actor=request.user, nomination=nomination, **data)
         return "The decision is recorded. Draft and release the feedback next."
 
-    return _act(request, pk, form_name="decision", form_class=DecisionForm, apply=apply)
+    return act(request, pk, form_name="decision", form_class=DecisionForm, apply=apply)
 
 
 @private_page
@@ -433,7 +465,7 @@ def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:
         services.feedback_save(actor=request.user, nomination=nomination, **data)
         return "The feedback draft is saved. Nobody else sees it until you release it."
 
-    return _act(request, pk, form_name="feedback", form_class=FeedbackForm, apply=apply)
+    return act(request, pk, form_name="feedback", form_class=FeedbackForm, apply=apply)
 
 
 @private_page
@@ -443,7 +475,7 @@ def feedback_release(request: HttpRequest, pk: int) -> HttpResponse:
         services.feedback_release(actor=request.user, nomination=nomination, **data)
         return "The feedback is released to the nominee and the nominators."
 
-    return _act(
+    return act(
         request, pk, form_name="feedback_release", form_class=FeedbackReleaseForm, apply=apply
     )
 
@@ -455,7 +487,7 @@ def announcement_release(request: HttpRequest, pk: int) -> HttpResponse:
         services.announcement_release(actor=request.user, nomination=nomination)
         return "Announced. The roster now shows the change."
 
-    return _act(request, pk, form_name=None, form_class=None, apply=apply)
+    return act(request, pk, form_name=None, form_class=None, apply=apply)
 
 
 @private_page
@@ -464,9 +496,9 @@ def announcement_release(request: HttpRequest, pk: int) -> HttpResponse:
 def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
         services.nomination_withdraw(actor=request.user, nomination=nomination, **data)
-        return "The nomination is withdrawn."
+        return "Withdrawn."
 
-    return _act(request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply)
+    return act(request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply, shared=True)
 
 
 # Feedback for its readers, and the public pages ---------------------------------------------
@@ -521,14 +553,17 @@ def announcements(request: HttpRequest) -> HttpResponse:
 @cached_public_page
 @require_GET
 def become_maintainer(request: HttpRequest) -> HttpResponse:
+    rules = current_rules()
     return render(
         request,
         "nominations/become_maintainer.html",
         {
             "policies": [
-                (policy, [Criterion(c).label for c in policy.criteria])
-                for policy in POLICIES.values()
-            ]
+                (rules[kind], [Criterion(c).label for c in rules[kind].criteria])
+                for kind in POLICIES
+            ],
+            "other_rules": [rules[kind] for kind in OTHER_DEFAULT_RULES],
+            "lead_removal_text": lead_removal_text(rules[DecisionKind.LEAD_REMOVAL]),
         },
     )
 

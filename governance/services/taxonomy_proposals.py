@@ -110,11 +110,19 @@ def taxonomy_proposal_withdraw(*, actor, proposal: TaxonomyProposal) -> Taxonomy
 @sensitive_variables()
 @transaction.atomic
 def taxonomy_proposal_apply(
-    *, actor, proposal: TaxonomyProposal, decided_on: datetime.date, reason: str = ""
+    *,
+    actor,
+    proposal: TaxonomyProposal,
+    decided_on: datetime.date,
+    vote_url: str,
+    reason: str = "",
 ) -> TaxonomyProposal:
     """Apply every step as one taxonomy revision; the roster, its pages and the exported files
-    change together, or nothing changes."""
+    change together, or nothing changes. Only the decision of the proposal vote that accepted it
+    applies it (no one core maintainer alone), and the revision links to that vote."""
     require(permissions.can_propose_taxonomy(actor), "Only core maintainers propose taxonomies.")
+    if not vote_url:
+        raise ValidationError("A taxonomy proposal is applied by the vote that accepts it.")
     proposal = _draft(proposal)
     steps = _steps(proposal)
     if not steps:
@@ -130,6 +138,8 @@ def taxonomy_proposal_apply(
         decided_on=decided_on,
         steps=taxonomy_steps.steps_from_data(steps),
     )
+    revision.vote_url = vote_url
+    revision.save(update_fields=["vote_url"])
     proposal.status = ProposalStatus.APPLIED
     proposal.revision = revision
     proposal.reason = reason

@@ -19,7 +19,6 @@ from governance import (
 from governance.decorators import private_page, visible_or_404
 from governance.forms import (
     STEP_FORMS,
-    ApplyProposalForm,
     ProposalForm,
     RolesActionForm,
     service_error_text,
@@ -173,8 +172,6 @@ def _proposal_page(
             "projection": projection,
             "problem": problem,
             "step_forms": step_forms,
-            "apply_form": bound.get("apply")
-            or ApplyProposalForm(initial={"reason": proposal.reason}),
         },
         status=status,
     )
@@ -238,28 +235,6 @@ def taxonomy_step_remove(request: HttpRequest, pk: int, position: int) -> HttpRe
         apply=apply,
         page=lambda bound, status: _proposal_page(request, proposal, bound, status=status),
         done_url=proposal.get_absolute_url,
-    )
-
-
-@private_page
-@sensitive_post_parameters("reason")
-@require_POST
-@visible_or_404(permissions.can_view_reports)
-def taxonomy_proposal_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(pk)
-
-    def apply(data: dict) -> str:
-        services.taxonomy_proposal_apply(actor=request.user, proposal=proposal, **data)
-        return "Applied. The roster, its pages and the exported files show it now."
-
-    return post_action(
-        request,
-        form_name="apply",
-        form=ApplyProposalForm(request.POST),
-        apply=apply,
-        page=lambda bound, status: _proposal_page(request, proposal, bound, status=status),
-        done_url=proposal.get_absolute_url,
-        errors_on_form=True,
     )
 
 

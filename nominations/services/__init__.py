@@ -4,6 +4,7 @@ Split by stage; callers use `from nominations import services` and the names bel
 """
 
 from nominations.errors import NominationError
+from nominations.services.consent import nomination_second, nominee_consent_answer
 from nominations.services.intake import (
     evidence_add,
     evidence_edit,
@@ -22,7 +23,9 @@ from nominations.services.outcome import (
     nomination_decide,
     nomination_withdraw,
 )
+from nominations.services.proposals import proposal_create, proposal_decide
 from nominations.services.removal import RemovalBatch, nominations_for_inactive
+from nominations.services.rules import voting_rule_update
 from nominations.services.voting import (
     ballot_cast,
     elector_recuse,
@@ -51,11 +54,16 @@ __all__ = [
     "nomination_request_reject",
     "nomination_request_submit",
     "nomination_request_take_up",
+    "nomination_second",
     "nomination_withdraw",
     "nominations_for_inactive",
+    "nominee_consent_answer",
+    "proposal_create",
+    "proposal_decide",
     "voting_close",
     "voting_close_expired",
     "voting_open",
     "voting_open_refusal",
     "voting_remind_due",
+    "voting_rule_update",
 ]

@@ -58,7 +58,7 @@ def notify_many(notices: Iterable[tuple[Nomination, str, Iterable, str, str]]) -
         messages=[
             Message(
                 event_key=f"nomination-{event}:{nomination.pk}",
-                recipients=[user for user in recipients if user.pk != nomination.nominee.user_id],
+                recipients=[user for user in recipients if user.pk != nomination.affected_user_id],
                 subject=subject,
                 body=body,
                 url=nomination.get_absolute_url(),

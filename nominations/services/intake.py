@@ -42,6 +42,8 @@ from nominations.services.common import (
     notify,
     touch,
 )
+from nominations.services.consent import consent_ask
+from nominations.voting_rules import policy_for_nomination
 
 # Intake ---------------------------------------------------------------------------------------
 
@@ -234,6 +236,8 @@ def nomination_open(*, actor, nomination: Nomination) -> Nomination:
         f"Nomination open for evidence: {nomination.heading}",
         "A nomination is open for evidence. Read it and add what you know.",
     )
+    if nomination.nominee.user_id and policy_for_nomination(nomination).nominee_consent:
+        consent_ask(nomination)
     return nomination
 
 

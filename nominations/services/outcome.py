@@ -47,11 +47,16 @@ def _announcement_text(nomination: Nomination) -> str:
     return f"Please welcome {name} as {nomination.role_title.lower()}."
 
 
-@sensitive_variables()
-@transaction.atomic
-def nomination_decide(
+def _noun(nomination: Nomination) -> str:
+    return "proposal" if nomination.is_proposal else "nomination"
+
+
+def decision_record(
     *, actor, nomination: Nomination, outcome: str, reasons: str
 ) -> NominationDecision:
+    """The decision a closed vote reached, shared by nominations and proposals: never by whoever
+    opened the vote, and never against a vote that passed or failed (where the lead confirms, the
+    lead may decline a vote that passed). The caller holds the transaction."""
     nomination = locked(nomination)
     if nomination.status != NominationStatus.CLOSED:
         raise NominationError("A decision follows the close of the vote.")
@@ -64,7 +69,7 @@ def nomination_decide(
     passed = nomination.tally.passed
     if outcome == Outcome.ACCEPTED and not passed:
         raise ValidationError(
-            {"outcome": "The vote did not pass; the nomination cannot be accepted."}
+            {"outcome": f"The vote did not pass; the {_noun(nomination)} cannot be accepted."}
         )
     if outcome == Outcome.DECLINED and passed and not nomination.policy.get("lead_confirms"):
         raise ValidationError({"outcome": "The vote passed; the decision follows the vote."})
@@ -72,16 +77,28 @@ def nomination_decide(
         nomination=nomination, outcome=outcome, reasons=reasons, decided_by=actor
     )
     touch(nomination, status=NominationStatus.DECIDED, outcome=outcome)
-    if outcome == Outcome.ACCEPTED:
-        Announcement.objects.create(nomination=nomination, text=_announcement_text(nomination))
     audit_record(
         actor=actor, verb="nomination.decided", target=nomination, data={"outcome": outcome}
     )
+    return decision
+
+
+@sensitive_variables()
+@transaction.atomic
+def nomination_decide(
+    *, actor, nomination: Nomination, outcome: str, reasons: str
+) -> NominationDecision:
+    if nomination.is_proposal:
+        raise NominationError("A proposal is decided on its own page, with its public outcome.")
+    decision = decision_record(actor=actor, nomination=nomination, outcome=outcome, reasons=reasons)
+    nomination = decision.nomination
+    if outcome == Outcome.ACCEPTED:
+        Announcement.objects.create(nomination=nomination, text=_announcement_text(nomination))
     notify(
         nomination,
         "decided",
         core_maintainer_users(),
-        f"Decided: {nomination.heading}",
+        f"Decided: {nomination.notice_heading}",
         f"The nomination was {outcome}. Draft and release the feedback next.",
     )
     return decision
@@ -282,7 +299,7 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
         nomination,
         "withdrawn",
         core_maintainer_users(),
-        f"Withdrawn: {nomination.heading}",
+        f"Withdrawn: {nomination.notice_heading}",
         "The nomination was withdrawn; any vote in progress is void.",
     )
     return nomination

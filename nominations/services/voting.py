@@ -26,11 +26,11 @@ from nominations.models import (
     Ballot,
     BallotChoice,
     Elector,
+    Method,
     Nomination,
     NominationStatus,
     Tally,
 )
-from nominations.policy import policy_for_nomination, quorum_met, threshold_met
 from nominations.selectors import count_ledger
 from nominations.services.common import (
     VOTE_PERMISSION,
@@ -41,7 +41,9 @@ from nominations.services.common import (
     revoke_votes,
     touch,
 )
+from nominations.services.consent import before_vote_refusal
 from nominations.services.receipts import receipt_send
+from nominations.voting_rules import policy_for_nomination, quorum_met, vote_passes
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
 # Votes reminded per tick (beat runs the scan every minute): the tick holds their row locks,
@@ -57,17 +59,27 @@ logger = logging.getLogger(__name__)
 def _electors(nomination: Nomination) -> list[Elector]:
     """The electorate as it would be frozen now: every active core maintainer, the nominee
     recused. For a move to emeritus or a removal, the nominee is whoever it would remove
-    (`nomination_create` holds the ending role to the nominee's)."""
-    if nomination.kind in ENDING_KINDS:
-        reason = "Whoever the nomination would remove does not vote on it."
+    (`nomination_create` holds the ending role to the nominee's); for an emeritus batch, each
+    of the people it would move."""
+    if nomination.is_proposal:
+        reason = "Whoever the proposal would move to emeritus does not vote on it."
+        affected = {
+            role.person.user_id
+            for role in nomination.proposal.emeritus_roles.select_related("person")
+        }
     else:
-        reason = "The nominee does not vote on their own nomination."
+        if nomination.kind in ENDING_KINDS:
+            reason = "Whoever the nomination would remove does not vote on it."
+        else:
+            reason = "The nominee does not vote on their own nomination."
+        affected = {nomination.nominee.user_id}
+    affected.discard(None)
     return [
         Elector(
             nomination=nomination,
             user=user,
-            recused=user.pk == nomination.nominee.user_id,
-            recusal_reason=reason if user.pk == nomination.nominee.user_id else "",
+            recused=user.pk in affected,
+            recusal_reason=reason if user.pk in affected else "",
         )
         for user in core_maintainer_users()
     ]
@@ -84,6 +96,10 @@ def voting_open_refusal(*, actor, nomination: Nomination) -> str:
                 "maintainer starts its vote: whoever starts a vote does not decide it."
             )
         return "Only core maintainers start a vote."
+    if not nomination.is_proposal:
+        refusal = before_vote_refusal(nomination, seconders_needed=policy.seconders)
+        if refusal:
+            return refusal
     voters = sum(1 for elector in _electors(nomination) if not elector.recused)
     if voters < policy.min_voters:
         return (
@@ -158,7 +174,7 @@ def voting_open(
         nomination,
         "voting",
         [elector.user for elector in electors],
-        f"Voting is open: {nomination.heading}",
+        f"Voting is open: {nomination.notice_heading}",
         f"Voting is open until {deadline:%Y-%m-%d %H:%M} UTC. Read the evidence and vote, or, "
         "if you have a conflict of interest, recuse yourself on the vote page before voting.",
     )
@@ -222,6 +238,12 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
     if choice not in BallotChoice.values:
         raise ValidationError({"choice": "Choose approve, decline or abstain."})
     comment = clean_text(comment, field="comment", limit=COMMENT_MAX_LENGTH, required=False)
+    if (
+        choice == BallotChoice.DECLINE
+        and not comment
+        and nomination.policy.get("method") == Method.CONSENT
+    ):
+        raise ValidationError({"comment": "A block must give its reason."})
     live = _live_ballots(nomination).filter(voter=actor).first()
     if live is not None and live.choice == choice and live.comment == comment:
         return live
@@ -263,7 +285,7 @@ def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:
         decline=count.decline,
         abstain=count.abstain,
         quorum_met=met,
-        passed=met and threshold_met(nomination.policy, count),
+        passed=vote_passes(nomination.policy, count),
         ledger_head=head,
         closed_at=now,
     )
@@ -280,7 +302,7 @@ def _close(*, actor, nomination: Nomination, now: datetime.datetime) -> Tally:
         nomination,
         "closed",
         core_maintainer_users(),
-        f"Voting closed: {nomination.heading}",
+        f"Voting closed: {nomination.notice_heading}",
         f"Voting has closed and the vote {result}. The decision is recorded next.",
     )
     return tally
@@ -368,7 +390,7 @@ def voting_remind_due() -> int:
             nomination,
             "reminder",
             waiting[nomination.pk],
-            f"Reminder: your vote is needed: {nomination.heading}",
+            f"Reminder: your vote is needed: {nomination.notice_heading}",
             f"Voting closes at {nomination.voting_deadline:%Y-%m-%d %H:%M} UTC.",
         )
         for nomination in due

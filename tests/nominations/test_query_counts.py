@@ -253,15 +253,15 @@ def test_it_shows_the_announcements_in_two_queries(build, django_assert_num_quer
     assert response.content.decode().count('href="/people/accepted-') == size
 
 
-def test_it_shows_how_to_become_a_maintainer_in_one_query(client_for, django_assert_num_queries):
+def test_it_shows_how_to_become_a_maintainer_in_two_queries(client_for, django_assert_num_queries):
     signed_in = client_for("maintainer")
     signed_in.get("/become-a-maintainer/")  # warm the process-wide caches
 
-    # The policies are code, not rows: for an anonymous reader, only
-    # 1. the public pages' generation token (the cache's freshness check)
-    with django_assert_num_queries(1):
+    # For an anonymous reader: 1. the public pages' generation token (the cache's freshness
+    # check); 2. the voting rules
+    with django_assert_num_queries(2):
         assert Client().get("/become-a-maintainer/").status_code == 200
-    # Signed in: 1. the session; 2. the signed-in user; 3. the viewer's active role kinds
-    # (the navigation)
-    with django_assert_num_queries(3):
+    # Signed in: 1. the session; 2. the signed-in user; 3. the voting rules; 4. the viewer's
+    # active role kinds (the navigation)
+    with django_assert_num_queries(4):
         assert signed_in.get("/become-a-maintainer/").status_code == 200

@@ -25,7 +25,7 @@ from nominations.models import (
     NominationStatus,
     Tally,
 )
-from nominations.policy import POLICIES, Count, quorum_met, threshold_met
+from nominations.voting_rules import POLICIES, Count, quorum_met, threshold_met
 from tests.nominations.conftest import (
     VOTING_DAYS,
     close_due_votes,

@@ -17,7 +17,7 @@ from nominations.models import (
     NominationKind,
     Outcome,
 )
-from nominations.policy import POLICIES
+from nominations.voting_rules import POLICIES
 from tests.conftest import ALL_VIEWERS
 from tests.nominations.conftest import (
     CORE_EVIDENCE,

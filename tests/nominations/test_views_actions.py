@@ -24,7 +24,7 @@ from nominations.models import (
     Outcome,
     RequestStatus,
 )
-from nominations.policy import POLICIES
+from nominations.voting_rules import POLICIES
 from tests.conftest import login
 from tests.nominations.conftest import (
     CORE_EVIDENCE,

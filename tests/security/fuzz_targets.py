@@ -20,7 +20,6 @@ from django.utils import timezone
 from governance import report_selectors, taxonomy_selectors
 from governance.forms import (
     STEP_FORMS,
-    ApplyProposalForm,
     ProposalForm,
     RolesActionForm,
     TwoFactorCodeForm,
@@ -30,9 +29,12 @@ from meetings import forms as meeting_forms
 from meetings import services as meeting_services
 from meetings.models import MeetingStatus
 from nominations import forms as nomination_forms
+from nominations import proposal_forms
+from nominations import services as nomination_services
+from nominations.models import Consent, Nomination, NominationKind
 from tests.conftest import PASSWORD
 from tests.security.conftest import World
-from tests.security.matrix import Case, Route, one, routes
+from tests.security.matrix import Case, Route, one, proposal_votes, routes
 
 FormFor = Callable[[World, Case], forms.Form | None]
 
@@ -133,6 +135,18 @@ def published_version(world: World) -> list[Case]:
     return [Case("published", {"slug": meeting.slug, "number": 1})]
 
 
+def consent_asked(world: World) -> list[Case]:
+    """A nomination whose nominee is asked to accept it. No rule of the world asks for consent,
+    so the first call changes one and opens a nomination under it, through the services."""
+    asked = Nomination.objects.filter(nominee_consent=Consent.ASKED).first()
+    if asked is None:
+        nomination_services.voting_rule_update(
+            actor=None, kind=NominationKind.CORE_REVIEWER, changes={"nominee_consent": True}
+        )
+        asked = world.builder.opened(kind=NominationKind.CORE_REVIEWER)
+    return [Case("asked", {"pk": asked.pk})]
+
+
 SIGN_IN = {"username": ("core1", "outsider", "staff"), "password": (PASSWORD,)}
 
 TARGETS: dict[str, Target] = {
@@ -208,6 +222,15 @@ TARGETS: dict[str, Target] = {
     "nominations/<int:pk>/withdraw/": Target(
         "core1", nomination("voting"), form(nomination_forms.WithdrawForm)
     ),
+    "nominations/<int:pk>/second/": Target("core1", nomination("open")),
+    "nominations/<int:pk>/consent/": Target(
+        "nominee", consent_asked, form(nomination_forms.ConsentForm)
+    ),
+    # Proposals: made, and decided on their own page (their vote is the routes above).
+    "nominations/proposals/new/": Target("core1", one(), form(proposal_forms.ProposalForm)),
+    "nominations/proposals/<int:pk>/decide/": Target(
+        "lead", lambda world: proposal_votes(world)[:1], form(proposal_forms.ProposalDecisionForm)
+    ),
     # Meetings: the working copy, its items, review, publication, import.
     "meetings/manage/from-inactive/": Target("core1", one(), roles_form),
     "meetings/new/": Target("core1", one(), form(meeting_forms.MeetingForm)),
@@ -248,7 +271,6 @@ TARGETS: dict[str, Target] = {
     "reports/taxonomy/<int:pk>/steps/<int:position>/remove/": Target(
         "core1", lambda w: proposal(w, position=1)
     ),
-    "reports/taxonomy/<int:pk>/apply/": Target("core1", proposal, form(ApplyProposalForm)),
     "reports/taxonomy/<int:pk>/withdraw/": Target("core1", proposal),
 }
 

@@ -26,9 +26,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from governance import permissions
 from governance.forms import STEP_FORMS
 from meetings.models import MeetingStatus
-from nominations.models import Elector, Feedback, Nomination
+from nominations import services as nomination_services
+from nominations.models import PROPOSAL_KINDS, Elector, Feedback, Nomination, ProposalKind
 from nominations.selectors import SECTIONS
 from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
+from tests.proposals.conftest import CANARY_PROPOSAL_TEXT, CANARY_PROPOSAL_TITLE
 from tests.security.conftest import World, client_with_cookies
 
 METHODS = ("GET", "HEAD", "POST")
@@ -145,6 +147,22 @@ def nominations(world: World) -> list[Case]:
     return [*cases, Case(NOT_FOUND, {"pk": max(case.kwargs["pk"] for case in cases) + 1})]
 
 
+def proposal_votes(world: World) -> list[Case]:
+    """A motion in voting. The world holds none of its own, so the first call makes one through
+    the services, as core1 (who proposes) and core3 (who opens the vote)."""
+    vote = Nomination.objects.filter(kind__in=PROPOSAL_KINDS).first()
+    if vote is None:
+        vote = nomination_services.proposal_create(
+            actor=world.builder.core1,
+            kind=ProposalKind.MOTION,
+            title=f"Adopt the RFC process {CANARY_PROPOSAL_TITLE}",
+            text=f"Decide larger changes by written RFCs. {CANARY_PROPOSAL_TEXT}",
+        ).vote
+        nomination_services.voting_open(actor=world.builder.core3, nomination=vote)
+    missing = Nomination.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    return [Case("motion in voting", {"pk": vote.pk}, vote), Case(NOT_FOUND, {"pk": missing})]
+
+
 def evidence(world: World) -> list[Case]:
     return [Case("core1's entry", {"pk": world.evidence.pk}, world.evidence)]
 
@@ -247,6 +265,10 @@ def verify_vote(user, nomination) -> bool:
     return nomination is not None and permissions.can_verify_vote(
         user, nomination, electorate=verification_electorate(nomination)
     )
+
+
+def view_proposal(user, vote) -> bool:
+    return vote is not None and permissions.can_view_proposal(user, vote)
 
 
 def read_feedback(user, nomination) -> bool:
@@ -411,9 +433,6 @@ RULES: dict[str, Rule] = {
     "reports/taxonomy/<int:pk>/steps/<int:position>/remove/": Rule(
         lambda w: proposal(w, position=1), may_see=lambda u, s: permissions.can_view_reports(u)
     ),
-    "reports/taxonomy/<int:pk>/apply/": Rule(
-        proposal, may_see=lambda u, s: permissions.can_view_reports(u)
-    ),
     "reports/taxonomy/<int:pk>/withdraw/": Rule(
         proposal, may_see=lambda u, s: permissions.can_view_reports(u)
     ),
@@ -425,6 +444,10 @@ RULES: dict[str, Rule] = {
         requests, may_see=lambda u, r: permissions.can_view_request(u, r)
     ),
     "nominations/new/": Rule(one(), may_see=lambda u, s: permissions.can_manage_nominations(u)),
+    # Proposals: the core maintainers only; their voting routes are the nominations' own.
+    "nominations/proposals/new/": Rule(one(), may_see=lambda u, s: permissions.can_propose(u)),
+    "nominations/proposals/<int:pk>/": Rule(proposal_votes, may_see=view_proposal),
+    "nominations/proposals/<int:pk>/decide/": Rule(proposal_votes, may_see=view_proposal),
     "nominations/all/<slug:section>/": Rule(
         lambda w: [
             *(Case(slug, {"section": slug}, True) for slug in SECTIONS),
@@ -445,6 +468,12 @@ RULES: dict[str, Rule] = {
         may_do=lambda u, e: permissions.can_edit_evidence(u, e),
     ),
     "nominations/<int:pk>/voting/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/second/": Rule(nominations, may_see=view_nomination),
+    # The nominee's consent page exists for them only once they are asked (no rule asks in the
+    # world, so it answers 404 to all).
+    "nominations/<int:pk>/consent/": Rule(
+        nominations, may_see=lambda u, n: n is not None and permissions.can_see_consent_page(u, n)
+    ),
     "nominations/<int:pk>/vote/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/recuse/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/close/": Rule(nominations, may_see=view_nomination),

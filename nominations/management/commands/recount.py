@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nominations.errors import NominationError
 from nominations.models import Nomination
-from nominations.policy import quorum_met, threshold_met
 from nominations.selectors import count_ledger
+from nominations.voting_rules import quorum_met, vote_passes
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                     f"ledger's {recounted} (electorate, approve, decline, abstain)."
                 )
             met = quorum_met(nomination.policy, count)
-            passed = met and threshold_met(nomination.policy, count)
+            passed = vote_passes(nomination.policy, count)
             if (tally.quorum_met, tally.passed) != (met, passed):
                 problems.append(
                     f"Nomination #{nomination.pk}: stored result (quorum met {tally.quorum_met}, "

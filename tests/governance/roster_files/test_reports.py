@@ -105,7 +105,6 @@ POSTS = [
     ("/nominations/from-inactive/", {"roles": "ROLE", "reason": "Inactive."}),
     ("/reports/taxonomy/", {"title": "Sneaky"}),
     ("PROPOSAL/steps/sunset/", {"sunset-module": "nn-apis"}),
-    ("PROPOSAL/apply/", {"decided_on": "2025-01-01", "reason": "x"}),
     ("PROPOSAL/withdraw/", {}),
 ]
 

@@ -1,5 +1,8 @@
 """Taxonomy proposals in the browser: built step by step, shown beside the current taxonomy,
-applied in one step, and the exported files follow."""
+applied in one step once a proposal vote accepts it, and the exported files follow."""
+
+import contextlib
+import datetime
 
 import pytest
 import yaml
@@ -14,9 +17,22 @@ from governance.models import (
     RoleStatus,
     TaxonomyRevision,
 )
+from nominations import services as nomination_services
+from nominations.models import BallotChoice, ProposalKind
 from tests.governance.roster_files.conftest import add_maintainer
 
 pytestmark = pytest.mark.django_db
+
+
+@contextlib.contextmanager
+def freeze_after(moment: datetime.datetime):
+    """`timezone.now()` answers a minute after `moment` inside the block."""
+    real_now = timezone.now
+    timezone.now = lambda: moment + datetime.timedelta(minutes=1)
+    try:
+        yield
+    finally:
+        timezone.now = real_now
 
 
 @pytest.fixture
@@ -37,6 +53,33 @@ def proposal(core1):
     )
 
 
+def accepted_by_a_vote(proposal, lead, core1, core2, core3):
+    """Put the draft to the core maintainers, who accept it; core3 records the decision."""
+    vote = nomination_services.proposal_create(
+        actor=core1,
+        kind=ProposalKind.TAXONOMY_REVISION,
+        title=proposal.title,
+        text=proposal.reason or "As drafted.",
+        taxonomy_proposal=proposal,
+    ).vote
+    vote = nomination_services.voting_open(
+        actor=core2, nomination=vote, deadline=timezone.now() + datetime.timedelta(days=8)
+    )
+    for voter in (lead, core1, core2):
+        nomination_services.ballot_cast(actor=voter, nomination=vote, choice=BallotChoice.APPROVE)
+    with freeze_after(vote.voting_deadline):
+        nomination_services.voting_close_expired(nomination_id=vote.pk)
+    nomination_services.proposal_decide(
+        actor=core3,
+        vote=vote,
+        outcome="accepted",
+        reasons="It grew too large.",
+        public_outcome="Distributed is split.",
+    )
+    proposal.refresh_from_db()
+    return vote
+
+
 def post_step(client, proposal, operation: str, data: dict):
     return client.post(
         f"{proposal.get_absolute_url()}steps/{operation}/",
@@ -44,7 +87,9 @@ def post_step(client, proposal, operation: str, data: dict):
     )
 
 
-def test_it_builds_shows_and_applies_a_proposal(client_for, proposal, distributed, maintainer):
+def test_it_builds_shows_and_applies_a_proposal_once_a_vote_accepts_it(
+    client_for, proposal, distributed, maintainer, lead, core1, core2, core3, core4
+):
     client = client_for("core1")
     steps = [
         ("add", {"name": "Distributed Checkpointing", "group": "core", "path_patterns": "torch/distributed/checkpoint/**"}),
@@ -70,15 +115,11 @@ def test_it_builds_shows_and_applies_a_proposal(client_for, proposal, distribute
     assert "split into Distributed Checkpointing, Distributed Training" in page
     assert not TaxonomyRevision.objects.exists()  # nothing changes before it is applied
 
-    response = client.post(
-        f"{proposal.get_absolute_url()}apply/",
-        {"decided_on": timezone.localdate().isoformat(), "reason": ""},
-    )
+    vote = accepted_by_a_vote(proposal, lead, core1, core2, core3)
 
-    assert response.status_code == 302
-    proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.APPLIED
     assert proposal.revision.reason == "It grew too large."
+    assert proposal.revision.vote_url == vote.get_absolute_url()
     assert Module.objects.get(slug="distributed").status == ModuleStatus.RETIRED
     training = Module.objects.get(slug="dist-training")
     assert set(
@@ -147,13 +188,13 @@ def test_it_refuses_to_remove_a_step_a_later_one_needs(client_for, proposal, mod
     assert list(proposal.steps.values_list("position", "operation")) == [(1, "add")]
 
 
-def test_it_sunsets_a_module_and_the_files_list_it_there(client_for, proposal, maintainer, module):
+def test_it_sunsets_a_module_and_the_files_list_it_there(
+    client_for, proposal, maintainer, module, lead, core1, core2, core3, core4
+):
     client = client_for("core1")
     post_step(client, proposal, "sunset", {"module": "nn-apis"})
 
-    client.post(
-        f"{proposal.get_absolute_url()}apply/", {"decided_on": timezone.localdate().isoformat()}
-    )
+    accepted_by_a_vote(proposal, lead, core1, core2, core3)
 
     text = roster_files.persons_of_interest_markdown(selectors.roster_for_export())
     assert text.endswith(

@@ -1,0 +1,47 @@
+"""The proposal page costs the same number of queries whatever the size of its emeritus batch."""
+
+import pytest
+
+from governance import services as governance_services
+from governance.models import RoleKind
+from nominations.models import ProposalKind
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [1, 50]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_the_proposal_page_in_a_fixed_number_of_queries(
+    build, proposals, client_for, django_assert_num_queries, size
+):
+    roles = [
+        governance_services.role_grant(
+            actor=None,
+            person=build.person(f"Inactive Person {n}", f"inactive-{n}"),
+            kind=RoleKind.MODULE_MAINTAINER,
+            module=build.module,
+        )
+        for n in range(size)
+    ]
+    vote = proposals.voting(kind=ProposalKind.EMERITUS_BATCH, roles=roles)
+    client = client_for("core1")
+    client.get(vote.get_absolute_url())  # warm the process-wide caches
+
+    # To a voter:
+    # 1. the session
+    # 2. the signed-in user
+    # 3. the session's two-factor device
+    # 4. the vote with its proposal and taxonomy draft (one select_related)
+    # 5. the proposal's roles with their people and modules (prefetch)
+    # 6. its proposer (the nominators prefetch)
+    # 7. its evidence (the nomination page's prefetch; a proposal has none)
+    # 8. its electors with their users (prefetch)
+    # 9. its live ballots (prefetch)
+    # 10. the viewer's active role kinds
+    # 11-12. the viewer's user and group object permissions on the vote (guardian)
+    with django_assert_num_queries(12):
+        response = client.get(vote.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Inactive Person") == size
