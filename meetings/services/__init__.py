@@ -19,6 +19,7 @@ from meetings.services.agenda import (
 )
 from meetings.services.common import MeetingError
 from meetings.services.importing import minutes_import
+from meetings.services.item_page import ItemPageChanges, ItemPartError, agenda_item_page_save
 from meetings.services.retraction import minutes_version_retract
 from meetings.services.review import (
     minutes_publish,
@@ -28,6 +29,8 @@ from meetings.services.review import (
 )
 
 __all__ = [
+    "ItemPageChanges",
+    "ItemPartError",
     "MeetingError",
     "action_item_add",
     "action_item_update",
@@ -35,6 +38,7 @@ __all__ = [
     "agenda_item_add",
     "agenda_item_for_inactive",
     "agenda_item_move",
+    "agenda_item_page_save",
     "agenda_item_remove",
     "agenda_item_update",
     "decision_add",

@@ -21,10 +21,7 @@ from governance.redirects import safe_next
 from governance.web import post_action
 from meetings import selectors, services
 from meetings.forms import (
-    ActionItemForm,
     ActionItemStatusForm,
-    AgendaItemForm,
-    DecisionForm,
     ImportForm,
     MeetingForm,
     NewAgendaItemForm,
@@ -369,100 +366,6 @@ def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("meetings:item", slug=meeting.slug, pk=item.pk)
 
 
-def _item_initial(item: AgendaItem) -> dict:
-    return {
-        "title": item.title,
-        "added_day_of_meeting": item.added_day_of_meeting,
-        "visibility": item.visibility,
-        "notes": item.notes,
-        "public_summary": item.public_summary,
-        "presenters": list(item.presenters.all()),
-        "nominations": list(item.nominations.all()),
-    }
-
-
-def _item_page(
-    request: HttpRequest, item: AgendaItem, bound: dict, status: int = 200
-) -> HttpResponse:
-    preview, error = _preview([item])
-    context = {
-        "meeting": item.meeting,
-        "item": item,
-        "source": highlight_source(item.notes),
-        "preview": preview,
-        "preview_error": error,
-        "syntax_help": SYNTAX_HELP,
-        "forms": {
-            "item": AgendaItemForm(initial=_item_initial(item)),
-            "decision": DecisionForm(),
-            "action": ActionItemForm(),
-            "status": ActionItemStatusForm(),
-            **bound,
-        },
-    }
-    return render(request, "meetings/item_edit.html", context, status=status)
-
-
-def _item_act(
-    request: HttpRequest,
-    slug: str,
-    pk: int,
-    *,
-    form_name: str,
-    form_class: type[forms.Form],
-    apply: Callable[[AgendaItem, dict], str],
-) -> HttpResponse:
-    item = _visible_item(request, slug, pk)
-    return post_action(
-        request,
-        form_name=form_name,
-        form=form_class(request.POST),
-        apply=lambda data: apply(item, data),
-        page=lambda bound, status: _item_page(request, item, bound, status=status),
-        done_url=lambda: reverse("meetings:item", args=[slug, item.pk]),
-        errors_on_form=True,
-    )
-
-
-@private_page
-@sensitive_post_parameters("notes", "title", "public_summary")
-@require_http_methods(["GET", "POST"])
-@visible_or_404(permissions.can_manage_meetings)
-def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if request.method == "GET":
-        return _item_page(request, _visible_item(request, slug, pk), {})
-
-    def apply(item: AgendaItem, data: dict) -> str:
-        services.agenda_item_update(actor=request.user, item=item, data=data)
-        return "Saved. Check the public preview beside your notes."
-
-    return _item_act(request, slug, pk, form_name="item", form_class=AgendaItemForm, apply=apply)
-
-
-@private_page
-@sensitive_post_parameters("text")
-@require_POST
-@visible_or_404(permissions.can_manage_meetings)
-def decision_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    def apply(item: AgendaItem, data: dict) -> str:
-        services.decision_add(actor=request.user, item=item, **data)
-        return "Decision recorded."
-
-    return _item_act(request, slug, pk, form_name="decision", form_class=DecisionForm, apply=apply)
-
-
-@private_page
-@sensitive_post_parameters("text")
-@require_POST
-@visible_or_404(permissions.can_manage_meetings)
-def action_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    def apply(item: AgendaItem, data: dict) -> str:
-        services.action_item_add(actor=request.user, item=item, **data)
-        return "Action item added; its owners have been told."
-
-    return _item_act(request, slug, pk, form_name="action", form_class=ActionItemForm, apply=apply)
-
-
 @private_page
 @require_POST
 @visible_or_404(permissions.can_manage_meetings)
@@ -480,19 +383,6 @@ def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     services.agenda_item_remove(actor=request.user, item=item)
     messages.success(request, f"Removed “{item.title}” from the agenda.")
     return redirect("meetings:workspace", slug=slug)
-
-
-@private_page
-@require_POST
-@visible_or_404(permissions.can_manage_meetings)
-def decision_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, slug)
-    decision = selectors.decision_of(meeting, pk)
-    if decision is None:
-        raise Http404("No decision here.")
-    services.decision_remove(actor=request.user, decision=decision)
-    messages.success(request, "Decision removed.")
-    return redirect("meetings:item", slug=slug, pk=decision.agenda_item_id)
 
 
 # Action items ---------------------------------------------------------------------------------
