@@ -125,8 +125,14 @@ class EvidenceForm(forms.Form):
     body = MarkdownField(label="Evidence")
 
 
+class MaintainerChoiceField(RowsField):
+    def label_from_instance(self, obj) -> str:
+        person = getattr(obj, "person", None)
+        return str(person) if person is not None else obj.get_username()
+
+
 class InviteForm(forms.Form):
-    users = RowsField(
+    users = MaintainerChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Maintainers of the module to invite",
@@ -142,8 +148,9 @@ class InviteForm(forms.Form):
                 person__roles__kind="module_maintainer",
                 person__roles__status=RoleStatus.ACTIVE,
             )
+            .select_related("person")
             .distinct()
-            .order_by("username")
+            .order_by("person__full_name", "username")
         )
 
 

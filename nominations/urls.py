@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:pk>/feedback/", views.feedback_detail, name="feedback"),
     path("<int:pk>/announce/", views.announcement_release, name="announce"),
     path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
+    path("<int:pk>/confirm/<slug:step>/", views.step_confirm, name="confirm"),
 ]

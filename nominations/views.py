@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from governance import selectors as governance_selectors
 from governance.decorators import private_page, visible_or_404
 from governance.forms import RolesActionForm, add_service_error, refusal_message, service_error_text
 from governance.public_cache import cached_public_page
-from nominations import selectors, services
+from nominations import selectors, services, wording
 from nominations.forms import (
     BallotForm,
     DecisionForm,
@@ -140,7 +141,13 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "nominations/request_triage.html",
-        {"nomination_request": nomination_request, "form": form, "pending": RequestStatus.PENDING},
+        {
+            "nomination_request": nomination_request,
+            "form": form,
+            "pending": RequestStatus.PENDING,
+            # The spam button asks first, on this page read again with ?confirm=spam.
+            "confirm_spam": request.GET.get("confirm") == "spam",
+        },
         status=status if form.errors else 200,
     )
 
@@ -199,6 +206,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
             entry.pk for entry in evidence if permissions.can_edit_evidence(user, entry)
         },
         "electors": electors,
+        "invitations": selectors.invitations_of(nomination)
+        if actions.manage and nomination.module_id
+        else [],
         "electorate_size": len(electors),
         "recused_count": sum(1 for elector in electors if elector.recused),
         "voted_ids": {ballot.voter_id for ballot in nomination.live_ballots},
@@ -207,6 +217,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "secret_ballot": permissions.is_secret_ballot(nomination),
         "feedback": feedback,
         "tally": outcome.tally,
+        "decision_help": wording.decision_help(
+            outcome.tally, lead_confirms=bool(nomination.policy.get("lead_confirms"))
+        ),
         "decision": outcome.decision,
         "announcement": outcome.announcement,
         "running": _running_count(nomination.live_ballots) if actions.see_votes else None,
@@ -216,7 +229,9 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         "forms": {
             "evidence": EvidenceForm(),
             "ballot": BallotForm(initial={"choice": my_ballot.choice} if my_ballot else None),
-            "decision": DecisionForm(),
+            "decision": DecisionForm(
+                initial={"outcome": wording.outcome_the_vote_reached(outcome.tally)}
+            ),
             "feedback": FeedbackForm(
                 initial={"to_nominee": feedback.to_nominee, "to_nominators": feedback.to_nominators}
                 if feedback
@@ -265,6 +280,35 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirmation(
+    request: HttpRequest, pk: int, step: str, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The step's confirmation page: what it does and who learns of it, with its button, or
+    the reason it cannot be taken now."""
+    nomination = _visible_nomination(request, pk)
+    context = _page_context(request, nomination, bound or {})
+    confirmation = wording.CONFIRMATIONS[step]
+    actions = context["actions"]
+    step_form = context["forms"].get(confirmation.form_name) if confirmation.form_name else None
+    context.update(
+        confirmation=confirmation,
+        step_url=reverse(confirmation.url_name, args=[nomination.pk]),
+        allowed=getattr(actions, confirmation.allowed),
+        refusal=getattr(actions, confirmation.refusal) if confirmation.refusal else "",
+        step_form=step_form,
+        invalid_forms=[step_form] if step_form is not None and step_form.errors else [],
+    )
+    return render(request, "nominations/confirm.html", context, status=status)
+
+
+@private_page
+@require_GET
+def step_confirm(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in wording.CONFIRMATIONS:
+        raise Http404("No such step.")
+    return _confirmation(request, pk, step)
+
+
 def _act(
     request: HttpRequest,
     pk: int,
@@ -272,14 +316,18 @@ def _act(
     form_name: str | None,
     form_class: Callable[..., forms.Form] | None,
     apply: Callable[[Nomination, dict], str],
+    confirmed_on: str = "",
 ) -> HttpResponse:
     """Run one POST action of the nomination page: 404 for those who may not see it, the
-    page again with the form's errors (400) for bad input, a message and a redirect after."""
+    page again with the form's errors (400) for bad input, a message and a redirect after.
+    A step confirmed on its own page (`confirmed_on`) shows that page again instead."""
     nomination = _nomination_to_act_on(request, pk)
     data = {}
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
+            if confirmed_on:
+                return _confirmation(request, pk, confirmed_on, {form_name: form}, status=400)
             messages.error(request, refusal_message(form))
             context = _page_context(request, _visible_nomination(request, pk), {form_name: form})
             return render(request, "nominations/nomination_detail.html", context, status=400)
@@ -374,7 +422,14 @@ def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_open(actor=request.user, nomination=nomination, deadline=data["deadline"])
         return "Voting is open; every core maintainer has been told."
 
-    return _act(request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply)
+    return _act(
+        request,
+        pk,
+        form_name="voting",
+        form_class=VotingOpenForm,
+        apply=apply,
+        confirmed_on="voting_open",
+    )
 
 
 @private_page
@@ -394,7 +449,7 @@ def elector_recuse(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
         services.ballot_cast(actor=request.user, nomination=nomination, **data)
-        return "Your vote is recorded. You may change it until the close."
+        return wording.after_ballot(selectors.nomination_for_action(nomination.pk))
 
     return _act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply)
 
@@ -459,7 +514,14 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.nomination_withdraw(actor=request.user, nomination=nomination, **data)
         return "The nomination is withdrawn."
 
-    return _act(request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply)
+    return _act(
+        request,
+        pk,
+        form_name="withdraw",
+        form_class=WithdrawForm,
+        apply=apply,
+        confirmed_on="withdraw",
+    )
 
 
 # Feedback for its readers, and the public pages ---------------------------------------------
@@ -480,8 +542,11 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nominations/feedback_detail.html",
         {
             "nomination": nomination,
+            "feedback": feedback,
             "text": feedback.to_nominee if is_nominee else feedback.to_nominators,
             "is_nominee": is_nominee,
+            "outcome": wording.outcome_in_words(nomination),
+            "next_steps": wording.next_steps(nomination, is_nominee=is_nominee),
         },
     )
 

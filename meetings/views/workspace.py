@@ -45,6 +45,8 @@ from meetings.models import (
 from meetings.redaction import SYNTAX_HELP
 
 Apply = Callable[[Meeting, dict], str]
+# The new item's fields share names with the meeting's form on the same page; their ids differ.
+NEW_ITEM_IDS = "id_new_item_%s"
 
 
 def _visible_meeting(request: HttpRequest, slug: str) -> Meeting:
@@ -121,7 +123,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
         "can_review": permissions.can_review_minutes(request.user, meeting),
         "forms": {
             "meeting": MeetingForm(initial=_meeting_initial(meeting)),
-            "item": NewAgendaItemForm(),
+            "item": NewAgendaItemForm(auto_id=NEW_ITEM_IDS),
             "submit": SubmitForm(),
             "review": ReviewForm(
                 initial={"verdict": my_review.verdict, "comment": my_review.comment}
@@ -278,9 +280,24 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 @visible_or_404(permissions.can_manage_meetings)
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: what publishing does and who reads it, with the button, or why it cannot be done
+    now; POST: publish."""
+    if request.method == "GET":
+        meeting = _visible_meeting(request, slug)
+        current = next((r for r in meeting.review_rounds.all() if r.is_open), None)
+        state = selectors.review_state_of(current) if current is not None else None
+        versions = list(meeting.versions.all())
+        context = {
+            "meeting": meeting,
+            "state": state,
+            "may_publish": state is not None and state.may_publish,
+            "next_number": (versions[0].number + 1) if versions else 1,
+        }
+        return render(request, "meetings/publish_confirm.html", context)
+
     def apply(meeting: Meeting, data: dict) -> str:
         version = services.minutes_publish(actor=request.user, meeting=meeting)
         return f"Published as version {version.number}."
@@ -354,7 +371,7 @@ def version_retract(request: HttpRequest, slug: str, number: int) -> HttpRespons
 @visible_or_404(permissions.can_manage_meetings)
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _visible_meeting(request, slug)
-    form = NewAgendaItemForm(request.POST)
+    form = NewAgendaItemForm(request.POST, auto_id=NEW_ITEM_IDS)
     if not form.is_valid():
         return _workspace(request, meeting, {"item": form}, status=400)
     try:

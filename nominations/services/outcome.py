@@ -39,7 +39,10 @@ def _announcement_text(nomination: Nomination) -> str:
         role = nomination.ending_role
         where = f" of {role.module.name}" if role.module_id else ""
         return f"{name} moves to emeritus as {role.get_kind_display().lower()}{where}."
-    return f"Please welcome {name} as {nomination.role_title.lower()}."
+    # Only the kind is lowercased: a module's name keeps the case it is written in.
+    kind = nomination.get_kind_display().lower()
+    where = f" of {nomination.module.name}" if nomination.module_id else ""
+    return f"Please welcome {name} as {kind}{where}."
 
 
 @sensitive_variables()

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from nominations import services
 from nominations.models import Criterion, Nomination, NominationKind, Outcome, Status
-from tests.browser.conftest import sign_in_through_the_form
+from tests.browser.conftest import expect_signed_in, sign_in_through_the_form
 from tests.nominations.conftest import Build, Clock
 
 # pytest-base-url (a pytest-playwright dependency) defines its session fixture as a method.
@@ -51,7 +51,7 @@ def signed_in(browser: Browser, live_server) -> Iterator[Callable[[object], Page
         page = context.new_page()
         page.goto("/accounts/login/?next=/nominations/")
         sign_in_through_the_form(page, user)
-        expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
+        expect_signed_in(page, user)
         expect(page).to_have_url(f"{live_server.url}/nominations/")
         return page
 
@@ -110,7 +110,9 @@ def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     page.get_by_label("Feedback to the nominators").fill(TO_NOMINATORS)
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_text("The feedback draft is saved.")).to_be_visible()
-    page.get_by_role("button", name="Release the feedback").click()
+    page.get_by_role("link", name="Release the feedback…").click()
+    expect(page.get_by_text("The nominee and each nominator are told")).to_be_visible()
+    page.get_by_role("button", name="Release the feedback now").click()
     expect(page.get_by_text("The feedback is released")).to_be_visible()
     assert Nomination.objects.get(pk=nomination.pk).outcome == Outcome.DECLINED
 

@@ -28,6 +28,7 @@ from governance.forms import STEP_FORMS
 from meetings.models import MeetingStatus
 from nominations.models import Feedback, Nomination
 from nominations.selectors import SECTIONS
+from nominations.wording import CONFIRMATIONS
 from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
 from tests.security.conftest import World, client_with_cookies
 
@@ -143,6 +144,16 @@ def one(**kwargs) -> Callable[[World], list[Case]]:
 def nominations(world: World) -> list[Case]:
     cases = [Case(state, {"pk": n.pk}, n) for state, n in world.nominations.items()]
     return [*cases, Case(NOT_FOUND, {"pk": max(case.kwargs["pk"] for case in cases) + 1})]
+
+
+def confirmations(world: World) -> list[Case]:
+    """Each nomination's withdrawal page, and every step's page of the first nomination."""
+    first = next(iter(world.nominations.values()))
+    return [
+        *(Case(f"{state} withdraw", {"pk": n.pk, "step": "withdraw"}, n)
+          for state, n in world.nominations.items()),
+        *(Case(step, {"pk": first.pk, "step": step}, first) for step in CONFIRMATIONS),
+    ]  # fmt: skip
 
 
 def evidence(world: World) -> list[Case]:
@@ -404,6 +415,7 @@ RULES: dict[str, Rule] = {
     "nominations/<int:pk>/feedback/": Rule(nominations, may_see=read_feedback),
     "nominations/<int:pk>/announce/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/withdraw/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/confirm/<slug:step>/": Rule(confirmations, may_see=view_nomination),
     # Meetings' private working copy: core maintainers.
     "meetings/manage/": Rule(one(), may_see=core),
     "meetings/manage/from-inactive/": Rule(one(), may_see=core),
