@@ -64,7 +64,7 @@ def vote(page: Page, nomination: Nomination, choice: str, *, button: str = "Cast
     page.goto(nomination.get_absolute_url())
     page.get_by_label(choice, exact=True).check()
     page.get_by_role("button", name=button).click()
-    expect(page.get_by_text("Your vote is recorded.")).to_be_visible()
+    expect(page.get_by_text("Your vote is recorded")).to_be_visible()
 
 
 def test_it_takes_a_nomination_from_evidence_to_private_feedback(
@@ -98,7 +98,8 @@ def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     page = signed_in(lead)
     vote(page, nomination, "Abstain")
     expect(page.get_by_text("Final tally:")).to_be_visible()
-    expect(page.get_by_text("did not pass")).to_be_visible()
+    expect(page.get_by_text("did not pass", exact=True)).to_be_visible()
+    expect(page.get_by_text("the vote has closed and did not pass")).to_be_visible()
     assert Nomination.objects.get(pk=nomination.pk).status == Status.CLOSED
 
     # The lead records the decision, drafts the feedback and releases it.
