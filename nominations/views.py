@@ -246,6 +246,7 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         context["forms"].setdefault("voting", VotingOpenForm())
     if actions.invite:
         context["forms"].setdefault("invite", InviteForm(module=nomination.module))
+    context["invalid_forms"] = [form for form in bound.values() if form.errors]
     return context
 
 

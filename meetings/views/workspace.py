@@ -133,6 +133,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
             "status": ActionItemStatusForm(),
             **bound,
         },
+        "invalid_forms": [form for form in bound.values() if form.errors],
     }
 
 
