@@ -32,7 +32,7 @@ from nominations.forms import (
     WithdrawForm,
 )
 from nominations.models import Criterion, Nomination, RequestStatus
-from nominations.policy import POLICIES, policy_for_nomination
+from nominations.policy import NOT_CRITERIA, POLICIES, policy_for_nomination
 
 
 def _visible(request: HttpRequest, nomination: Nomination | None) -> Nomination:
@@ -570,7 +570,7 @@ def become_maintainer(request: HttpRequest) -> HttpResponse:
         "nominations/become_maintainer.html",
         {
             "policies": [
-                (policy, [Criterion(c).label for c in policy.criteria])
+                (policy, [Criterion(c).label for c in policy.criteria if c not in NOT_CRITERIA])
                 for policy in POLICIES.values()
             ]
         },

@@ -118,3 +118,11 @@ def test_it_keeps_the_module_name_as_written_in_the_announcement(announced_nomin
     text = announced_nomination.announcement.text
 
     assert text == "Please welcome Mei Tanaka as module maintainer of NN APIs (torch.nn)."
+
+
+def test_it_lists_only_criteria_on_the_criteria_page(client):
+    content = client.get("/become-a-maintainer/").content.decode()
+
+    assert "<li>Issue triage</li>" in content
+    assert "Negative testimonial" not in content
+    assert "<li>General</li>" not in content
