@@ -24,6 +24,7 @@ from meetings.export import forum_post
 from meetings.forms import SearchForm
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
+from meetings.redaction import grouped_reasons
 
 HOME_MINUTES = 5
 EXPORT_LIMIT = 20
@@ -68,7 +69,12 @@ def _version_page(request: HttpRequest, slug: str, number: int | None) -> HttpRe
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"version": version, "current": current, "versions": versions},
+        {
+            "version": version,
+            "current": current,
+            "versions": versions,
+            "withheld": grouped_reasons(version.redaction_log or {}),
+        },
     )
 
 
