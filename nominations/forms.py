@@ -197,6 +197,15 @@ class FeedbackForm(forms.Form):
     to_nominators = MarkdownField(label="Feedback to the nominators")
 
 
+class AnnouncementForm(forms.Form):
+    text = forms.CharField(
+        label="Announcement text",
+        max_length=1_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Plain text, read by everyone once released. Preview it before you save.",
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Why it is withdrawn",

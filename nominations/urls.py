@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nominations import views
+from nominations import step_views, views
 
 app_name = "nominations"
 
@@ -23,8 +23,9 @@ urlpatterns = [
     path("<int:pk>/decide/", views.nomination_decide, name="decide"),
     path("<int:pk>/feedback/draft/", views.feedback_save, name="feedback_save"),
     path("<int:pk>/feedback/release/", views.feedback_release, name="feedback_release"),
-    path("<int:pk>/feedback/", views.feedback_detail, name="feedback"),
+    path("<int:pk>/feedback/", step_views.feedback_detail, name="feedback"),
     path("<int:pk>/announce/", views.announcement_release, name="announce"),
+    path("<int:pk>/announcement/", step_views.announcement_edit, name="announcement_edit"),
     path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
-    path("<int:pk>/confirm/<slug:step>/", views.step_confirm, name="confirm"),
+    path("<int:pk>/confirm/<slug:step>/", step_views.step_confirm, name="confirm"),
 ]

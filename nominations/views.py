@@ -19,6 +19,7 @@ from governance.forms import RolesActionForm, add_service_error, refusal_message
 from governance.public_cache import cached_public_page
 from nominations import selectors, services, wording
 from nominations.forms import (
+    AnnouncementForm,
     BallotForm,
     DecisionForm,
     EvidenceForm,
@@ -246,6 +247,10 @@ def _page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> 
         context["forms"].setdefault("voting", VotingOpenForm())
     if actions.invite:
         context["forms"].setdefault("invite", InviteForm(module=nomination.module))
+    if actions.manage and outcome.announcement and outcome.announcement.released_at is None:
+        context["forms"].setdefault(
+            "announcement", AnnouncementForm(initial={"text": outcome.announcement.text})
+        )
     context["invalid_forms"] = [form for form in bound.values() if form.errors]
     return context
 
@@ -300,14 +305,6 @@ def _confirmation(
         invalid_forms=[step_form] if step_form is not None and step_form.errors else [],
     )
     return render(request, "nominations/confirm.html", context, status=status)
-
-
-@private_page
-@require_GET
-def step_confirm(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    if step not in wording.CONFIRMATIONS:
-        raise Http404("No such step.")
-    return _confirmation(request, pk, step)
 
 
 def _act(
@@ -526,30 +523,6 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Feedback for its readers, and the public pages ---------------------------------------------
-
-
-@private_page
-@require_GET
-def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The nominee reads the text for the nominee, nominators the text for nominators; nobody
-    else learns that the page, or the nomination, exists."""
-    nomination = selectors.nomination_for_feedback(pk)
-    feedback = getattr(nomination, "feedback", None) if nomination else None
-    if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
-        raise Http404("No feedback here.")
-    is_nominee = permissions.is_nominee(request.user, nomination)
-    return render(
-        request,
-        "nominations/feedback_detail.html",
-        {
-            "nomination": nomination,
-            "feedback": feedback,
-            "text": feedback.to_nominee if is_nominee else feedback.to_nominators,
-            "is_nominee": is_nominee,
-            "outcome": wording.outcome_in_words(nomination),
-            "next_steps": wording.next_steps(nomination, is_nominee=is_nominee),
-        },
-    )
 
 
 @cached_public_page

@@ -15,6 +15,7 @@ from nominations.services.intake import (
     nomination_request_take_up,
 )
 from nominations.services.outcome import (
+    announcement_edit,
     announcement_release,
     feedback_release,
     feedback_save,
@@ -35,6 +36,7 @@ from nominations.services.voting import (
 __all__ = [
     "NominationError",
     "RemovalBatch",
+    "announcement_edit",
     "announcement_release",
     "ballot_cast",
     "elector_recuse",

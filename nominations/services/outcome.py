@@ -30,6 +30,9 @@ from nominations.services.common import (
     touch,
 )
 
+# Plain text, one paragraph on the announcements page and in the feed.
+ANNOUNCEMENT_MAX_LENGTH = 1_000
+
 # Decision, feedback, announcement -------------------------------------------------------------
 
 
@@ -144,6 +147,25 @@ def feedback_release(*, actor, nomination: Nomination) -> Feedback:
             url=f"{nomination.get_absolute_url()}feedback/",
         )
     return feedback
+
+
+@transaction.atomic
+def announcement_edit(*, actor, nomination: Nomination, text: str) -> Announcement:
+    """Reword the announcement before its release; once released it is public and stays."""
+    nomination = locked(nomination)
+    require(
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers word announcements.",
+    )
+    announcement = Announcement.objects.select_for_update().filter(nomination=nomination).first()
+    if announcement is None:
+        raise NominationError("Only accepted nominations are announced.")
+    if announcement.released_at is not None:
+        raise NominationError("This announcement is released; its words are public and stay.")
+    announcement.text = clean_text(text, field="text", limit=ANNOUNCEMENT_MAX_LENGTH)
+    announcement.save(update_fields=["text"])
+    audit_record(actor=actor, verb="announcement.edited", target=nomination)
+    return announcement
 
 
 @transaction.atomic

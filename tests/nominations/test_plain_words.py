@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 
 from governance.services import notification_queue
+from nominations import services
 from nominations.models import NominationKind, Outcome
 from tests.nominations.conftest import PASSING_VOTES, fresh
 
@@ -126,3 +127,23 @@ def test_it_lists_only_criteria_on_the_criteria_page(client):
     assert "<li>Issue triage</li>" in content
     assert "Negative testimonial" not in content
     assert "<li>General</li>" not in content
+
+
+def test_it_previews_and_saves_the_announcement_text_before_the_release(build, client_for):
+    nomination = build.decided(outcome=Outcome.ACCEPTED, release=False)
+    client = client_for("core2")
+    url = f"/nominations/{nomination.pk}/announcement/"
+    text = "Please welcome Ife Okonkwo, who keeps the torch.nn tests green, as module maintainer."
+
+    preview = client.post(url, {"text": text, "preview": "1"})
+    saved = client.post(url, {"text": text})
+
+    assert preview.status_code == 200
+    assert f"what everyone will read</h3>\n            <p>{text}</p>" in preview.content.decode()
+    assert saved.status_code == 302
+    assert fresh(nomination).announcement.text == text
+    services.feedback_release(actor=build.core1, nomination=nomination)
+    services.announcement_release(actor=build.core2, nomination=nomination)
+    refused = client.post(url, {"text": "Too late."})
+    assert refused.status_code == 409
+    assert fresh(nomination).announcement.text == text

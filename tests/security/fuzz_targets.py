@@ -194,6 +194,9 @@ TARGETS: dict[str, Target] = {
     ),
     "nominations/<int:pk>/feedback/release/": Target("core1", nomination("declined")),
     "nominations/<int:pk>/announce/": Target("core1", nomination("announced")),
+    "nominations/<int:pk>/announcement/": Target(
+        "core1", nomination("announced"), form(nomination_forms.AnnouncementForm)
+    ),
     "nominations/<int:pk>/withdraw/": Target(
         "core1", nomination("voting"), form(nomination_forms.WithdrawForm)
     ),

@@ -414,6 +414,7 @@ RULES: dict[str, Rule] = {
     "nominations/<int:pk>/feedback/release/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/feedback/": Rule(nominations, may_see=read_feedback),
     "nominations/<int:pk>/announce/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/announcement/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/withdraw/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/confirm/<slug:step>/": Rule(confirmations, may_see=view_nomination),
     # Meetings' private working copy: core maintainers.
