@@ -508,7 +508,7 @@ def nomination_actions(
         see_withdrawal_reason=manage and nomination.is_withdrawn,
         add_evidence=can_add_evidence(user, nomination),
         evidence_closed=not manage
-        and not evidence_open_to_invited(nomination)
+        and nomination.voting_closed_at is not None
         and _is_invited(user, "nominations.view_evidence", nomination),
         open_for_evidence=manage_live and nomination.is_draft,
         invite=manage_live and nomination.module_id is not None,
