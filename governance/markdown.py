@@ -27,6 +27,13 @@ _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographe
 )
 
 
+def plain_text(text: str) -> str:
+    """What a Markdown text reads as, without its markup, on one line: for previews, where
+    `**bold**` would show its asterisks."""
+    words = html.unescape(nh3.clean(_parser.render(text), tags=set(), strip_comments=True))
+    return " ".join(words.split())
+
+
 def render_markdown(text: str) -> SafeString:
     html = _parser.render(text)
     return mark_safe(

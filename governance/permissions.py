@@ -273,11 +273,12 @@ def revoke_object_permission_from_users(perm: str, users: list, obj: Model) -> N
         forget_cached_access(user)
 
 
-def users_granted(perm: str, obj: Model) -> list:
-    """Active users holding the object-level grant `perm` on `obj` directly."""
+def users_granted(perm: str, obj: Model, *, related: tuple[str, ...] = ()) -> list:
+    """Active users holding the object-level grant `perm` on `obj` directly, loaded with
+    `related` (one query)."""
     codename = perm.split(".", 1)[-1]
     users = get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False)
-    return [user for user in users if user.is_active]
+    return [user for user in users.select_related(*related) if user.is_active]
 
 
 # Nominations ----------------------------------------------------------------------------------
@@ -402,7 +403,16 @@ def nominations_invited_to(user: User, queryset):
 def can_add_evidence(user: User, nomination) -> bool:
     if not nomination.is_live or is_nominee(user, nomination):
         return False
-    return is_core_maintainer(user) or _is_invited(user, "nominations.add_evidence", nomination)
+    return is_core_maintainer(user) or (
+        evidence_open_to_invited(nomination)
+        and _is_invited(user, "nominations.add_evidence", nomination)
+    )
+
+
+def evidence_open_to_invited(nomination) -> bool:
+    """Invited maintainers add evidence until the vote closes: after it, their words could no
+    longer inform anyone's ballot."""
+    return nomination.is_live and nomination.voting_closed_at is None
 
 
 def can_edit_evidence(user: User, entry) -> bool:
@@ -451,6 +461,12 @@ def can_see_outcome(user: User, nomination) -> bool:
     maintainers who may act on it. Invited module maintainers read and add to the thread, and
     learn nothing of the vote or the outcome there."""
     return can_manage_nomination(user, nomination)
+
+
+def nominator_knows_outcome(*, feedback_released: bool) -> bool:
+    """A nominator learns a decided nomination's outcome from the feedback released to them,
+    not before: the core maintainers tell the nominee and the nominators together."""
+    return feedback_released
 
 
 def is_secret_ballot(nomination) -> bool:
@@ -573,6 +589,7 @@ class NominationActions:
     see_outcome: bool
     see_withdrawal_reason: bool
     add_evidence: bool
+    evidence_closed: bool  # an invited maintainer who arrives after the close is told so
     open_for_evidence: bool
     invite: bool
     start_vote: bool
@@ -622,6 +639,9 @@ def nomination_actions(
         see_outcome=can_see_outcome(user, nomination),
         see_withdrawal_reason=manage and nomination.is_withdrawn,
         add_evidence=can_add_evidence(user, nomination),
+        evidence_closed=not manage
+        and nomination.voting_closed_at is not None
+        and _is_invited(user, "nominations.view_evidence", nomination),
         open_for_evidence=manage_live and nomination.is_draft,
         invite=manage_live and nomination.module_id is not None,
         start_vote=manage and nomination.is_open_for_evidence and not vote_start_refusal,

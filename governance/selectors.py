@@ -179,6 +179,10 @@ def inbox_for(user) -> QuerySet[Notification]:
     )
 
 
+def inbox_unread_count(user) -> int:
+    return inbox_for(user).filter(read_at__isnull=True).count()
+
+
 # Repository files ------------------------------------------------------------------------------
 
 

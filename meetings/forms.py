@@ -115,14 +115,38 @@ class NewAgendaItemForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=DecisionOutcome.choices)
+    """Part of the agenda item page: left empty, it asks for no decision."""
+
+    outcome = forms.ChoiceField(
+        choices=[("", "No decision yet"), *DecisionOutcome.choices], required=False
+    )
     text = MarkupField(max_length=TEXT_MAX_LENGTH, rows=2, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("text") and not cleaned.get("outcome") and "outcome" not in self.errors:
+            self.add_error("outcome", "Choose the outcome of this decision.")
+        return cleaned
+
+    def asks(self) -> bool:
+        return bool(self.cleaned_data.get("outcome"))
 
 
 class ActionItemForm(forms.Form):
-    text = MarkupField(max_length=TEXT_MAX_LENGTH, rows=2)
+    """Part of the agenda item page: left empty, it asks for no action item."""
+
+    text = MarkupField(max_length=TEXT_MAX_LENGTH, rows=2, required=False, label="Action")
     owners = _people_field("Owners")
     due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("text") and (cleaned.get("owners") or cleaned.get("due_on")):
+            self.add_error("text", "Write what is to be done.")
+        return cleaned
+
+    def asks(self) -> bool:
+        return bool(self.cleaned_data.get("text"))
 
 
 class ActionItemStatusForm(forms.Form):

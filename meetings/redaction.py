@@ -202,6 +202,26 @@ def redact(text: str, *, placeholder: Callable[[str], str] = public_placeholder)
     return Redacted(text="".join(pieces), log=log)
 
 
+def _reason_key(reason: str) -> str:
+    """ "Specific example" and "specific examples " are one reason: case, spacing and a plural
+    "s" on the last word make no difference ("access" keeps its "ss")."""
+    words = reason.casefold().split()
+    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
+def grouped_reasons(log: dict[str, int]) -> list[tuple[str, int]]:
+    """A redaction log for readers: reasons that differ only in case, spacing or number
+    counted together, under the first spelling met; sorted as the log was."""
+    groups: dict[str, tuple[str, int]] = {}
+    for reason, count in log.items():
+        key = _reason_key(reason)
+        spelling, total = groups.get(key, (reason, 0))
+        groups[key] = (spelling, total + count)
+    return list(groups.values())
+
+
 def merge_logs(*logs: dict[str, int]) -> dict[str, int]:
     merged: dict[str, int] = {}
     for log in logs:

@@ -182,10 +182,12 @@ def meeting_for_workspace(slug: str) -> Meeting | None:
     """The meeting (annotated with its forum topic's state) with its attendees, review rounds
     (and reviews with reviewers), versions and carried-over action items (with owners and where
     they were raised). Seven queries."""
-    rounds = ReviewRound.objects.select_related("submitted_by").prefetch_related(
+    rounds = ReviewRound.objects.select_related("submitted_by__person").prefetch_related(
         Prefetch(
             "reviews",
-            queryset=Review.objects.select_related("reviewer").order_by("reviewed_at", "pk"),
+            queryset=Review.objects.select_related("reviewer__person").order_by(
+                "reviewed_at", "pk"
+            ),
         )
     )
     carried = ActionItem.objects.select_related("agenda_item__meeting").prefetch_related("owners")
@@ -198,7 +200,7 @@ def meeting_for_workspace(slug: str) -> Meeting | None:
             Prefetch("review_rounds", queryset=rounds.order_by("-number")),
             Prefetch(
                 "versions",
-                queryset=MinutesVersion.objects.select_related("retracted_by")
+                queryset=MinutesVersion.objects.select_related("retracted_by__person")
                 .defer("markdown", "html")
                 .order_by("-number"),
             ),

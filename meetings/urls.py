@@ -1,7 +1,7 @@
 from django.urls import path
 
 from governance.public_cache import cached_public_page
-from meetings.views import minutes_import, public, workspace
+from meetings.views import agenda_item, minutes_import, public, workspace
 
 app_name = "meetings"
 
@@ -35,18 +35,18 @@ urlpatterns = [
     path("<slug:slug>/review/", workspace.review, name="review"),
     path("<slug:slug>/publish/", workspace.publish, name="publish"),
     path("<slug:slug>/items/", workspace.item_new, name="item_new"),
-    path("<slug:slug>/items/<int:pk>/", workspace.item_edit, name="item"),
+    path("<slug:slug>/items/<int:pk>/", agenda_item.item_edit, name="item"),
     path("<slug:slug>/items/<int:pk>/move/", workspace.item_move, name="item_move"),
     path("<slug:slug>/items/<int:pk>/remove/", workspace.item_remove, name="item_remove"),
-    path("<slug:slug>/items/<int:pk>/decisions/", workspace.decision_new, name="decision_new"),
+    path("<slug:slug>/items/<int:pk>/decisions/", agenda_item.decision_new, name="decision_new"),
     path(
         "<slug:slug>/items/<int:pk>/action-items/",
-        workspace.action_item_new,
+        agenda_item.action_item_new,
         name="action_item_new",
     ),
     path(
         "<slug:slug>/decisions/<int:pk>/remove/",
-        workspace.decision_remove,
+        agenda_item.decision_remove,
         name="decision_remove",
     ),
 ]

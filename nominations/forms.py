@@ -126,8 +126,14 @@ class EvidenceForm(forms.Form):
     body = MarkdownField(label="Evidence")
 
 
+class MaintainerChoiceField(RowsField):
+    def label_from_instance(self, obj) -> str:
+        person = getattr(obj, "person", None)
+        return str(person) if person is not None else obj.get_username()
+
+
 class InviteForm(forms.Form):
-    users = RowsField(
+    users = MaintainerChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Maintainers of the module to invite",
@@ -143,8 +149,9 @@ class InviteForm(forms.Form):
                 person__roles__kind="module_maintainer",
                 person__roles__status=RoleStatus.ACTIVE,
             )
+            .select_related("person")
             .distinct()
-            .order_by("username")
+            .order_by("person__full_name", "username")
         )
 
 
@@ -218,6 +225,15 @@ class FeedbackReleaseForm(forms.Form):
         max_length=1_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnnouncementForm(forms.Form):
+    text = forms.CharField(
+        label="Announcement text",
+        max_length=1_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Plain text, read by everyone once released. Preview it before you save.",
     )
 
 

@@ -4,7 +4,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import permissions
@@ -144,7 +146,7 @@ SECTIONS = {
             "No requests are waiting.",
             lambda user: (
                 permissions.requests_to_triage(user, NominationRequest.objects.all())
-                .select_related("requester", "module")
+                .select_related("requester__person", "module")
                 .order_by("created_at", "pk")
             ),
             of_requests=True,
@@ -165,12 +167,35 @@ SECTIONS = {
 
 
 def with_time_left(rows: list) -> list:
-    """Set how long each open vote among `rows` has left, for nominations/_list.html."""
+    """Set how long each open vote among `rows` has left, and where each stands in words (its
+    `badge`), for nominations/_list.html: these lists are the core maintainers', who may see
+    every status and outcome."""
     now = timezone.now()
     for row in rows:
-        if isinstance(row, Nomination) and row.status == NominationStatus.VOTING:
-            row.time_left = row.voting_deadline - now
+        if isinstance(row, Nomination):
+            row.badge = status_label(row)
+            if row.status == NominationStatus.VOTING:
+                row.time_left = row.voting_deadline - now
     return rows
+
+
+def status_label(nomination: Nomination) -> str:
+    """Where a nomination stands, for a reader who may know its status and outcome."""
+    if nomination.status == NominationStatus.DECIDED and nomination.outcome:
+        return f"Decided: {nomination.get_outcome_display().lower()}"
+    return nomination.get_status_display()
+
+
+def nominator_label(nomination: Nomination) -> str:
+    """Where a nomination stands, for one of its nominators (`feedback_released` annotated):
+    its outcome once the feedback tells them, and no more than "decided" before."""
+    if nomination.status == NominationStatus.WITHDRAWN:
+        return "Withdrawn"
+    if nomination.status != NominationStatus.DECIDED:
+        return "In progress"
+    if permissions.nominator_knows_outcome(feedback_released=nomination.feedback_released):
+        return nomination.get_outcome_display()
+    return "Decided; the feedback is on its way"
 
 
 @dataclass
@@ -193,6 +218,7 @@ def dashboard_for(user) -> Dashboard:
                 SectionRows(section, rows[:DASHBOARD_ROWS], more=len(rows) > DASHBOARD_ROWS)
             )
         return board
+    released = Feedback.objects.filter(nomination=OuterRef("pk"), released_at__isnull=False)
     board.invited = list(
         _listed(
             permissions.nominations_invited_to(
@@ -206,11 +232,17 @@ def dashboard_for(user) -> Dashboard:
         .order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
     board.nominated_by_me = list(
-        _listed(Nomination.objects.filter(nominators=user)).order_by("-created_at", "-pk")[
-            :LIST_LIMIT
-        ]
+        _listed(Nomination.objects.filter(nominators=user))
+        .annotate(feedback_released=Exists(released))
+        .order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
-    released = Feedback.objects.filter(nomination=OuterRef("pk"), released_at__isnull=False)
+    for nomination in board.nominated_by_me:
+        nomination.badge = nominator_label(nomination)
+        nomination.feedback_url = (
+            reverse("nominations:feedback", args=[nomination.pk])
+            if nomination.feedback_released
+            else ""
+        )
     # Two index lookups, united: an OR across the nominee and the nominators joins would read
     # every nomination.
     mine = (
@@ -224,6 +256,9 @@ def dashboard_for(user) -> Dashboard:
             "-updated_at", "-pk"
         )[:LIST_LIMIT]
     )
+    for nomination in board.my_feedback:
+        # Released feedback tells its reader the outcome.
+        nomination.badge = status_label(nomination)
     return board
 
 
@@ -236,17 +271,17 @@ def nomination_for_page(pk: int) -> Nomination | None:
 
 
 def _for_page(queryset: QuerySet[Nomination]) -> Nomination | None:
-    evidence = EvidenceEntry.objects.select_related("author").annotate(
+    evidence = EvidenceEntry.objects.select_related("author__person").annotate(
         revision_count=Count("revisions")
     )
     nomination = (
         _with_people(queryset)
         .annotate(**forum_topic_annotations("announcement"))
-        .select_related("request", "request__requester")
+        .select_related("request", "request__requester__person")
         .prefetch_related(
-            "nominators",
+            Prefetch("nominators", queryset=User.objects.select_related("person")),
             Prefetch("evidence", queryset=evidence.order_by("created_at", "pk")),
-            Prefetch("electors", queryset=Elector.objects.select_related("user")),
+            Prefetch("electors", queryset=Elector.objects.select_related("user__person")),
             Prefetch(
                 "ballots",
                 queryset=Ballot.objects.filter(superseded_at__isnull=True).order_by("sequence"),
@@ -277,6 +312,26 @@ def proposal_for_page(pk: int) -> Nomination | None:
 
 
 @dataclass(frozen=True)
+class InvitedMaintainer:
+    name: str
+    has_evidence: bool
+
+
+def invitations_of(nomination: Nomination) -> list[InvitedMaintainer]:
+    """Who is invited into the evidence thread, by name, and whether each has added evidence
+    (read from the thread `nomination_for_page` loaded). One query."""
+    users = permissions.users_granted("nominations.view_evidence", nomination, related=("person",))
+    authors = {entry.author_id for entry in nomination.evidence.all()}
+    invited = [
+        InvitedMaintainer(
+            str(getattr(user, "person", None) or user.get_username()), user.pk in authors
+        )
+        for user in users
+    ]
+    return sorted(invited, key=lambda invitation: invitation.name.casefold())
+
+
+@dataclass(frozen=True)
 class VoteOutcome:
     tally: Tally | None = None
     decision: NominationDecision | None = None
@@ -295,7 +350,7 @@ def outcome_of(nomination: Nomination) -> VoteOutcome:
         return VoteOutcome()
     parts = (
         Nomination.objects.filter(pk=nomination.pk)
-        .select_related(*OUTCOME_PARTS, "decision__decided_by")
+        .select_related(*OUTCOME_PARTS, "decision__decided_by__person")
         .get()
     )
     return VoteOutcome(**{part: getattr(parts, part, None) for part in OUTCOME_PARTS})
@@ -331,7 +386,7 @@ def request_for_triage(pk: int) -> NominationRequest | None:
     `permissions.can_view_request` asks about), in one query."""
     return (
         NominationRequest.objects.filter(pk=pk)
-        .select_related("requester", "module", "nomination")
+        .select_related("requester__person", "module", "nomination")
         .first()
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nominations import consent_views, proposal_views, verification_views, views
+from nominations import consent_views, proposal_views, step_views, verification_views, views
 
 app_name = "nominations"
 
@@ -23,9 +23,10 @@ urlpatterns = [
     path("<int:pk>/decide/", views.nomination_decide, name="decide"),
     path("<int:pk>/feedback/draft/", views.feedback_save, name="feedback_save"),
     path("<int:pk>/feedback/release/", views.feedback_release, name="feedback_release"),
-    path("<int:pk>/feedback/", views.feedback_detail, name="feedback"),
+    path("<int:pk>/feedback/", step_views.feedback_detail, name="feedback"),
     path("<int:pk>/feedback/read/", views.feedback_read, name="feedback_read"),
     path("<int:pk>/announce/", views.announcement_release, name="announce"),
+    path("<int:pk>/announcement/", step_views.announcement_edit, name="announcement_edit"),
     path("<int:pk>/withdraw/", views.nomination_withdraw, name="withdraw"),
     path("<int:pk>/verify/", verification_views.vote_verify, name="verify"),
     path("<int:pk>/second/", consent_views.nomination_second, name="second"),
@@ -33,4 +34,5 @@ urlpatterns = [
     path("proposals/new/", proposal_views.proposal_new, name="proposal_new"),
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),
+    path("<int:pk>/confirm/<slug:step>/", step_views.step_confirm, name="confirm"),
 ]

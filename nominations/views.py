@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,8 +19,9 @@ from governance.forms import RolesActionForm, add_service_error, service_error_t
 from governance.integration_selectors import forum_state
 from governance.public_cache import cached_public_page
 from governance.web import post_action
-from nominations import selectors, services
+from nominations import selectors, services, wording
 from nominations.forms import (
+    AnnouncementForm,
     BallotForm,
     DecisionForm,
     EvidenceForm,
@@ -35,6 +37,7 @@ from nominations.forms import (
 )
 from nominations.models import Criterion, DecisionKind, Nomination, RequestStatus
 from nominations.voting_rules import (
+    NOT_CRITERIA,
     OTHER_DEFAULT_RULES,
     POLICIES,
     current_rules,
@@ -160,7 +163,13 @@ def request_triage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "nominations/request_triage.html",
-        {"nomination_request": nomination_request, "form": form, "pending": RequestStatus.PENDING},
+        {
+            "nomination_request": nomination_request,
+            "form": form,
+            "pending": RequestStatus.PENDING,
+            # The spam button asks first, on this page read again with ?confirm=spam.
+            "confirm_spam": request.GET.get("confirm") == "spam",
+        },
         status=status if form.errors else 200,
     )
 
@@ -228,6 +237,9 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         and user.pk not in {seconder.pk for seconder in seconders}
         and permissions.can_second(user, nomination),
         "electors": electors,
+        "invitations": selectors.invitations_of(nomination)
+        if actions.manage and nomination.module_id
+        else [],
         "electorate_size": len(electors),
         "recused_count": sum(1 for elector in electors if elector.recused),
         "voted_ids": {ballot.voter_id for ballot in nomination.live_ballots},
@@ -239,6 +251,9 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         ),
         "feedback": feedback,
         "tally": outcome.tally,
+        "decision_help": wording.decision_help(
+            outcome.tally, lead_confirms=bool(nomination.policy.get("lead_confirms"))
+        ),
         "decision": outcome.decision,
         "announcement": outcome.announcement,
         "forum": forum_state(nomination, can_retry=permissions.can_retry_forum_post(user))
@@ -253,7 +268,9 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
             "ballot": BallotForm(
                 initial={"choice": my_ballot.choice} if my_ballot else None, method=policy.method
             ),
-            "decision": DecisionForm(),
+            "decision": DecisionForm(
+                initial={"outcome": wording.outcome_the_vote_reached(outcome.tally)}
+            ),
             "feedback": FeedbackForm(
                 initial={"to_nominee": feedback.to_nominee, "to_nominators": feedback.to_nominators}
                 if feedback
@@ -272,6 +289,11 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         context["forms"].setdefault("voting", VotingOpenForm())
     if actions.invite:
         context["forms"].setdefault("invite", InviteForm(module=nomination.module))
+    if actions.manage and outcome.announcement and outcome.announcement.released_at is None:
+        context["forms"].setdefault(
+            "announcement", AnnouncementForm(initial={"text": outcome.announcement.text})
+        )
+    context["invalid_forms"] = [form for form in bound.values() if form.errors]
     return context
 
 
@@ -299,6 +321,27 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirmation(
+    request: HttpRequest, pk: int, step: str, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The step's confirmation page: what it does and who learns of it, with its button, or
+    the reason it cannot be taken now."""
+    nomination = _visible_nomination(request, pk)
+    context = page_context(request, nomination, bound or {})
+    confirmation = wording.CONFIRMATIONS[step]
+    actions = context["actions"]
+    step_form = context["forms"].get(confirmation.form_name) if confirmation.form_name else None
+    context.update(
+        confirmation=confirmation,
+        step_url=reverse(confirmation.url_name, args=[nomination.pk]),
+        allowed=getattr(actions, confirmation.allowed),
+        refusal=getattr(actions, confirmation.refusal) if confirmation.refusal else "",
+        step_form=step_form,
+        invalid_forms=[step_form] if step_form is not None and step_form.errors else [],
+    )
+    return render(request, "nominations/confirm.html", context, status=status)
+
+
 def act(
     request: HttpRequest,
     pk: int,
@@ -307,13 +350,17 @@ def act(
     form_class: Callable[..., forms.Form] | None,
     apply: Callable[[Nomination, dict], str],
     shared: bool = False,
+    confirmed_on: str = "",
 ) -> HttpResponse:
     """Run one POST action of the nomination page (or, where `shared`, of a proposal's page
     too) through `post_action`: 404 for those who may not see it, the page again with what went
-    wrong, a message and a redirect after."""
+    wrong, a message and a redirect after. A step confirmed on its own page (`confirmed_on`)
+    shows that page again instead."""
     nomination = _nomination_to_act_on(request, pk, shared=shared)
 
     def page(bound_forms: dict, status: int) -> HttpResponse:
+        if confirmed_on:
+            return _confirmation(request, pk, confirmed_on, bound_forms, status=status)
         context = page_context(request, _visible_nomination(request, pk), bound_forms)
         return render(request, page_template(nomination), context, status=status)
 
@@ -406,7 +453,15 @@ def voting_open(request: HttpRequest, pk: int) -> HttpResponse:
         services.voting_open(actor=request.user, nomination=nomination, deadline=data["deadline"])
         return "Voting is open; every core maintainer has been told."
 
-    return act(request, pk, form_name="voting", form_class=VotingOpenForm, apply=apply, shared=True)
+    return act(
+        request,
+        pk,
+        form_name="voting",
+        form_class=VotingOpenForm,
+        apply=apply,
+        shared=True,
+        confirmed_on="voting_open",
+    )
 
 
 @private_page
@@ -426,11 +481,11 @@ def elector_recuse(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
         ballot = services.ballot_cast(actor=request.user, nomination=nomination, **data)
-        # Shown this once, and emailed without the choice: the voter checks it after the close.
+        # The receipt is shown this once, and emailed without the choice: the voter checks it
+        # on the vote's verification page after the close.
         return (
-            f"Your vote is recorded. Your receipt is {ballot.receipt}; keep it to check on the "
-            "vote's verification page, after the close, that your ballot was counted. You may "
-            "change your vote until the close; your new receipt then replaces this one."
+            f"{wording.after_ballot(selectors.nomination_for_action(nomination.pk))} Your receipt "
+            f"is {ballot.receipt}; keep it to check, after the close, that your ballot was counted."
         )
 
     return act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply, shared=True)
@@ -476,7 +531,12 @@ def feedback_release(request: HttpRequest, pk: int) -> HttpResponse:
         return "The feedback is released to the nominee and the nominators."
 
     return act(
-        request, pk, form_name="feedback_release", form_class=FeedbackReleaseForm, apply=apply
+        request,
+        pk,
+        form_name="feedback_release",
+        form_class=FeedbackReleaseForm,
+        apply=apply,
+        confirmed_on="feedback_release",
     )
 
 
@@ -498,32 +558,18 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.nomination_withdraw(actor=request.user, nomination=nomination, **data)
         return "Withdrawn."
 
-    return act(request, pk, form_name="withdraw", form_class=WithdrawForm, apply=apply, shared=True)
+    return act(
+        request,
+        pk,
+        form_name="withdraw",
+        form_class=WithdrawForm,
+        apply=apply,
+        shared=True,
+        confirmed_on="withdraw",
+    )
 
 
 # Feedback for its readers, and the public pages ---------------------------------------------
-
-
-@private_page
-@require_GET
-def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The nominee reads the text for the nominee, nominators the text for nominators; nobody
-    else learns that the page, or the nomination, exists."""
-    nomination = selectors.nomination_for_feedback(pk)
-    feedback = getattr(nomination, "feedback", None) if nomination else None
-    if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
-        raise Http404("No feedback here.")
-    is_nominee = permissions.is_nominee(request.user, nomination)
-    return render(
-        request,
-        "nominations/feedback_detail.html",
-        {
-            "nomination": nomination,
-            "text": feedback.to_nominee if is_nominee else feedback.to_nominators,
-            "is_nominee": is_nominee,
-            "read": selectors.feedback_read_at(feedback, request.user),
-        },
-    )
 
 
 @private_page
@@ -559,7 +605,10 @@ def become_maintainer(request: HttpRequest) -> HttpResponse:
         "nominations/become_maintainer.html",
         {
             "policies": [
-                (rules[kind], [Criterion(c).label for c in rules[kind].criteria])
+                (
+                    rules[kind],
+                    [Criterion(c).label for c in rules[kind].criteria if c not in NOT_CRITERIA],
+                )
                 for kind in POLICIES
             ],
             "other_rules": [rules[kind] for kind in OTHER_DEFAULT_RULES],

@@ -235,6 +235,8 @@ MAINTAINER_CRITERIA = (
 )
 REVIEWER_CRITERIA = (Criterion.CONTRIBUTIONS, Criterion.QUALITY, Criterion.POSITIVE)
 ENDING_CRITERIA = (Criterion.COMMITMENT, Criterion.GENERAL)
+# Kinds of evidence that are not criteria a nominee meets: the criteria page leaves them out.
+NOT_CRITERIA = frozenset({Criterion.NEGATIVE, Criterion.GENERAL})
 
 # The nomination kinds' rules: the sections of /become-a-maintainer/.
 POLICIES = {

@@ -1,7 +1,8 @@
 from django import template
+from django.contrib.auth.models import User
 from django.utils.safestring import SafeString
 
-from governance.markdown import render_markdown
+from governance.markdown import plain_text, render_markdown
 
 register = template.Library()
 
@@ -9,6 +10,22 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text or "")
+
+
+@register.filter(name="plain_text")
+def plain_text_filter(text: str) -> str:
+    return plain_text(text or "")
+
+
+@register.filter
+def person_name(user) -> str:
+    """A user as people know them: "Priya Raman (@praman)", from the person the selector loaded
+    with the user; the username where there is no person (or it was not loaded, which would
+    cost a query per name); "a former member" for a deleted account."""
+    if user is None:
+        return "a former member"
+    person = user._state.fields_cache.get("person") if User.person.is_cached(user) else None
+    return str(person) if person is not None else user.get_username()
 
 
 @register.filter

@@ -79,7 +79,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Marked {marked} as read." if marked else "Nothing was unread.")
         return redirect("inbox")
     notifications = selectors.inbox_for(request.user)[:INBOX_PAGE_SIZE]
-    return render(request, "governance/inbox.html", {"notifications": notifications})
+    return render(
+        request,
+        "governance/inbox.html",
+        {"notifications": notifications, "unread": selectors.inbox_unread_count(request.user)},
+    )
 
 
 @never_cache

@@ -19,6 +19,7 @@ from meetings.services.agenda import (
 )
 from meetings.services.attendance import attendance_update
 from meetings.services.common import MeetingError
+from meetings.services.item_page import ItemPageChanges, ItemPartError, agenda_item_page_save
 from meetings.services.minutes_import import minutes_import, minutes_import_preview
 from meetings.services.retraction import minutes_version_retract
 from meetings.services.review import (
@@ -29,6 +30,8 @@ from meetings.services.review import (
 )
 
 __all__ = [
+    "ItemPageChanges",
+    "ItemPartError",
     "MeetingError",
     "action_item_add",
     "action_item_update",
@@ -36,6 +39,7 @@ __all__ = [
     "agenda_item_add",
     "agenda_item_for_inactive",
     "agenda_item_move",
+    "agenda_item_page_save",
     "agenda_item_remove",
     "agenda_item_update",
     "attendance_update",

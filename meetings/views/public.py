@@ -24,6 +24,7 @@ from meetings.forms import SearchForm
 from meetings.forum_post import forum_post
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
+from meetings.redaction import grouped_reasons
 
 HOME_MINUTES = 5
 EXPORT_LIMIT = 20
@@ -68,7 +69,12 @@ def _version_page(request: HttpRequest, slug: str, number: int | None) -> HttpRe
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"version": version, "current": current, "versions": versions},
+        {
+            "version": version,
+            "current": current,
+            "versions": versions,
+            "withheld": grouped_reasons(version.redaction_log or {}),
+        },
     )
 
 
@@ -155,8 +161,9 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _text_response(body: str, status: int) -> HttpResponse:
-    return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+def _export_refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A page, not bare text: whoever pressed "Export" with nothing ticked reads what to do."""
+    return render(request, "meetings/export_refused.html", {"message": message}, status=status)
 
 
 def _export_slugs(query: QueryDict) -> list[str]:
@@ -165,14 +172,14 @@ def _export_slugs(query: QueryDict) -> list[str]:
 
 def _export_refusal(slugs: list[str]) -> str | None:
     if not slugs:
-        return "Choose at least one published meeting: /meetings/export.md?m=<slug>\n"
+        return "Choose at least one published meeting: tick it in the list, then export."
     try:
         for slug in slugs:
             validate_slug(slug)
     except ValidationError:
-        return "A meeting's address has letters, digits and hyphens only.\n"
+        return "A meeting's address has letters, digits and hyphens only."
     if len(slugs) > EXPORT_LIMIT:
-        return f"Export at most {EXPORT_LIMIT} meetings at once.\n"
+        return f"Export at most {EXPORT_LIMIT} meetings at once."
     return None
 
 
@@ -189,11 +196,11 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
     slugs = _export_slugs(request.GET)
     refusal = _export_refusal(slugs)
     if refusal:
-        return _text_response(refusal, 400)
+        return _export_refused(request, refusal, 400)
     versions = selectors.versions_by_slugs(slugs)
     missing = sorted(set(slugs) - {version.slug for version in versions})
     if missing:
-        return _text_response(f"No published minutes for: {', '.join(missing)}\n", 404)
+        return _export_refused(request, f"No published minutes for: {', '.join(missing)}.", 404)
     body = forum_post(
         versions,
         site_url=settings.SITE_URL,

@@ -22,11 +22,8 @@ from governance.redirects import safe_next
 from governance.web import post_action
 from meetings import selectors, services
 from meetings.forms import (
-    ActionItemForm,
     ActionItemStatusForm,
-    AgendaItemForm,
     AttendanceForm,
-    DecisionForm,
     MeetingForm,
     NewAgendaItemForm,
     RetractForm,
@@ -49,6 +46,8 @@ from meetings.models import (
 from meetings.redaction import SYNTAX_HELP
 
 Apply = Callable[[Meeting, dict], str]
+# The new item's fields share names with the meeting's form on the same page; their ids differ.
+NEW_ITEM_IDS = "id_new_item_%s"
 
 
 def _visible_meeting(request: HttpRequest, slug: str) -> Meeting:
@@ -142,7 +141,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
         "forum": forum_state(meeting, can_retry=permissions.can_retry_forum_post(request.user)),
         "forms": {
             "meeting": MeetingForm(initial=_meeting_initial(meeting)),
-            "item": NewAgendaItemForm(),
+            "item": NewAgendaItemForm(auto_id=NEW_ITEM_IDS),
             "submit": SubmitForm(),
             "review": ReviewForm(
                 initial={"verdict": my_review.verdict, "comment": my_review.comment}
@@ -153,6 +152,7 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, bound: dict) -> d
             "attendance": AttendanceForm(initial=_attendance_initial(meeting)),
             **bound,
         },
+        "invalid_forms": [form for form in bound.values() if form.errors],
     }
 
 
@@ -283,9 +283,24 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 @visible_or_404(permissions.can_manage_meetings)
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: what publishing does and who reads it, with the button, or why it cannot be done
+    now; POST: publish."""
+    if request.method == "GET":
+        meeting = _visible_meeting(request, slug)
+        current = next((r for r in meeting.review_rounds.all() if r.is_open), None)
+        state = selectors.review_state_of(current) if current is not None else None
+        versions = list(meeting.versions.all())
+        context = {
+            "meeting": meeting,
+            "state": state,
+            "may_publish": state is not None and state.may_publish,
+            "next_number": (versions[0].number + 1) if versions else 1,
+        }
+        return render(request, "meetings/publish_confirm.html", context)
+
     def apply(meeting: Meeting, data: dict) -> str:
         version = services.minutes_publish(actor=request.user, meeting=meeting)
         return f"Published as version {version.number}."
@@ -359,7 +374,7 @@ def version_retract(request: HttpRequest, slug: str, number: int) -> HttpRespons
 @visible_or_404(permissions.can_manage_meetings)
 def item_new(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _visible_meeting(request, slug)
-    form = NewAgendaItemForm(request.POST)
+    form = NewAgendaItemForm(request.POST, auto_id=NEW_ITEM_IDS)
     if not form.is_valid():
         return _workspace(request, meeting, {"item": form}, status=400)
     try:
@@ -369,100 +384,6 @@ def item_new(request: HttpRequest, slug: str) -> HttpResponse:
         return _workspace(request, meeting, {"item": form}, status=400)
     messages.success(request, "Item added. Write its notes here.")
     return redirect("meetings:item", slug=meeting.slug, pk=item.pk)
-
-
-def _item_initial(item: AgendaItem) -> dict:
-    return {
-        "title": item.title,
-        "added_day_of_meeting": item.added_day_of_meeting,
-        "visibility": item.visibility,
-        "notes": item.notes,
-        "public_summary": item.public_summary,
-        "presenters": list(item.presenters.all()),
-        "nominations": list(item.nominations.all()),
-    }
-
-
-def _item_page(
-    request: HttpRequest, item: AgendaItem, bound: dict, status: int = 200
-) -> HttpResponse:
-    preview, error = _preview([item])
-    context = {
-        "meeting": item.meeting,
-        "item": item,
-        "source": highlight_source(item.notes),
-        "preview": preview,
-        "preview_error": error,
-        "syntax_help": SYNTAX_HELP,
-        "forms": {
-            "item": AgendaItemForm(initial=_item_initial(item)),
-            "decision": DecisionForm(),
-            "action": ActionItemForm(),
-            "status": ActionItemStatusForm(),
-            **bound,
-        },
-    }
-    return render(request, "meetings/item_edit.html", context, status=status)
-
-
-def _item_act(
-    request: HttpRequest,
-    slug: str,
-    pk: int,
-    *,
-    form_name: str,
-    form_class: type[forms.Form],
-    apply: Callable[[AgendaItem, dict], str],
-) -> HttpResponse:
-    item = _visible_item(request, slug, pk)
-    return post_action(
-        request,
-        form_name=form_name,
-        form=form_class(request.POST),
-        apply=lambda data: apply(item, data),
-        page=lambda bound, status: _item_page(request, item, bound, status=status),
-        done_url=lambda: reverse("meetings:item", args=[slug, item.pk]),
-        errors_on_form=True,
-    )
-
-
-@private_page
-@sensitive_post_parameters("notes", "title", "public_summary")
-@require_http_methods(["GET", "POST"])
-@visible_or_404(permissions.can_manage_meetings)
-def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if request.method == "GET":
-        return _item_page(request, _visible_item(request, slug, pk), {})
-
-    def apply(item: AgendaItem, data: dict) -> str:
-        services.agenda_item_update(actor=request.user, item=item, data=data)
-        return "Saved. Check the public preview beside your notes."
-
-    return _item_act(request, slug, pk, form_name="item", form_class=AgendaItemForm, apply=apply)
-
-
-@private_page
-@sensitive_post_parameters("text")
-@require_POST
-@visible_or_404(permissions.can_manage_meetings)
-def decision_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    def apply(item: AgendaItem, data: dict) -> str:
-        services.decision_add(actor=request.user, item=item, **data)
-        return "Decision recorded."
-
-    return _item_act(request, slug, pk, form_name="decision", form_class=DecisionForm, apply=apply)
-
-
-@private_page
-@sensitive_post_parameters("text")
-@require_POST
-@visible_or_404(permissions.can_manage_meetings)
-def action_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    def apply(item: AgendaItem, data: dict) -> str:
-        services.action_item_add(actor=request.user, item=item, **data)
-        return "Action item added; its owners have been told."
-
-    return _item_act(request, slug, pk, form_name="action", form_class=ActionItemForm, apply=apply)
 
 
 @private_page
@@ -482,19 +403,6 @@ def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     services.agenda_item_remove(actor=request.user, item=item)
     messages.success(request, f"Removed “{item.title}” from the agenda.")
     return redirect("meetings:workspace", slug=slug)
-
-
-@private_page
-@require_POST
-@visible_or_404(permissions.can_manage_meetings)
-def decision_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, slug)
-    decision = selectors.decision_of(meeting, pk)
-    if decision is None:
-        raise Http404("No decision here.")
-    services.decision_remove(actor=request.user, decision=decision)
-    messages.success(request, "Decision removed.")
-    return redirect("meetings:item", slug=slug, pk=decision.agenda_item_id)
 
 
 # Action items ---------------------------------------------------------------------------------

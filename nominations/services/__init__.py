@@ -16,6 +16,7 @@ from nominations.services.intake import (
     nomination_request_take_up,
 )
 from nominations.services.outcome import (
+    announcement_edit,
     announcement_release,
     feedback_mark_read,
     feedback_release,
@@ -39,6 +40,7 @@ from nominations.services.voting import (
 __all__ = [
     "NominationError",
     "RemovalBatch",
+    "announcement_edit",
     "announcement_release",
     "ballot_cast",
     "elector_recuse",

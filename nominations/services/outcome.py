@@ -35,6 +35,9 @@ from nominations.services.common import (
     touch,
 )
 
+# Plain text, one paragraph on the announcements page and in the feed.
+ANNOUNCEMENT_MAX_LENGTH = 1_000
+
 # Decision, feedback, announcement -------------------------------------------------------------
 
 
@@ -44,7 +47,10 @@ def _announcement_text(nomination: Nomination) -> str:
         role = nomination.ending_role
         where = f" of {role.module.name}" if role.module_id else ""
         return f"{name} moves to emeritus as {role.get_kind_display().lower()}{where}."
-    return f"Please welcome {name} as {nomination.role_title.lower()}."
+    # Only the kind is lowercased: a module's name keeps the case it is written in.
+    kind = nomination.get_kind_display().lower()
+    where = f" of {nomination.module.name}" if nomination.module_id else ""
+    return f"Please welcome {name} as {kind}{where}."
 
 
 def _noun(nomination: Nomination) -> str:
@@ -205,6 +211,24 @@ def feedback_mark_read(*, actor, nomination: Nomination) -> bool:
     if created:
         audit_record(actor=actor, verb="feedback.first_read", target=nomination)
     return created
+
+
+def announcement_edit(*, actor, nomination: Nomination, text: str) -> Announcement:
+    """Reword the announcement before its release; once released it is public and stays."""
+    nomination = locked(nomination)
+    require(
+        permissions.can_manage_nomination(actor, nomination),
+        "Only core maintainers word announcements.",
+    )
+    announcement = Announcement.objects.select_for_update().filter(nomination=nomination).first()
+    if announcement is None:
+        raise NominationError("Only accepted nominations are announced.")
+    if announcement.released_at is not None:
+        raise NominationError("This announcement is released; its words are public and stay.")
+    announcement.text = clean_text(text, field="text", limit=ANNOUNCEMENT_MAX_LENGTH)
+    announcement.save(update_fields=["text"])
+    audit_record(actor=actor, verb="announcement.edited", target=nomination)
+    return announcement
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP, totp
+from playwright.sync_api import expect
 
 from governance import permissions, selectors
 from tests.conftest import PASSWORD, services_missing, verified_device
@@ -59,6 +60,15 @@ def sign_in_through_the_form(page, user) -> None:
     if needs_second_factor:
         page.get_by_label("Code").fill(unspent_code(selectors.authenticator_of(user)))
         page.get_by_role("button", name="Verify").click()
+
+
+def expect_signed_in(page, user) -> None:
+    """The account menu, closed, names the user; opened, it offers to sign out."""
+    menu = page.locator(".account summary")
+    expect(menu).to_contain_text(user.username)
+    menu.click()
+    expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
+    menu.click()
 
 
 def unspent_code(device) -> str:

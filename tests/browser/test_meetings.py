@@ -5,7 +5,7 @@ approve; the anonymous public reads the redacted version, the private item withh
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import sign_in_through_the_form
+from tests.browser.conftest import expect_signed_in, sign_in_through_the_form
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
@@ -30,7 +30,7 @@ def signed_in(browser: Browser, base: str, user) -> Page:
     page = browser.new_context().new_page()
     page.goto(f"{base}/accounts/login/")
     sign_in_through_the_form(page, user)
-    expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
+    expect_signed_in(page, user)
     return page
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from nominations import services
 from nominations.models import Criterion, Nomination, NominationKind, NominationStatus, Outcome
-from tests.browser.conftest import sign_in_through_the_form
+from tests.browser.conftest import expect_signed_in, sign_in_through_the_form
 from tests.nominations.conftest import Build, Clock
 
 # pytest-base-url (a pytest-playwright dependency) defines its session fixture as a method.
@@ -51,7 +51,7 @@ def signed_in(browser: Browser, live_server) -> Iterator[Callable[[object], Page
         page = context.new_page()
         page.goto("/accounts/login/?next=/nominations/")
         sign_in_through_the_form(page, user)
-        expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
+        expect_signed_in(page, user)
         expect(page).to_have_url(f"{live_server.url}/nominations/")
         return page
 
@@ -64,7 +64,7 @@ def vote(page: Page, nomination: Nomination, choice: str, *, button: str = "Cast
     page.goto(nomination.get_absolute_url())
     page.get_by_label(choice, exact=True).check()
     page.get_by_role("button", name=button).click()
-    expect(page.get_by_text("Your vote is recorded.")).to_be_visible()
+    expect(page.get_by_text("Your vote is recorded")).to_be_visible()
 
 
 def test_it_takes_a_nomination_from_evidence_to_private_feedback(
@@ -98,7 +98,8 @@ def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     page = signed_in(lead)
     vote(page, nomination, "Abstain")
     expect(page.get_by_text("Final tally:")).to_be_visible()
-    expect(page.get_by_text("did not pass")).to_be_visible()
+    expect(page.get_by_text("did not pass", exact=True)).to_be_visible()
+    expect(page.get_by_text("the vote has closed and did not pass")).to_be_visible()
     assert Nomination.objects.get(pk=nomination.pk).status == NominationStatus.CLOSED
 
     # The lead records the decision, drafts the feedback and releases it.
@@ -110,7 +111,9 @@ def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     page.get_by_label("Feedback to the nominators").fill(TO_NOMINATORS)
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_text("The feedback draft is saved.")).to_be_visible()
-    page.get_by_role("button", name="Release the feedback").click()
+    page.get_by_role("link", name="Release the feedback…").click()
+    expect(page.get_by_text("The nominee and each nominator are told")).to_be_visible()
+    page.get_by_role("button", name="Release the feedback now").click()
     expect(page.get_by_text("The feedback is released")).to_be_visible()
     assert Nomination.objects.get(pk=nomination.pk).outcome == Outcome.DECLINED
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in_through_the_form
+from tests.browser.conftest import expect_signed_in, sign_in_through_the_form
 
 # pytest-base-url (a pytest-playwright dependency) defines its session fixture as a method.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
@@ -21,7 +21,8 @@ def test_it_walks_from_the_roster_to_the_inbox(live_server, page: Page, maintain
     page.get_by_role("link", name="Sign in").click()
     sign_in_through_the_form(page, core1)
 
-    expect(page.get_by_role("button", name=f"Sign out {core1.username}")).to_be_visible()
+    expect_signed_in(page, core1)
+    page.locator(".account summary").click()
     page.get_by_role("link", name="Inbox").click()
     expect(page).to_have_url(f"{live_server.url}/inbox/")
     expect(page.get_by_role("heading", name="Inbox", level=1)).to_be_visible()

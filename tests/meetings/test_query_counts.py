@@ -159,8 +159,9 @@ def test_it_shows_my_action_items_and_inbox_in_fixed_queries(
     client.get("/meetings/action-items/")
 
     # 1. the session; 2. the signed-in user; 3. the session's two-factor device (django-otp);
-    # 4. the user's active role kinds (the navigation); 5. the latest inbox notifications
-    with django_assert_num_queries(5):
+    # 4. the user's active role kinds (the navigation); 5. the latest inbox notifications;
+    # 6. how many are unread
+    with django_assert_num_queries(6):
         assert client.get("/inbox/").status_code == 200
     # 1. the session; 2. the signed-in user; 3. the session's two-factor device (django-otp);
     # 4. the user's active role kinds; 5. the action items they own, with where they were

@@ -130,7 +130,7 @@ def test_it_shows_the_opener_the_announcement_button_disabled_with_the_reason(bu
     assert "releases the announcement" in opener.context["actions"].announce_refusal
     assert b'disabled aria-describedby="announce-refusal"' in opener.content
     assert other.context["actions"].announce_refusal == ""
-    assert b'action="/nominations/%d/announce/"' % nomination.pk in other.content
+    assert b'href="/nominations/%d/confirm/announcement_release/"' % nomination.pk in other.content
 
 
 def test_it_shows_why_a_vote_below_the_floor_of_voters_cannot_start(build, client_for):

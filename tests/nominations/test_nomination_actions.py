@@ -51,7 +51,9 @@ def expected_actions(persona: str, status: str) -> dict:
         "manage_live": manage and status in LIVE,
         "see_outcome": manage,
         "see_withdrawal_reason": False,
-        "add_evidence": status in LIVE and (manage or invited),
+        # Invited maintainers add evidence until the vote closes, and are told so after it.
+        "add_evidence": status in LIVE and (manage or (invited and status not in VOTE_CLOSED)),
+        "evidence_closed": invited and status in VOTE_CLOSED,
         "open_for_evidence": manage and status == "draft",
         "invite": manage and status in LIVE,
         # Five core maintainers can vote, more than the three a vote needs.

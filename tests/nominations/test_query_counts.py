@@ -83,7 +83,8 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 12. the module's maintainers, for the invite form
     # 13. the nominee with their account, and 14. the nominators ordered by name (whether each
     #     can be reached: core maintainers only)
-    with django_assert_num_queries(14):
+    # 15. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(15):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -116,8 +117,9 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     #     select_related, asked only once the vote has closed)
     # 11. the module's maintainers, for the invite form (a closed nomination is still live)
     # 12-13. the nominee with their account, the nominators (whether each can be reached)
+    # 14. the maintainers invited into the thread, with their people
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = core2.get(url)
 
     assert response.status_code == 200
@@ -187,7 +189,8 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     content = response.content.decode()
     assert content.count("In progress") == min(2 * size, LIST_LIMIT)
     assert content.count("Waiting for the core maintainers") == size
-    assert content.count("/feedback/") == 1
+    feedback = content.split('id="feedback-heading"', 1)[1].split("</section>", 1)[0]
+    assert feedback.count("/feedback/") == 1
 
     # An invited module maintainer's (not a core maintainer):
     # 1. the session

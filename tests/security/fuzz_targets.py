@@ -219,6 +219,9 @@ TARGETS: dict[str, Target] = {
         "nominee", lambda w: [Case("declined", {"pk": w.nominations["declined"].pk})]
     ),
     "nominations/<int:pk>/announce/": Target("core1", nomination("announced")),
+    "nominations/<int:pk>/announcement/": Target(
+        "core1", nomination("announced"), form(nomination_forms.AnnouncementForm)
+    ),
     "nominations/<int:pk>/withdraw/": Target(
         "core1", nomination("voting"), form(nomination_forms.WithdrawForm)
     ),

@@ -29,6 +29,7 @@ from meetings.models import MeetingStatus
 from nominations import services as nomination_services
 from nominations.models import PROPOSAL_KINDS, Elector, Feedback, Nomination, ProposalKind
 from nominations.selectors import SECTIONS
+from nominations.wording import CONFIRMATIONS
 from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
 from tests.proposals.conftest import CANARY_PROPOSAL_TEXT, CANARY_PROPOSAL_TITLE
 from tests.security.conftest import World, client_with_cookies
@@ -161,6 +162,16 @@ def proposal_votes(world: World) -> list[Case]:
         nomination_services.voting_open(actor=world.builder.core3, nomination=vote)
     missing = Nomination.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
     return [Case("motion in voting", {"pk": vote.pk}, vote), Case(NOT_FOUND, {"pk": missing})]
+
+
+def confirmations(world: World) -> list[Case]:
+    """Each nomination's withdrawal page, and every step's page of the first nomination."""
+    first = next(iter(world.nominations.values()))
+    return [
+        *(Case(f"{state} withdraw", {"pk": n.pk, "step": "withdraw"}, n)
+          for state, n in world.nominations.items()),
+        *(Case(step, {"pk": first.pk, "step": step}, first) for step in CONFIRMATIONS),
+    ]  # fmt: skip
 
 
 def evidence(world: World) -> list[Case]:
@@ -483,11 +494,13 @@ RULES: dict[str, Rule] = {
     "nominations/<int:pk>/feedback/": Rule(nominations, may_see=read_feedback),
     "nominations/<int:pk>/feedback/read/": Rule(nominations, may_see=read_feedback),
     "nominations/<int:pk>/announce/": Rule(nominations, may_see=view_nomination),
+    "nominations/<int:pk>/announcement/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/withdraw/": Rule(nominations, may_see=view_nomination),
     # A vote's verification page: its frozen electorate (never the nominee), after the close.
     "nominations/<int:pk>/verify/": Rule(
         nominations, may_see=see_vote_verification, may_do=verify_vote
     ),
+    "nominations/<int:pk>/confirm/<slug:step>/": Rule(confirmations, may_see=view_nomination),
     # Meetings' private working copy: core maintainers.
     "meetings/manage/": Rule(one(), may_see=core),
     "meetings/manage/from-inactive/": Rule(one(), may_see=core),

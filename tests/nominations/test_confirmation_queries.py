@@ -1,0 +1,48 @@
+"""The confirmation pages and the feedback page cost a fixed number of queries, whatever the
+size of the thread and the electorate."""
+
+import pytest
+
+from nominations.models import Outcome
+from tests.nominations.test_query_counts import busy_nomination
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [1, 50]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_shows_the_withdrawal_confirmation_in_fixed_queries(
+    build, client_for, django_assert_num_queries, size
+):
+    nomination = busy_nomination(build, size)
+    url = f"/nominations/{nomination.pk}/confirm/withdraw/"
+    client = client_for("core2")
+    client.get(url)  # warm the process-wide caches
+
+    # 1. the session; 2. the signed-in user; 3. the session's two-factor device
+    # 4-8. the nomination with its people and request, nominators (with their people),
+    #      evidence (with authors' people and revision counts), electors (with users' people)
+    #      and live ballots, as on the nomination page
+    # 9. the viewer's role kinds; 10-11. user and group object permissions on the nomination
+    # 12. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(12):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Withdraw the nomination now" in response.content.decode()
+
+
+def test_it_shows_the_feedback_page_in_fixed_queries(build, client_for, django_assert_num_queries):
+    nomination = build.decided(outcome=Outcome.DECLINED)
+    url = f"/nominations/{nomination.pk}/feedback/"
+    client = client_for("nominee")
+    client.get(url)
+
+    # 1. the session; 2. the signed-in user; 3. the viewer's role kinds; 4. the nomination
+    # with its nominee, module, feedback and the role it ends
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "What happens next" in response.content.decode()
