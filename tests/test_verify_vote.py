@@ -272,9 +272,33 @@ def test_it_refuses_a_file_that_is_no_ledger():
 
 def test_it_leaves_the_result_of_a_method_it_does_not_know_unchecked():
     document = document_of([(1, "approve", ""), (2, "approve", ""), (3, "approve", "")])
-    document["vote"]["policy"] = {**MAJORITY, "method": "lazy_consensus"}
+    document["vote"]["policy"] = {**MAJORITY, "method": "sortition"}
     document["tally"]["passed"] = False
     assert verify(document).tally.passed is None
+
+
+@pytest.mark.parametrize(
+    ("method", "extra", "choices", "passed"),
+    [
+        # Lazy consensus: passes unless the objections (declines) reach the rule's number.
+        ("lazy_consensus", {"objections_to_block": 2}, ["approve", "decline", "abstain"], True),
+        ("lazy_consensus", {"objections_to_block": 2}, ["decline", "decline", "approve"], False),
+        # Consent: one block (a decline) stops it, however many consent.
+        ("consent", {}, ["approve", "approve", "abstain"], True),
+        ("consent", {}, ["approve", "approve", "decline"], False),
+    ],
+)
+def test_it_rechecks_the_result_of_lazy_consensus_and_consent(method, extra, choices, passed):
+    document = document_of(
+        [(voter, choice, "") for voter, choice in zip(ELECTORS[:3], choices, strict=True)]
+    )
+    document["vote"]["policy"] = {**MAJORITY, "method": method, **extra}
+    document["tally"]["passed"] = passed
+    assert verify(document).tally.passed is passed
+
+    document["tally"]["passed"] = not passed
+    with pytest.raises(Mismatch, match="The tally states passed"):
+        verify(document)
 
 
 def test_it_imports_nothing_but_the_standard_library():

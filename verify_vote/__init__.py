@@ -114,6 +114,21 @@ def _threshold_met(policy: Mapping, electorate: int, approve: int, decline: int)
     return approve >= decisive * threshold
 
 
+def _passes(policy: Mapping, electorate: int, approve: int, decline: int) -> bool | None:
+    """Whether a vote that met its quorum passed, under its method: an approval vote by its
+    threshold; lazy consensus unless its number of objections (declines) is reached; consent
+    unless anyone blocks (declines). None for a method this verifier does not know."""
+    method = policy.get("method", "approval")
+    if method == "approval":
+        return _threshold_met(policy, electorate, approve, decline)
+    if method == "lazy_consensus":
+        objections = _field(policy, "objections_to_block", int, "vote.policy")
+        return decline < objections
+    if method == "consent":
+        return decline == 0
+    return None
+
+
 def _chain(vote: int, ledger: list) -> tuple[str, dict[int, tuple[str, str]]]:
     """Check every entry's hash and link; return the digest and each voter's last cast."""
     previous = GENESIS_HASH
@@ -199,12 +214,7 @@ def verify(document: object) -> Verified:
     choices = [choice for choice, _ in last.values()]
     approve, decline, abstain = (choices.count(choice) for choice in CHOICES)
     quorum = _quorum_met(policy, electorate, len(choices))
-    method = policy.get("method", "approval")
-    passed = (
-        quorum and _threshold_met(policy, electorate, approve, decline)
-        if method == "approval"
-        else None
-    )
+    passed = quorum and _passes(policy, electorate, approve, decline)
     tally = Tally(electorate, approve, decline, abstain, quorum, passed)
     for name in ("electorate", *CHOICES):
         value = _field(stated, name, int, "tally")
