@@ -578,6 +578,15 @@ def nominations_with_public_vote(queryset):
     return queryset.filter(announcement__released_at__isnull=False, tally__isnull=False)
 
 
+def proposals_with_public_vote(queryset):
+    """The proposals' votes of `queryset` the public transparency page lists: those decided with
+    a public outcome, the words the decider wrote for everyone. The title and text stay the core
+    maintainers'; a proposal still open, withdrawn or decided without public words stays private."""
+    return queryset.filter(status="decided", tally__isnull=False, proposal__isnull=False).exclude(
+        proposal__public_outcome=""
+    )
+
+
 @dataclass(frozen=True)
 class NominationActions:
     """What the nomination page offers one user: each action the policy and the nomination's

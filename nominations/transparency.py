@@ -56,18 +56,29 @@ def _fraction_words(pair: list[int]) -> str:
 
 def rule_text(frozen_policy: dict) -> str:
     """The rule a vote ran under, read from the policy frozen when it opened."""
-    threshold = _fraction_words(frozen_policy["threshold"])
-    if frozen_policy.get("threshold_of_electorate"):
-        passing = f"{threshold} of the whole electorate approve"
-    elif Fraction(*frozen_policy["threshold"]) == Fraction(1, 2):
-        passing = "more than half of the approve and decline votes approve"
+    method = frozen_policy.get("method", "approval")
+    if method == "lazy_consensus":
+        objections = frozen_policy["objections_to_block"]
+        passing = f"no more than {objections - 1} object (lazy consensus)"
+    elif method == "consent":
+        passing = "nobody blocks (consent)"
     else:
-        passing = f"{threshold} of the approve and decline votes approve"
+        threshold = _fraction_words(frozen_policy["threshold"])
+        if frozen_policy.get("threshold_of_electorate"):
+            passing = f"{threshold} of the whole electorate approve"
+        elif Fraction(*frozen_policy["threshold"]) == Fraction(1, 2):
+            passing = "more than half of the approve and decline votes approve"
+        else:
+            passing = f"{threshold} of the approve and decline votes approve"
     ballot = "secret ballot" if frozen_policy.get("secret", True) else "open ballot"
     return (
         f"Quorum {_fraction_words(frozen_policy['quorum'])} of the electorate; passes if "
         f"{passing}; {ballot}; at least {frozen_policy['min_voting_days']} days."
     )
+
+
+def _counts(tally) -> tuple[tuple[str, int], ...]:
+    return (("approve", tally.approve), ("decline", tally.decline), ("abstain", tally.abstain))
 
 
 def nominations_closed_public() -> list[ClosedVote]:
@@ -87,11 +98,7 @@ def nominations_closed_public() -> list[ClosedVote]:
                 closed_at=nomination.voting_closed_at,
                 rule=rule_text(nomination.policy),
                 electorate=tally.electorate,
-                counts=(
-                    ("approve", tally.approve),
-                    ("decline", tally.decline),
-                    ("abstain", tally.abstain),
-                ),
+                counts=_counts(tally),
                 result=f"{'Passed' if tally.passed else 'Did not pass'}; "
                 f"{nomination.get_outcome_display().lower()} and announced "
                 f"{nomination.announcement.released_at:%Y-%m-%d}.",
@@ -102,4 +109,30 @@ def nominations_closed_public() -> list[ClosedVote]:
     return rows
 
 
+def proposals_closed_public() -> list[ClosedVote]:
+    """Decided proposals with their public outcome, named by kind and number only. One query."""
+    votes = permissions.proposals_with_public_vote(Nomination.objects.all())
+    rows = []
+    for vote in votes.select_related("tally", "proposal", "decision").order_by(
+        "-voting_closed_at", "-pk"
+    ):
+        tally = vote.tally
+        rows.append(
+            ClosedVote(
+                kind="Proposal",
+                title=f"{vote.get_kind_display()} #{vote.pk}",
+                opened_at=vote.voting_opened_at,
+                closed_at=vote.voting_closed_at,
+                rule=rule_text(vote.policy),
+                electorate=tally.electorate,
+                counts=_counts(tally),
+                result=f"{'Passed' if tally.passed else 'Did not pass'}; "
+                f"{vote.get_outcome_display().lower()}: {vote.proposal.public_outcome}",
+                digest=tally.ledger_head,
+            )
+        )
+    return rows
+
+
 register_closed_votes(nominations_closed_public)
+register_closed_votes(proposals_closed_public)
