@@ -156,8 +156,9 @@ def can_use_account_page(user: User) -> bool:
 
 def can_see_contact_status(user: User, nomination) -> bool:
     """Whether the nominee and nominators have an account or a verified email: the core
-    maintainers who manage the nomination, so that nobody named in it is left out."""
-    return can_manage_nomination(user, nomination)
+    maintainers who manage the nomination, so that nobody named in it is left out. A proposal
+    names no nominee, and its proposer is a core maintainer, reached as any other."""
+    return nomination.nominee_id is not None and can_manage_nomination(user, nomination)
 
 
 def can_manage_roster(actor: User | None) -> bool:

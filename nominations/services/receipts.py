@@ -15,7 +15,7 @@ def receipt_send(ballot: Ballot) -> None:
         nomination,
         f"receipt-{ballot.sequence}",
         [ballot.voter],
-        f"Your ballot receipt: {nomination.heading}",
+        f"Your ballot receipt: {nomination.notice_heading}",
         f"Your ballot is recorded in the vote's ledger. Its receipt is\n\n{ballot.receipt}\n\n"
         "Keep it: once voting closes, the vote's verification page "
         f"({reverse('nominations:verify', args=[nomination.pk])}) lists the receipt of every "

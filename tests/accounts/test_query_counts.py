@@ -94,7 +94,7 @@ def test_it_shows_an_invitation_link_in_one_query(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_fifteen_queries(
+def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_sixteen_queries(
     build,  # noqa: F811
     django_assert_num_queries,
     size,
@@ -113,7 +113,8 @@ def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_fifteen_queries(
     # 11. the nominee with their account; 12. the nominators ordered by name (reach)
     # 13. who said they read the feedback; 14. its inbox and email deliveries with their
     #     recipients; 15. its invitations (delivery)
-    with django_assert_num_queries(15):
+    # 16. the maintainers invited into the evidence thread, with their people
+    with django_assert_num_queries(16):
         response = client.get(nomination.get_absolute_url())
     content = response.content.decode()
     assert content.count(": account and verified email</li>") == size + 2  # nominee too

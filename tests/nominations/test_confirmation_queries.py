@@ -25,8 +25,9 @@ def test_it_shows_the_withdrawal_confirmation_in_fixed_queries(
     #      evidence (with authors' people and revision counts), electors (with users' people)
     #      and live ballots, as on the nomination page
     # 9. the viewer's role kinds; 10-11. user and group object permissions on the nomination
-    # 12. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(12):
+    # 12. the nominee with their account; 13. the nominators ordered by name (whether each can
+    #     be reached); 14. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(14):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -40,8 +41,9 @@ def test_it_shows_the_feedback_page_in_fixed_queries(build, client_for, django_a
     client.get(url)
 
     # 1. the session; 2. the signed-in user; 3. the viewer's role kinds; 4. the nomination
-    # with its nominee, module, feedback and the role it ends
-    with django_assert_num_queries(4):
+    # with its nominee, module, feedback and the role it ends; 5. whether the reader said they
+    # had read it
+    with django_assert_num_queries(5):
         response = client.get(url)
 
     assert response.status_code == 200
