@@ -78,7 +78,11 @@ def test_it_signs_in_with_github_requests_a_self_nomination_and_reads_the_feedba
         page.goto("/accounts/login/?next=/nominations/request/")
         page.get_by_role("button", name="Sign in with GitHub").click()
         expect(page).to_have_url(f"{live_server.url}/nominations/request/")
+        menu = page.locator(".account summary")  # the account menu names who signed in
+        expect(menu).to_contain_text("BeaRowser")
+        menu.click()
         expect(page.get_by_role("button", name="Sign out BeaRowser")).to_be_visible()
+        menu.click()
 
         page.get_by_label("Nominee's full name").fill("Bea Rowser")
         page.get_by_label("Nominee's GitHub handle").fill("bearowser")

@@ -74,7 +74,8 @@ def test_it_posts_one_topic_one_signed_delivery_and_one_pull_request_on_a_releas
         page = context.new_page()
         page.goto(f"/accounts/login/?next={nomination.get_absolute_url()}")
         sign_in_through_the_form(page, core2)  # core1 opened the vote; core2 may announce
-        page.get_by_role("button", name="Release the announcement and update the roster").click()
+        page.get_by_role("link", name="Release the announcement and update the roster…").click()
+        page.get_by_role("button", name="Release and update the roster now").click()
         expect(page.get_by_text("Released on")).to_be_visible()
 
         assert wait_for(lambda: ForumTopic.objects.filter(synced_revision=1).exists())

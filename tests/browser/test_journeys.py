@@ -262,7 +262,10 @@ def meeting_to_minutes(walk: Walk, core1, lead, core2, core3) -> None:
     page = walk.personas["core1"].page
     walk.visit("core1", "/meetings/import/", "import")
     page.get_by_label("…or paste the minutes").fill(IMPORTED)
-    page.get_by_role("button", name="Import as drafts").click()
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview of the import")
+    walk.check("core1", "import preview")
+    page.get_by_role("button", name="Import as private drafts").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("April 7th, 2023")
     walk.check("core1", "imported workspace")
     walk.visit("core1", "/meetings/action-items/", "action items")
