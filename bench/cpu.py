@@ -3,7 +3,8 @@ machine that other work shares, since it counts only this process and its Postgr
 
     SCALE=1 python bench/cpu.py [ROUNDS [PAGE]]
 
-Uses the bench's settings and database (run `make bench` once first, to create and seed it). Each
+Uses the bench's settings and database (run `make bench` once first, to create and seed it), and
+collects the static files the pages link. Each
 page is requested through Django's handler and the full middleware stack, as the site's own
 client would: cookies carry the prepared sessions, the vote POST carries its CSRF token and cycles
 through every voter. PAGE measures only the pages whose name contains it, beside the constant
@@ -39,12 +40,15 @@ def main() -> None:
 
     django.setup()
     from django.core import signals
+    from django.core.management import call_command
     from django.db import close_old_connections, connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from bench.prepare import prepare
 
+    # The pages link static files by the names in the collected manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     # One connection for the whole run, so its backend's CPU can be read from /proc.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
