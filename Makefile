@@ -78,7 +78,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Load benchmark on PostgreSQL (gov_bench, seeded if empty) and Redis db 7, with wrk from Debian
-# (apt-get install wrk). Override BENCH_DATABASE_URL / BENCH_REDIS_URL / BENCH_SECONDS.
+# Load benchmark on PostgreSQL (gov_bench, created and seeded if missing or empty) and Redis db 7,
+# with wrk from Debian (apt-get install wrk). SCALE=4 seeds four times the data into gov_bench_x4.
+# Override BENCH_DATABASE_URL / BENCH_REDIS_URL / BENCH_SECONDS.
+SCALE ?= 1
 bench: $(STAMP) | $(RUNTIME_DIRS)
-	$(BIN)/python bench/run.py
+	SCALE=$(SCALE) $(BIN)/python bench/run.py

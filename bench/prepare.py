@@ -81,7 +81,7 @@ def open_bench_vote() -> Nomination:
     return services.voting_open(actor=lead, nomination=nomination)
 
 
-def main() -> None:
+def prepare() -> dict:
     read_nomination = (
         Nomination.objects.filter(status=NominationStatus.VOTING)
         .annotate(entries=Count("evidence"))
@@ -94,18 +94,18 @@ def main() -> None:
     voters = [e.user for e in vote.electors.filter(recused=False).select_related("user")]
     sessions = [session_for(user) for user in voters]
     latest = MinutesVersion.objects.select_related("meeting").order_by("-starts_at").first()
-    print(
-        json.dumps(
-            {
-                "meeting": latest.meeting.slug,
-                "module": Module.objects.order_by("slug").first().slug,
-                "search": SEARCH_TERM,
-                "nomination": read_nomination.pk,
-                "reader": session_for(reader)[0],
-                "vote": vote.pk,
-                "voters": len(voters),
-                "sessions": [key for key, _ in sessions],
-                "csrf": [secret for _, secret in sessions],
-            }
-        )
-    )
+    return {
+        "meeting": latest.meeting.slug,
+        "module": Module.objects.order_by("slug").first().slug,
+        "search": SEARCH_TERM,
+        "nomination": read_nomination.pk,
+        "reader": session_for(reader)[0],
+        "vote": vote.pk,
+        "voters": len(voters),
+        "sessions": [key for key, _ in sessions],
+        "csrf": [secret for _, secret in sessions],
+    }
+
+
+def main() -> None:
+    print(json.dumps(prepare()))

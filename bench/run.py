@@ -19,9 +19,22 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
+# The interpreter running the bench (`make bench` runs .venv's), and the gunicorn beside it.
+PYTHON = Path(sys.executable)
+GUNICORN = PYTHON.parent / "gunicorn"
+# SCALE=4 seeds four times the default data into a database of its own (gov_bench_x4), so the
+# default-scale data stays for the side-by-side comparison.
+SCALE = int(os.environ.get("SCALE", "1"))
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/gov_bench" + ("" if SCALE == 1 else f"_x{SCALE}"),
+)
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -37,12 +50,23 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "SITE_URL": BASE,
     "SECURE_SSL_REDIRECT": "false",
-    "DATABASE_URL": os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gov_bench"
-    ),
+    "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
     "LOG_LEVEL": "WARNING",
 }
+
+
+def create_database(url: str) -> None:
+    """Create the bench's database if the server does not have it yet (a fresh machine)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def manage(*args: str, capture: bool = False) -> str:
@@ -178,6 +202,7 @@ def wait_until_up(server: subprocess.Popen) -> None:
 
 
 def main() -> None:
+    create_database(DATABASE_URL)
     manage("migrate", "--noinput", "-v0")
     manage("collectstatic", "--noinput", "-v0")
     if "empty" in manage(
@@ -187,7 +212,7 @@ def main() -> None:
         "print('seeded' if Person.objects.exists() else 'empty')",
         capture=True,
     ):
-        python("-m", "bench.seed")
+        python("-m", "bench.seed", "--scale", str(SCALE))
     prepared = manage("shell", "-c", "from bench.prepare import main; main()", capture=True)
     data = json.loads(prepared.splitlines()[-1])
     nomination = data["nomination"]
@@ -217,7 +242,7 @@ def main() -> None:
     ]
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(GUNICORN),
             "governance.wsgi:application",
             f"--workers={WORKERS}",
             f"--bind=127.0.0.1:{PORT}",
@@ -242,28 +267,36 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     ceiling = results[0]["rps"]
+    ceiling_cpu = results[0]["machine_cpu_ms"]
     print(
-        f"\n{WORKERS} gunicorn workers on {CORES} cores, wrk on the same machine, {SECONDS} s a page"
+        f"\n{WORKERS} gunicorn workers on {CORES} cores, wrk on the same machine, {SECONDS} s a page, "
+        f"data at scale {SCALE}"
     )
     print(
         f"{'page':40} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'ratio':>6} {'app CPU':>8} {'all CPU':>8}"
+        f"{'errors':>6} {'ratio':>6} {'app CPU':>8} {'all CPU':>8} {'x const':>8}"
     )
     for row in results:
         row["ratio"] = round(row["rps"] / ceiling, 3)
+        row["cpu_multiple"] = round(row["machine_cpu_ms"] / ceiling_cpu, 2)
         print(
             f"{row['page']:40} {row['connections']:>5} {row['rps']:>8.1f} {row['p50']:>8.1f} "
             f"{row['p95']:>8.1f} {row['p99']:>8.1f} {row['errors'] + row['non_2xx_3xx']:>6} "
-            f"{row['ratio']:>6.2f} {row['app_cpu_ms']:>8.2f} {row['machine_cpu_ms']:>8.2f}"
+            f"{row['ratio']:>6.2f} {row['app_cpu_ms']:>8.2f} {row['machine_cpu_ms']:>8.2f} "
+            f"{row['cpu_multiple']:>8.1f}"
         )
-    print("app CPU / all CPU: ms of CPU per request in the gunicorn workers / on the whole machine")
+    print(
+        "app CPU / all CPU: ms of CPU per request in the gunicorn workers / on the whole machine; "
+        "x const: all CPU as a multiple of the constant view's"
+    )
     print(f"worker RSS after the run (MB): {rss}")
-    (ROOT / "bench" / "results.json").write_text(
+    (ROOT / "bench" / ("results.json" if SCALE == 1 else f"results-x{SCALE}.json")).write_text(
         json.dumps(
             {
                 "workers": WORKERS,
                 "cores": CORES,
                 "seconds": SECONDS,
+                "scale": SCALE,
                 "pages": results,
                 "worker_rss_mb": rss,
             },

@@ -263,6 +263,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Error reports (the admins' email, logs) never carry private text: see governance.error_reports.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "governance.error_reports.PrivateTextReporterFilter"
 SESSION_COOKIE_HTTPONLY = True
+# Every signed-in request reads its session: from the cache, which holds no page content, with
+# the database as the store of record (a cache miss or failure reads it there).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

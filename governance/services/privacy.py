@@ -20,6 +20,7 @@ published minutes is done by publishing a corrected version, as any correction i
 """
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
@@ -43,7 +44,11 @@ from governance.models import (
 )
 from governance.services.base import audit_record, require, save_validated
 
-DB_SESSIONS = "django.contrib.sessions.backends.db"
+# The session stores whose every session is a row of the database (cached_db also keeps a copy
+# in the cache, which its own delete removes).
+DATABASE_SESSION_ENGINES = frozenset(
+    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+)
 
 
 def anonymised_name(person: Person) -> str:
@@ -145,14 +150,16 @@ def _close_account(user) -> tuple[int, int, int]:
 
 
 def _end_sessions(user) -> int:
-    if settings.SESSION_ENGINE != DB_SESSIONS:
+    if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
         return 0  # other stores end with the auth hash the new password voided
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get(SESSION_KEY) == str(user.pk)
     ]
-    Session.objects.filter(pk__in=ended).delete()
+    for session_key in ended:
+        store(session_key).delete()
     return len(ended)
 
 

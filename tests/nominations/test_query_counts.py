@@ -67,24 +67,23 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     for client in (voter, maintainer):
         client.get(url)  # warm the process-wide caches
 
-    # To a voter who has voted:
-    # 1. the session
-    # 2. the signed-in user
-    # 3. the session's two-factor device (django-otp: core maintainers and staff)
-    # 4. the nomination with nominee, module, ending role and request (one select_related;
+    # To a voter who has voted (the session comes from the cache, cached_db, so no query):
+    # 1. the signed-in user
+    # 2. the session's two-factor device (django-otp: core maintainers and staff)
+    # 3. the nomination with nominee, module, ending role and request (one select_related;
     #    no tally, decision, feedback or announcement can exist before the close)
-    # 5. its nominators (prefetch)
-    # 6. its evidence with authors and revision counts (prefetch, annotated)
-    # 7. its electors with their users (prefetch)
-    # 8. its live ballots (prefetch; their voters are the electors already loaded)
-    # 9. the viewer's active role kinds (once per request)
-    # 10. the viewer's object permissions on the nomination (guardian: the vote grant)
-    # 11. the viewer's group object permissions on the nomination (guardian)
-    # 12. the module's maintainers, for the invite form
-    # 13. the nominee with their account, and 14. the nominators ordered by name (whether each
+    # 4. its nominators (prefetch)
+    # 5. its evidence with authors and revision counts (prefetch, annotated)
+    # 6. its electors with their users (prefetch)
+    # 7. its live ballots (prefetch; their voters are the electors already loaded)
+    # 8. the viewer's active role kinds (once per request)
+    # 9. the viewer's object permissions on the nomination (guardian: the vote grant)
+    # 10. the viewer's group object permissions on the nomination (guardian)
+    # 11. the module's maintainers, for the invite form
+    # 12. the nominee with their account, and 13. the nominators ordered by name (whether each
     #     can be reached: core maintainers only)
-    # 15. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(15):
+    # 14. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(14):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -96,12 +95,12 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     assert "Running tally" not in content
 
     # To an invited module maintainer:
-    # 1-7. as for the voter: session, user, the nomination, nominators, evidence, electors,
-    #      live ballots
-    # 8. the viewer's active role kinds (none)
-    # 9-10. user and group object permissions on the nomination, fetched once per request
-    #       and reused for every later question (may view, may add evidence)
-    with django_assert_num_queries(10):
+    # 1-6. as for the voter: user, the nomination, nominators, evidence, electors, live
+    #      ballots
+    # 7. the viewer's active role kinds (none)
+    # 8-9. user and group object permissions on the nomination, fetched once per request
+    #      and reused for every later question (may view, may add evidence)
+    with django_assert_num_queries(9):
         response = maintainer.get(url)
 
     assert response.status_code == 200
@@ -110,16 +109,16 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     build.close(nomination)
     core2.get(url)
     # Closed, to a core maintainer:
-    # 1-8. as for the voter: session, user, two-factor device, the nomination, nominators,
-    #      evidence, electors, live ballots
-    # 9. the viewer's role kinds
-    # 10. what the vote left: tally, decision with its author, feedback, announcement (one
-    #     select_related, asked only once the vote has closed)
-    # 11. the module's maintainers, for the invite form (a closed nomination is still live)
-    # 12-13. the nominee with their account, the nominators (whether each can be reached)
-    # 14. the maintainers invited into the thread, with their people
+    # 1-7. as for the voter: user, two-factor device, the nomination, nominators, evidence,
+    #      electors, live ballots
+    # 8. the viewer's role kinds
+    # 9. what the vote left: tally, decision with its author, feedback, announcement (one
+    #    select_related, asked only once the vote has closed)
+    # 10. the module's maintainers, for the invite form (a closed nomination is still live)
+    # 11-12. the nominee with their account, the nominators (whether each can be reached)
+    # 13. the maintainers invited into the thread, with their people
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = core2.get(url)
 
     assert response.status_code == 200
@@ -151,20 +150,19 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     for client in (core1, nominator, maintainer):
         client.get(url)  # warm the process-wide caches
 
-    # A core maintainer's:
-    # 1. the session
-    # 2. the signed-in user
-    # 3. the session's two-factor device (django-otp: core maintainers and staff)
-    # 4. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
-    # 5. votes awaiting the viewer's vote (their elector row's recused flag and whether they
+    # A core maintainer's (the session comes from the cache, cached_db, so no query):
+    # 1. the signed-in user
+    # 2. the session's two-factor device (django-otp: core maintainers and staff)
+    # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
+    # 4. votes awaiting the viewer's vote (their elector row's recused flag and whether they
     #    hold a live ballot, as subqueries)
-    # 6. the other votes in progress (the same subqueries)
-    # 7. drafts and nominations open for evidence
-    # 8. closed votes awaiting a decision
-    # 9. pending requests with their requesters and modules
-    # 10. recently decided or withdrawn nominations
+    # 5. the other votes in progress (the same subqueries)
+    # 6. drafts and nominations open for evidence
+    # 7. closed votes awaiting a decision
+    # 8. pending requests with their requesters and modules
+    # 9. recently decided or withdrawn nominations
     # Each takes one row more than it shows, to know whether to link to the whole list.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = core1.get(url)
 
     assert response.status_code == 200
@@ -176,13 +174,12 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     assert content.count('href="/nominations/requests/') == shown
 
     # The nominator's (the nominator of every nomination the builder makes):
-    # 1. the session
-    # 2. the signed-in user
-    # 3. the viewer's active roles (none: no invitation can count, so none is looked up)
-    # 4. the viewer's requests with their modules
-    # 5. nominations the viewer made
-    # 6. nominations with feedback released to the viewer
-    with django_assert_num_queries(6):
+    # 1. the signed-in user
+    # 2. the viewer's active roles (none: no invitation can count, so none is looked up)
+    # 3. the viewer's requests with their modules
+    # 4. nominations the viewer made
+    # 5. nominations with feedback released to the viewer
+    with django_assert_num_queries(5):
         response = nominator.get(url)
 
     assert response.status_code == 200
@@ -193,15 +190,14 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     assert feedback.count("/feedback/") == 1
 
     # An invited module maintainer's (not a core maintainer):
-    # 1. the session
-    # 2. the signed-in user
-    # 3. the viewer's active roles (module maintainer of one module)
-    # 4. nominations whose evidence thread the viewer was invited into, among their own
+    # 1. the signed-in user
+    # 2. the viewer's active roles (module maintainer of one module)
+    # 3. nominations whose evidence thread the viewer was invited into, among their own
     #    modules' (guardian's object permissions, as one subquery)
-    # 5. the viewer's requests with their modules
-    # 6. nominations the viewer made
-    # 7. nominations with feedback released to the viewer (nominee or nominator, a union)
-    with django_assert_num_queries(7):
+    # 4. the viewer's requests with their modules
+    # 5. nominations the viewer made
+    # 6. nominations with feedback released to the viewer (nominee or nominator, a union)
+    with django_assert_num_queries(6):
         response = maintainer.get(url)
 
     assert response.status_code == 200
@@ -222,13 +218,13 @@ def test_it_shows_a_whole_dashboard_list_in_a_fixed_number_of_queries(
     core1 = client_for("core1")
     core1.get("/nominations/all/awaiting/")  # warm the process-wide caches
 
-    # 1. the session
-    # 2. the signed-in user
-    # 3. the session's two-factor device
-    # 4. the viewer's active role kinds
-    # 5. how many rows the list has, for the pages
-    # 6. the page's rows
-    with django_assert_num_queries(6):
+    # The session comes from the cache (cached_db): no query.
+    # 1. the signed-in user
+    # 2. the session's two-factor device
+    # 3. the viewer's active role kinds
+    # 4. how many rows the list has, for the pages
+    # 5. the page's rows
+    with django_assert_num_queries(5):
         response = core1.get("/nominations/all/awaiting/")
 
     assert response.status_code == 200
@@ -264,7 +260,7 @@ def test_it_shows_how_to_become_a_maintainer_in_two_queries(client_for, django_a
     # check); 2. the voting rules
     with django_assert_num_queries(2):
         assert Client().get("/become-a-maintainer/").status_code == 200
-    # Signed in: 1. the session; 2. the signed-in user; 3. the voting rules; 4. the viewer's
-    # active role kinds (the navigation)
-    with django_assert_num_queries(4):
+    # Signed in (the session comes from the cache, cached_db): 1. the signed-in user; 2. the
+    # voting rules; 3. the viewer's active role kinds (the navigation)
+    with django_assert_num_queries(3):
         assert signed_in.get("/become-a-maintainer/").status_code == 200
