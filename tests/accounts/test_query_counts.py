@@ -41,13 +41,12 @@ def test_it_shows_the_account_page_in_seven_queries(
 ):
     add_github_accounts(size)
     client = login(Client(), outsider)
-    # 1. the session
-    # 2. the signed-in user
-    # 3. their active roles (the two-factor gate asks whether they need a second factor)
-    # 4. their GitHub account
-    # 5. their roster entry
-    # 6-7. their authenticator app and recovery codes (whether two-factor sign-in is on)
-    with django_assert_num_queries(7):
+    # 1. the signed-in user
+    # 2. their active roles (the two-factor gate asks whether they need a second factor)
+    # 3. their GitHub account
+    # 4. their roster entry
+    # 5-6. their authenticator app and recovery codes (whether two-factor sign-in is on)
+    with django_assert_num_queries(6):
         response = client.get("/accounts/")
     assert b"not connected" in response.content
 
@@ -58,15 +57,14 @@ def test_it_shows_a_core_maintainers_account_page_in_seven_queries(
 ):
     add_github_accounts(size)
     client = login(Client(), core1)
-    # 1. the session
-    # 2. the signed-in user
-    # 3. their authenticator app (django-otp reads the verified session's device)
-    # 4. their GitHub account
-    # 5. their roster entry
-    # 6. their authenticator app again (whether two-factor sign-in is on: the page asks
+    # 1. the signed-in user
+    # 2. their authenticator app (django-otp reads the verified session's device)
+    # 3. their GitHub account
+    # 4. their roster entry
+    # 5. their authenticator app again (whether two-factor sign-in is on: the page asks
     #    whatever device verified the session)
-    # 7. their active roles (the navigation's links for core maintainers)
-    with django_assert_num_queries(7):
+    # 6. their active roles (the navigation's links for core maintainers)
+    with django_assert_num_queries(6):
         response = client.get("/accounts/")
     assert b"recovery codes" in response.content
 
@@ -106,15 +104,15 @@ def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_sixteen_queries(
     nomination = build.decided(outcome=Outcome.DECLINED, nominators=[build.nominator, *extra])
     client = login(Client(), build.core1)
     client.get(nomination.get_absolute_url())  # warm the process-wide caches
-    # 1. the session; 2. the user; 3. the session's two-factor device
-    # 4-8. the nomination, its nominators, evidence, electors and live ballots (prefetches)
-    # 9. the viewer's active role kinds
-    # 10. what the vote left: tally, decision, feedback, announcement
-    # 11. the nominee with their account; 12. the nominators ordered by name (reach)
-    # 13. who said they read the feedback; 14. its inbox and email deliveries with their
-    #     recipients; 15. its invitations (delivery)
-    # 16. the maintainers invited into the evidence thread, with their people
-    with django_assert_num_queries(16):
+    # 1. the user; 2. the session's two-factor device
+    # 3-7. the nomination, its nominators, evidence, electors and live ballots (prefetches)
+    # 8. the viewer's active role kinds
+    # 9. what the vote left: tally, decision, feedback, announcement
+    # 10. the nominee with their account; 11. the nominators ordered by name (reach)
+    # 12. who said they read the feedback; 13. its inbox and email deliveries with their
+    #     recipients; 14. its invitations (delivery)
+    # 15. the maintainers invited into the evidence thread, with their people
+    with django_assert_num_queries(15):
         response = client.get(nomination.get_absolute_url())
     content = response.content.decode()
     assert content.count(": account and verified email</li>") == size + 2  # nominee too

@@ -20,14 +20,14 @@ def test_it_shows_the_withdrawal_confirmation_in_fixed_queries(
     client = client_for("core2")
     client.get(url)  # warm the process-wide caches
 
-    # 1. the session; 2. the signed-in user; 3. the session's two-factor device
-    # 4-8. the nomination with its people and request, nominators (with their people),
+    # 1. the signed-in user; 2. the session's two-factor device
+    # 3-7. the nomination with its people and request, nominators (with their people),
     #      evidence (with authors' people and revision counts), electors (with users' people)
     #      and live ballots, as on the nomination page
-    # 9. the viewer's role kinds; 10-11. user and group object permissions on the nomination
-    # 12. the nominee with their account; 13. the nominators ordered by name (whether each can
-    #     be reached); 14. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(14):
+    # 8. the viewer's role kinds; 9-10. user and group object permissions on the nomination
+    # 11. the nominee with their account; 12. the nominators ordered by name (whether each can
+    #     be reached); 13. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(13):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -40,10 +40,10 @@ def test_it_shows_the_feedback_page_in_fixed_queries(build, client_for, django_a
     client = client_for("nominee")
     client.get(url)
 
-    # 1. the session; 2. the signed-in user; 3. the viewer's role kinds; 4. the nomination
-    # with its nominee, module, feedback and the role it ends; 5. whether the reader said they
+    # 1. the signed-in user; 2. the viewer's role kinds; 3. the nomination
+    # with its nominee, module, feedback and the role it ends; 4. whether the reader said they
     # had read it
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert response.status_code == 200

@@ -104,9 +104,9 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
         )
     client = client_for("outsider")  # signed in: no shared cache answers for them
 
-    # session, user, the announced nominations with their people, tally and announcement, the
+    # user (the session comes from the cache), the announced nominations with their people, tally and announcement, the
     # decided proposals with their tally and public outcome, the viewer's active roles (for the
     # navigation).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         html = page(client)
     assert html.count('<code class="digest">') == announced
