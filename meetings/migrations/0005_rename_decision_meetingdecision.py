@@ -9,6 +9,23 @@ def relabel_audit_events(apps, schema_editor):
     events.filter(target_type=OLD_TYPE).update(target_type=NEW_TYPE)
 
 
+def rename_search_index(apps, schema_editor):
+    """The full-text index (0002, PostgreSQL only) is named after the table; it follows it."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER INDEX IF EXISTS meetings_decision_search_idx "
+            "RENAME TO meetings_meetingdecision_search_idx"
+        )
+
+
+def restore_search_index_name(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER INDEX IF EXISTS meetings_meetingdecision_search_idx "
+            "RENAME TO meetings_decision_search_idx"
+        )
+
+
 def restore_audit_labels(apps, schema_editor):
     events = apps.get_model("governance", "AuditEvent").objects
     events.filter(target_type=NEW_TYPE).update(target_type=OLD_TYPE)
@@ -25,4 +42,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RenameModel(old_name="Decision", new_name="MeetingDecision"),
         migrations.RunPython(relabel_audit_events, restore_audit_labels),
+        migrations.RunPython(rename_search_index, restore_search_index_name),
     ]

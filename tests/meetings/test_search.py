@@ -41,7 +41,12 @@ def test_it_keeps_the_stored_document_in_step_with_each_edit(postgres, core1, dr
 
 @pytest.mark.parametrize(
     "table",
-    ["meetings_minutesversion", "meetings_agendaitem", "meetings_decision", "meetings_actionitem"],
+    [
+        "meetings_minutesversion",
+        "meetings_agendaitem",
+        "meetings_meetingdecision",
+        "meetings_actionitem",
+    ],
 )
 def test_it_answers_search_from_the_gin_index(postgres, table):
     with connection.cursor() as cursor:
