@@ -90,15 +90,25 @@ def meeting_version(request: HttpRequest, slug: str, number: int) -> HttpRespons
     return _version_page(request, slug, number)
 
 
+def site_link(path: str) -> str:
+    """An absolute link on SITE_URL: never the request's Host header, which the reader
+    writes, nor whichever of the allowed host names the request came in on."""
+    return f"{settings.SITE_URL}{path}"
+
+
 class MinutesFeed(Feed):
-    """One entry per published version, so that a correction shows up with its date."""
+    """One entry per published version, so that a correction shows up with its date. Its
+    links are absolute already, so the syndication framework leaves them on SITE_URL."""
 
     feed_type = Atom1Feed
     title = "Published minutes"
     subtitle = "Minutes of the core maintainers' meetings, as published (redacted)."
 
     def link(self) -> str:
-        return reverse("meetings:list")
+        return site_link(reverse("meetings:list"))
+
+    def feed_url(self) -> str:
+        return site_link(reverse("meetings:feed"))
 
     def items(self) -> list[MinutesVersion]:
         return list(selectors.versions_for_feed())
@@ -110,7 +120,7 @@ class MinutesFeed(Feed):
         return item.html
 
     def item_link(self, item: MinutesVersion) -> str:
-        return reverse("meetings:version", args=[item.slug, item.number])
+        return site_link(reverse("meetings:version", args=[item.slug, item.number]))
 
     def item_pubdate(self, item: MinutesVersion) -> datetime.datetime:
         return item.published_at
@@ -131,8 +141,8 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
             starts_at=version.starts_at,
             ends_at=version.starts_at + datetime.timedelta(minutes=version.duration_minutes),
             summary=version.title,
-            description=f"Minutes: {settings.SITE_URL}{reverse('meetings:detail', args=[version.slug])}",
-            url=f"{settings.SITE_URL}{reverse('meetings:detail', args=[version.slug])}",
+            description=f"Minutes: {site_link(reverse('meetings:detail', args=[version.slug]))}",
+            url=site_link(reverse("meetings:detail", args=[version.slug])),
         )
         for version in published
     ] + [
