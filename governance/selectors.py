@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Lower
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -132,6 +132,34 @@ def person_for_page(github: str) -> Person | None:
         .prefetch_related(Prefetch("roles", queryset=roles))
         .first()
     )
+
+
+def people_directory(*, module_slug: str = "", active: bool | None = None) -> list[Person]:
+    """The people with a public page (a role, past or present, and a handle), by name, each with
+    every role and its module. `module_slug` keeps those with a role in that module; `active`
+    keeps those with (True) or without (False) an active role there (anywhere without a
+    module). Two queries."""
+    roles_here = Role.objects.filter(person=OuterRef("pk"))
+    if module_slug:
+        roles_here = roles_here.filter(module__slug=module_slug)
+    people = Person.objects.exclude(github="").filter(Exists(roles_here))
+    if active is not None:
+        active_here = Exists(roles_here.filter(status=RoleStatus.ACTIVE))
+        people = people.filter(active_here) if active else people.exclude(active_here)
+    roles = Role.objects.select_related("module").order_by(
+        F("ended_on").desc(nulls_first=True), "-started_on", "pk"
+    )
+    return list(
+        people.order_by(Lower("full_name"), "pk").prefetch_related(
+            Prefetch("roles", queryset=roles)
+        )
+    )
+
+
+def modules_by_name() -> list[Module]:
+    """Every module, retired ones too (their emeritus maintainers are on the roster), by name.
+    One query."""
+    return list(Module.objects.only("name", "slug", "status").order_by(Lower("name"), "pk"))
 
 
 def core_team() -> QuerySet[Role]:
