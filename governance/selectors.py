@@ -156,6 +156,44 @@ def people_directory(*, module_slug: str = "", active: bool | None = None) -> li
     )
 
 
+SEARCH_LIMIT = 50
+
+
+def _each_term(queryset: QuerySet, terms: list[str], fields: tuple[str, ...]) -> QuerySet:
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        queryset = queryset.filter(any_field)
+    return queryset
+
+
+def people_matching(terms: list[str]) -> list[Person]:
+    """People with a public page whose name or handle holds every term, by name, with whether
+    they hold an active role. One query."""
+    active = Exists(Role.objects.filter(person=OuterRef("pk"), status=RoleStatus.ACTIVE))
+    people = Person.objects.exclude(github="").filter(
+        Exists(Role.objects.filter(person=OuterRef("pk")))
+    )
+    return list(
+        _each_term(people, terms, ("full_name", "github"))
+        .annotate(is_active=active)
+        .only("full_name", "github")
+        .order_by(Lower("full_name"), "pk")[:SEARCH_LIMIT]
+    )
+
+
+def modules_matching(terms: list[str]) -> list[Module]:
+    """Modules (each has a public page) whose name, slug, area or description holds every term,
+    by name. One query."""
+    modules = Module.objects.only("name", "slug", "includes", "description", "status")
+    return list(
+        _each_term(modules, terms, ("name", "slug", "includes", "description")).order_by(
+            Lower("name"), "pk"
+        )[:SEARCH_LIMIT]
+    )
+
+
 def modules_by_name() -> list[Module]:
     """Every module, retired ones too (their emeritus maintainers are on the roster), by name.
     One query."""

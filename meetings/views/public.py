@@ -25,6 +25,8 @@ from meetings.forum_post import forum_post
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
 from meetings.redaction import grouped_reasons
+from meetings.snippets import highlighted, markdown_snippet, query_terms
+from nominations import selectors as nomination_selectors
 
 HOME_MINUTES = 5
 EXPORT_LIMIT = 20
@@ -228,7 +230,7 @@ def _search_query(query: QueryDict) -> list[tuple[str, str]] | None:
     return [("q", form.cleaned_data["q"])] if form.cleaned_data["q"] else []
 
 
-# Anonymous readers search published snapshots only, so a query's page is the same for all of
+# Anonymous readers search the public roster and published snapshots only, so a query's page is the same for all of
 # them until the next publication: cached per search, each entry expiring on its own. Core
 # maintainers' pages hold private notes and are marked private, so they are never stored.
 @cached_public_page(query=_search_query)
@@ -241,17 +243,37 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "private": private,
+        "people": [],
+        "modules": [],
         "results": [],
+        "announcements": [],
         "private_results": [],
     }
     if query:
-        context["results"] = [
-            (version, selectors.excerpt(version.markdown, query))
-            for version in selectors.search_published(query)
-        ]
+        terms = query_terms(query)
+        context.update(
+            people=[
+                (person, highlighted(f"{person.full_name} @{person.github}", terms))
+                for person in governance_selectors.people_matching(terms)
+            ],
+            modules=[
+                (module, markdown_snippet(f"{module.includes} {module.description}", terms))
+                for module in governance_selectors.modules_matching(terms)
+            ],
+            results=[
+                (version, markdown_snippet(version.markdown, terms))
+                for version in selectors.search_published(query)
+            ],
+            announcements=[
+                (announcement, markdown_snippet(announcement.text, terms))
+                for announcement in nomination_selectors.announcements_matching(
+                    terms, selectors.SEARCH_LIMIT
+                )
+            ],
+        )
         if private:
             context["private_results"] = [
-                (item, selectors.excerpt(item.notes, query))
+                (item, markdown_snippet(item.notes, terms))
                 for item in selectors.search_private(query)
             ]
     response = render(request, "meetings/search.html", context, status=400 if form.errors else 200)

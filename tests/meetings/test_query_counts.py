@@ -137,8 +137,9 @@ def test_it_serves_the_feed_calendar_search_and_export_in_fixed_queries(
         ("/meetings/feed/", 2),
         # 2. the latest version of each published meeting; 3. the upcoming meetings
         ("/meetings/calendar.ics", 3),
-        # 2. the latest versions that match, ranked
-        ("/meetings/search/?q=backlog", 2),
+        # 2. the people with a public page who match; 3. the modules that match; 4. the latest
+        # versions that match, ranked; 5. the released announcements that match
+        ("/meetings/search/?q=backlog", 5),
         # 2. the latest versions of the chosen meetings
         (f"/meetings/export.md?{slugs}", 2),
     ]
@@ -181,10 +182,11 @@ def test_it_serves_search_and_export_to_core_maintainers_in_fixed_queries(
     client.get("/meetings/search/?q=backlog")  # warm the process-wide caches
 
     # 1. the session; 2. the signed-in user; 3. the session's two-factor device; 4. the user's
-    # active role kinds (may they search the private notes?); 5. the latest published versions
-    # that match, ranked; 6. the agenda items whose notes, decisions or action items match, with
-    # their meetings
-    with django_assert_num_queries(6):
+    # active role kinds (may they search the private notes?); 5. the people with a public page
+    # who match; 6. the modules that match; 7. the latest published versions that match, ranked;
+    # 8. the released announcements that match; 9. the agenda items whose notes, decisions or
+    # action items match, with their meetings
+    with django_assert_num_queries(9):
         response = client.get("/meetings/search/?q=backlog")
 
     assert response.status_code == 200
