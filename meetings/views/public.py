@@ -25,7 +25,7 @@ from meetings.forum_post import forum_post
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
 from meetings.redaction import grouped_reasons
-from meetings.snippets import highlighted, markdown_snippet, query_terms
+from meetings.snippets import highlighted, markdown_snippet, query_terms, snippet
 from nominations import selectors as nomination_selectors
 
 HOME_MINUTES = 5
@@ -257,7 +257,8 @@ def search(request: HttpRequest) -> HttpResponse:
                 for person in governance_selectors.people_matching(terms)
             ],
             modules=[
-                (module, markdown_snippet(f"{module.includes} {module.description}", terms))
+                # Shown as written on the module's page, not as Markdown.
+                (module, snippet(f"{module.includes} {module.description}", terms))
                 for module in governance_selectors.modules_matching(terms)
             ],
             results=[
