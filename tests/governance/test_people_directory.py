@@ -92,8 +92,8 @@ def test_it_never_shows_private_roster_text(roster):
         assert CANARY_UNLISTED_NAME not in body
 
 
-def test_it_is_linked_from_the_navigation(roster):
-    body = Client().get("/").content.decode()
+def test_it_is_linked_from_the_modules_page(roster):
+    body = Client().get("/modules/").content.decode()
 
     assert f'href="{PAGE}"' in body
 
