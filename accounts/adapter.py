@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.reauthentication import reauthenticated_recently
 from governance import permissions, services
-from governance.redirects import is_local_path
+from governance.redirects import is_local_path, landing_path
 
 CONNECT_NEEDS_PASSWORD = (
     "Confirm your password on your account page first, then connect GitHub within five minutes."
@@ -50,6 +50,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # The site has no sign-up form: only a GitHub sign-in creates an account, and anyone
         # with a GitHub account may take part.
         return True
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # A GitHub sign-in without a `next` lands where a password sign-in does.
+        return landing_path(request.user)
 
     def is_safe_url(self, url: str | None) -> bool:
         # The `next` of a GitHub sign-in: a local path only, as `governance.redirects` decides.

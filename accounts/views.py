@@ -39,15 +39,15 @@ from accounts.reauthentication import (
 from governance import permissions, selectors, services
 from governance.decorators import private_page, visible_or_404
 from governance.forms import ReauthenticationForm, TwoFactorCodeForm
-from governance.redirects import LocalNextMixin, safe_next
+from governance.redirects import LocalNextMixin, landing_path, safe_next
 
 PENDING_KEY_SESSION = "two_factor_pending_key"
 FRESH_CODES_SESSION = "two_factor_fresh_recovery_codes"
 
 
 def next_url(request: HttpRequest) -> str:
-    """Where a finished sign-in goes: the `next` it was sent with, or the home page."""
-    return safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    """Where a finished sign-in goes: the `next` it was sent with, or the user's landing page."""
+    return safe_next(request, landing_path(request.user))
 
 
 class LoginView(LocalNextMixin, auth_views.LoginView):
@@ -55,6 +55,11 @@ class LoginView(LocalNextMixin, auth_views.LoginView):
     when an OAuth app is configured. Without password sign-in, only the button."""
 
     template_name = "accounts/login.html"
+
+    def get_default_redirect_url(self) -> str:
+        # Read after the sign-in, so `request.user` is the one who just signed in; a second
+        # factor, when required, is asked for on the way to this page.
+        return landing_path(self.request.user)
 
     def post(self, request, *args, **kwargs):
         if not settings.PASSWORD_SIGN_IN:

@@ -11,6 +11,7 @@ NAV_SECTIONS = (
     ("people", "/people/"),
     ("minutes", "/meetings/"),
     ("action_items", "/meetings/action-items/"),
+    ("search", "/meetings/search/"),
     ("announcements", "/announcements/"),
     ("become_maintainer", "/become-a-maintainer/"),
     ("exports", "/exports/"),

@@ -236,3 +236,18 @@ class TwoFactorCodeForm(forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
+
+
+class PeopleFilterForm(forms.Form):
+    """The people directory's filters. A module is named by its slug; whether it exists is the
+    view's question (it lists the modules anyway)."""
+
+    ACTIVE = "active"
+    EMERITUS = "emeritus"
+
+    module = forms.SlugField(required=False, max_length=100, label="Module")
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[("", "Active and emeritus"), (ACTIVE, "Active"), (EMERITUS, "Emeritus")],
+    )

@@ -80,6 +80,12 @@ def is_lead_core_maintainer(user: User) -> bool:
     return RoleKind.LEAD_CORE_MAINTAINER in active_role_kinds(user)
 
 
+def lands_on_dashboard(user: User) -> bool:
+    """Where a sign-in without a `next` ends: core maintainers on their nominations dashboard,
+    where the work waiting for them is; everyone else on the home page."""
+    return is_core_maintainer(user)
+
+
 def is_operator(user: User) -> bool:
     """Staff who run the site through the admin. Running the site is not a governance role."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)

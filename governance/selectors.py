@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Lower
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -132,6 +132,72 @@ def person_for_page(github: str) -> Person | None:
         .prefetch_related(Prefetch("roles", queryset=roles))
         .first()
     )
+
+
+def people_directory(*, module_slug: str = "", active: bool | None = None) -> list[Person]:
+    """The people with a public page (a role, past or present, and a handle), by name, each with
+    every role and its module. `module_slug` keeps those with a role in that module; `active`
+    keeps those with (True) or without (False) an active role there (anywhere without a
+    module). Two queries."""
+    roles_here = Role.objects.filter(person=OuterRef("pk"))
+    if module_slug:
+        roles_here = roles_here.filter(module__slug=module_slug)
+    people = Person.objects.exclude(github="").filter(Exists(roles_here))
+    if active is not None:
+        active_here = Exists(roles_here.filter(status=RoleStatus.ACTIVE))
+        people = people.filter(active_here) if active else people.exclude(active_here)
+    roles = Role.objects.select_related("module").order_by(
+        F("ended_on").desc(nulls_first=True), "-started_on", "pk"
+    )
+    return list(
+        people.order_by(Lower("full_name"), "pk").prefetch_related(
+            Prefetch("roles", queryset=roles)
+        )
+    )
+
+
+SEARCH_LIMIT = 50
+
+
+def _each_term(queryset: QuerySet, terms: list[str], fields: tuple[str, ...]) -> QuerySet:
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        queryset = queryset.filter(any_field)
+    return queryset
+
+
+def people_matching(terms: list[str]) -> list[Person]:
+    """People with a public page whose name or handle holds every term, by name, with whether
+    they hold an active role. One query."""
+    active = Exists(Role.objects.filter(person=OuterRef("pk"), status=RoleStatus.ACTIVE))
+    people = Person.objects.exclude(github="").filter(
+        Exists(Role.objects.filter(person=OuterRef("pk")))
+    )
+    return list(
+        _each_term(people, terms, ("full_name", "github"))
+        .annotate(is_active=active)
+        .only("full_name", "github")
+        .order_by(Lower("full_name"), "pk")[:SEARCH_LIMIT]
+    )
+
+
+def modules_matching(terms: list[str]) -> list[Module]:
+    """Modules (each has a public page) whose name, slug, area or description holds every term,
+    by name. One query."""
+    modules = Module.objects.only("name", "slug", "includes", "description", "status")
+    return list(
+        _each_term(modules, terms, ("name", "slug", "includes", "description")).order_by(
+            Lower("name"), "pk"
+        )[:SEARCH_LIMIT]
+    )
+
+
+def modules_by_name() -> list[Module]:
+    """Every module, retired ones too (their emeritus maintainers are on the roster), by name.
+    One query."""
+    return list(Module.objects.only("name", "slug", "status").order_by(Lower("name"), "pk"))
 
 
 def core_team() -> QuerySet[Role]:

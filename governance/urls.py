@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("meetings.public_urls")),
     path("modules/", roster.module_list, name="module_list"),
     path("modules/<slug:slug>/", roster.module_detail, name="module_detail"),
+    path("people/", roster.people_directory, name="people"),
     path("people/<str:github>/", roster.person_detail, name="person_detail"),
     path("inbox/", roster.inbox, name="inbox"),
     path("exports/", roster_files.export_index, name="exports"),

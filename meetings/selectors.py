@@ -26,11 +26,11 @@ from meetings.models import (
     ReviewRound,
 )
 from meetings.review_rules import ReviewState, review_state
+from meetings.snippets import query_terms
 from nominations.models import Nomination
 
 SEARCH_LIMIT = 50
 FEED_LIMIT = 50
-EXCERPT_RADIUS = 120
 
 
 # Public: published versions -------------------------------------------------------------------
@@ -103,22 +103,6 @@ def calendar_meetings() -> tuple[list[MinutesVersion], list[Meeting]]:
     return published, upcoming
 
 
-def _terms(query: str) -> list[str]:
-    return [term for term in query.split() if term][:10]
-
-
-def excerpt(text: str, query: str) -> str:
-    """A short passage of `text` around the first term of `query` that it contains."""
-    lowered = text.lower()
-    positions = [lowered.find(term.lower()) for term in _terms(query)]
-    found = [position for position in positions if position >= 0]
-    start = max(min(found) - EXCERPT_RADIUS, 0) if found else 0
-    passage = " ".join(text[start : start + 2 * EXCERPT_RADIUS].split())
-    return (
-        ("… " if start else "") + passage + (" …" if start + 2 * EXCERPT_RADIUS < len(text) else "")
-    )
-
-
 class StoredSearchDocument(Expression):
     """The `search_document` column that migration 0002 adds on PostgreSQL only, to the table
     of the queryset it is used in: a tsvector the database generates from the row, with a GIN
@@ -148,7 +132,7 @@ def search_published(query: str) -> list[MinutesVersion]:
             .order_by("-rank", "-starts_at")
         )
     else:
-        for term in _terms(query):
+        for term in query_terms(query):
             versions = versions.filter(Q(title__icontains=term) | Q(markdown__icontains=term))
     return list(versions[:SEARCH_LIMIT])
 
@@ -288,7 +272,7 @@ def search_private(query: str) -> list[AgendaItem]:
             .order_by("-rank", "-meeting__starts_at", "order")
         )
     else:
-        for term in _terms(query):
+        for term in query_terms(query):
             decisions = MeetingDecision.objects.filter(
                 agenda_item=OuterRef("pk"), text__icontains=term
             )

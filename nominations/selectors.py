@@ -372,6 +372,16 @@ def announcements_public() -> QuerySet[Announcement]:
     )
 
 
+def announcements_matching(terms: list[str], limit: int) -> list[Announcement]:
+    """Released announcements whose text holds every term, newest first. One query."""
+    announcements = Announcement.objects.filter(released_at__isnull=False).only(
+        "text", "released_at"
+    )
+    for term in terms:
+        announcements = announcements.filter(text__icontains=term)
+    return list(announcements.order_by("-released_at", "-pk")[:limit])
+
+
 def evidence_entry(pk: int) -> EvidenceEntry | None:
     return (
         EvidenceEntry.objects.filter(pk=pk)

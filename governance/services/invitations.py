@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import permissions
@@ -85,7 +86,8 @@ def invitation_send(*, invitation_id: int) -> bool:
         if invitation is None or not invitation.person.email:
             return False
         invitation.attempts += 1
-        link = f"{settings.SITE_URL}/accounts/invitations/{invitation_token(invitation)}/"
+        # Named by its URL name: the accounts app, which serves it, is above this one.
+        link = settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
         email = EmailMessage(
             subject=f"Something is waiting for you on {settings.SITE_NAME}",
             body=(

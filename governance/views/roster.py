@@ -2,13 +2,14 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import selectors, services
 from governance.decorators import private_page
+from governance.forms import PeopleFilterForm
 from governance.models import RoleKind
 from governance.public_cache import cached_public_page
 
@@ -45,6 +46,46 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "emeritus": [r for r in roles if not r.is_active and not r.was_moved],
             "moved": [r for r in roles if r.was_moved],
             "history": list(module.changes.all()) + module.successors,
+        },
+    )
+
+
+def _people_query(query: QueryDict) -> list[tuple[str, str]] | None:
+    form = PeopleFilterForm(query)
+    if not form.is_valid():
+        return None
+    return sorted((name, value) for name, value in form.cleaned_data.items() if value)
+
+
+# Keyed by its filters; a module slug no module has answers 404, which is never stored, so
+# invented slugs do not each become an entry.
+@cached_public_page(query=_people_query)
+@require_GET
+def people_directory(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "governance/people_directory.html", {"form": form}, status=400)
+    module_slug, status = form.cleaned_data["module"], form.cleaned_data["status"]
+    modules = selectors.modules_by_name()
+    chosen = next((module for module in modules if module.slug == module_slug), None)
+    if module_slug and chosen is None:
+        raise Http404("No module has this address.")
+    active = {PeopleFilterForm.ACTIVE: True, PeopleFilterForm.EMERITUS: False}.get(status)
+    people = selectors.people_directory(module_slug=module_slug, active=active)
+    for person in people:
+        roles = list(person.roles.all())
+        person.current_roles = [role for role in roles if role.is_active]
+        person.past_roles = [role for role in roles if not role.is_active]
+    return render(
+        request,
+        "governance/people_directory.html",
+        {
+            "form": form,
+            "people": people,
+            "modules": modules,
+            "chosen_module": chosen,
+            "status": status,
+            "status_choices": form.fields["status"].choices,
         },
     )
 

@@ -25,6 +25,8 @@ from meetings.forum_post import forum_post
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
 from meetings.redaction import grouped_reasons
+from meetings.snippets import highlighted, markdown_snippet, query_terms, snippet
+from nominations import selectors as nomination_selectors
 
 HOME_MINUTES = 5
 EXPORT_LIMIT = 20
@@ -90,15 +92,25 @@ def meeting_version(request: HttpRequest, slug: str, number: int) -> HttpRespons
     return _version_page(request, slug, number)
 
 
+def site_link(path: str) -> str:
+    """An absolute link on SITE_URL: never the request's Host header, which the reader
+    writes, nor whichever of the allowed host names the request came in on."""
+    return f"{settings.SITE_URL}{path}"
+
+
 class MinutesFeed(Feed):
-    """One entry per published version, so that a correction shows up with its date."""
+    """One entry per published version, so that a correction shows up with its date. Its
+    links are absolute already, so the syndication framework leaves them on SITE_URL."""
 
     feed_type = Atom1Feed
     title = "Published minutes"
     subtitle = "Minutes of the core maintainers' meetings, as published (redacted)."
 
     def link(self) -> str:
-        return reverse("meetings:list")
+        return site_link(reverse("meetings:list"))
+
+    def feed_url(self) -> str:
+        return site_link(reverse("meetings:feed"))
 
     def items(self) -> list[MinutesVersion]:
         return list(selectors.versions_for_feed())
@@ -110,7 +122,7 @@ class MinutesFeed(Feed):
         return item.html
 
     def item_link(self, item: MinutesVersion) -> str:
-        return reverse("meetings:version", args=[item.slug, item.number])
+        return site_link(reverse("meetings:version", args=[item.slug, item.number]))
 
     def item_pubdate(self, item: MinutesVersion) -> datetime.datetime:
         return item.published_at
@@ -131,8 +143,8 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
             starts_at=version.starts_at,
             ends_at=version.starts_at + datetime.timedelta(minutes=version.duration_minutes),
             summary=version.title,
-            description=f"Minutes: {settings.SITE_URL}{reverse('meetings:detail', args=[version.slug])}",
-            url=f"{settings.SITE_URL}{reverse('meetings:detail', args=[version.slug])}",
+            description=f"Minutes: {site_link(reverse('meetings:detail', args=[version.slug]))}",
+            url=site_link(reverse("meetings:detail", args=[version.slug])),
         )
         for version in published
     ] + [
@@ -218,7 +230,7 @@ def _search_query(query: QueryDict) -> list[tuple[str, str]] | None:
     return [("q", form.cleaned_data["q"])] if form.cleaned_data["q"] else []
 
 
-# Anonymous readers search published snapshots only, so a query's page is the same for all of
+# Anonymous readers search the public roster and published snapshots only, so a query's page is the same for all of
 # them until the next publication: cached per search, each entry expiring on its own. Core
 # maintainers' pages hold private notes and are marked private, so they are never stored.
 @cached_public_page(query=_search_query)
@@ -231,17 +243,38 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "private": private,
+        "people": [],
+        "modules": [],
         "results": [],
+        "announcements": [],
         "private_results": [],
     }
     if query:
-        context["results"] = [
-            (version, selectors.excerpt(version.markdown, query))
-            for version in selectors.search_published(query)
-        ]
+        terms = query_terms(query)
+        context.update(
+            people=[
+                (person, highlighted(f"{person.full_name} @{person.github}", terms))
+                for person in governance_selectors.people_matching(terms)
+            ],
+            modules=[
+                # Shown as written on the module's page, not as Markdown.
+                (module, snippet(f"{module.includes} {module.description}", terms))
+                for module in governance_selectors.modules_matching(terms)
+            ],
+            results=[
+                (version, markdown_snippet(version.markdown, terms))
+                for version in selectors.search_published(query)
+            ],
+            announcements=[
+                (announcement, markdown_snippet(announcement.text, terms))
+                for announcement in nomination_selectors.announcements_matching(
+                    terms, selectors.SEARCH_LIMIT
+                )
+            ],
+        )
         if private:
             context["private_results"] = [
-                (item, selectors.excerpt(item.notes, query))
+                (item, markdown_snippet(item.notes, terms))
                 for item in selectors.search_private(query)
             ]
     response = render(request, "meetings/search.html", context, status=400 if form.errors else 200)

@@ -335,7 +335,8 @@ def test_it_never_redirects_off_site_after_sign_in(client, core1):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # A core maintainer's landing page (tests/accounts/test_landing.py).
+    assert response["Location"] == "/nominations/"
 
 
 @pytest.mark.parametrize(

@@ -137,8 +137,9 @@ def test_it_serves_the_feed_calendar_search_and_export_in_fixed_queries(
         ("/meetings/feed/", 2),
         # 2. the latest version of each published meeting; 3. the upcoming meetings
         ("/meetings/calendar.ics", 3),
-        # 2. the latest versions that match, ranked
-        ("/meetings/search/?q=backlog", 2),
+        # 2. the people with a public page who match; 3. the modules that match; 4. the latest
+        # versions that match, ranked; 5. the released announcements that match
+        ("/meetings/search/?q=backlog", 5),
         # 2. the latest versions of the chosen meetings
         (f"/meetings/export.md?{slugs}", 2),
     ]
@@ -182,11 +183,12 @@ def test_it_serves_search_and_export_to_core_maintainers_in_fixed_queries(
     client.get("/meetings/search/?q=backlog")  # warm the process-wide caches
 
     # The session comes from the cache (cached_db): no query.
-    # 1. the signed-in user; 2. the session's two-factor device; 3. the user's active role
-    # kinds (may they search the private notes?); 4. the latest published versions that match,
-    # ranked; 5. the agenda items whose notes, decisions or action items match, with their
-    # meetings
-    with django_assert_num_queries(5):
+    # 1. the signed-in user; 2. the session's two-factor device; 3. the user's active role kinds
+    # (may they search the private notes?); 4. the people with a public page who match; 5. the
+    # modules that match; 6. the latest published versions that match, ranked; 7. the released
+    # announcements that match; 8. the agenda items whose notes, decisions or action items
+    # match, with their meetings
+    with django_assert_num_queries(8):
         response = client.get("/meetings/search/?q=backlog")
 
     assert response.status_code == 200

@@ -329,6 +329,14 @@ RULES: dict[str, Rule] = {
         lambda w: [Case("", {"slug": w.module.slug}, True), Case(NOT_FOUND, {"slug": "nope"})],
         public=bool,
     ),
+    "people/": Rule(
+        lambda w: [
+            Case("", {}, True),
+            Case("module", {}, True, {"module": w.module.slug, "status": "active"}),
+            Case(NOT_FOUND, {}, None, {"module": "nope"}),
+        ],
+        public=bool,
+    ),
     "people/<str:github>/": Rule(
         lambda w: [
             Case("maintainer", {"github": "hsato"}, True),
