@@ -198,7 +198,7 @@ def version_to_retract(slug: str, number: int) -> MinutesVersion | None:
     """One version of a meeting, with the meeting and whoever retracted it. One query."""
     return (
         MinutesVersion.objects.filter(meeting__slug=slug, number=number)
-        .select_related("meeting", "retracted_by")
+        .select_related("meeting", "retracted_by__person")
         .defer("markdown", "html")
         .first()
     )

@@ -490,10 +490,9 @@ def contacts_of(nomination: Nomination) -> list[Contact]:
             has_email=bool((nominee.user.email if nominee.user else "") or nominee.email),
         )
     ]
-    for user in nomination.nominators.order_by("username"):
-        contacts.append(
-            Contact("nominator", user.get_username(), has_account=True, has_email=bool(user.email))
-        )
+    for user in nomination.nominators.select_related("person").order_by("username"):
+        name = str(user.person) if hasattr(user, "person") else user.get_username()
+        contacts.append(Contact("nominator", name, has_account=True, has_email=bool(user.email)))
     return contacts
 
 

@@ -219,7 +219,7 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
     evidence = list(nomination.evidence.all())
     # Asked only where the rule wants seconders, so other nominations' pages cost nothing more.
     wants_seconders = bool(policy.seconders) and actions.manage
-    seconders = list(nomination.seconders.all()) if wants_seconders else []
+    seconders = list(nomination.seconders.select_related("person")) if wants_seconders else []
     context = {
         "nomination": nomination,
         "actions": actions,

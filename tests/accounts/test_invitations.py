@@ -155,7 +155,7 @@ def test_it_shows_core_maintainers_who_can_be_reached(build):  # noqa: F811
     nomination = build.draft(nominee=newcomer())
     page = login(Client(), build.core1).get(nomination.get_absolute_url()).content.decode()
     assert "Nominee Noor Newcomer: neither account nor email" in page
-    assert "Nominator nominator: account and verified email" in page
+    assert "Nominator Lucas Moreau (@lmoreau): account and verified email" in page
     invited = login(Client(), build.maintainer).get(nomination.get_absolute_url())
     assert b"Who can be reached" not in invited.content
 
