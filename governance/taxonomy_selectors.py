@@ -62,7 +62,7 @@ def proposal_projection(steps: Sequence[tuple[str, dict]]) -> taxonomy_projectio
 
 
 def taxonomy_proposals() -> QuerySet[TaxonomyProposal]:
-    return TaxonomyProposal.objects.select_related("created_by", "revision").order_by(
+    return TaxonomyProposal.objects.select_related("created_by__person", "revision").order_by(
         "status", "-updated_at", "-pk"
     )
 
