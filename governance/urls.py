@@ -18,11 +18,6 @@ urlpatterns = [
     path("exports/<str:filename>", roster_files.export_file, name="export_file"),
     path("reports/", reports.report_index, name="reports"),
     path("reports/inactive/", reports.inactive_report, name="report_inactive"),
-    path(
-        "reports/inactive/emeritus/",
-        reports.inactive_make_emeritus,
-        name="report_inactive_emeritus",
-    ),
     path("reports/understaffed/", reports.understaffed_report, name="report_understaffed"),
     path("reports/affiliations/", reports.affiliation_report, name="report_affiliations"),
     path("reports/taxonomy/", reports.taxonomy_proposals, name="taxonomy_proposals"),

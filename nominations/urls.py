@@ -11,6 +11,11 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_triage, name="request_triage"),
     path("new/", views.nomination_new, name="new"),
     path("from-inactive/", views.nominations_for_inactive, name="from_inactive"),
+    path(
+        "from-inactive/emeritus/",
+        views.emeritus_proposal_for_inactive,
+        name="emeritus_from_inactive",
+    ),
     path("<int:pk>/", views.nomination_detail, name="detail"),
     path("<int:pk>/open/", views.nomination_open, name="open"),
     path("<int:pk>/invite/", views.evidence_invite, name="invite"),

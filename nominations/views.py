@@ -35,7 +35,7 @@ from nominations.forms import (
     VotingOpenForm,
     WithdrawForm,
 )
-from nominations.models import Criterion, DecisionKind, Nomination, RequestStatus
+from nominations.models import Criterion, DecisionKind, Nomination, ProposalKind, RequestStatus
 from nominations.voting_rules import (
     NOT_CRITERIA,
     OTHER_DEFAULT_RULES,
@@ -618,6 +618,33 @@ def become_maintainer(request: HttpRequest) -> HttpResponse:
 
 
 # From the inactive maintainers' report ----------------------------------------------------------
+
+
+@private_page
+@sensitive_post_parameters("reason")
+@require_POST
+@visible_or_404(permissions.can_propose)
+def emeritus_proposal_for_inactive(request: HttpRequest) -> HttpResponse:
+    """The report's first one-step action: one emeritus batch put to the core maintainers' vote.
+    Nobody moves roles to emeritus alone; the batch applies only once the vote accepts it."""
+    form = RolesActionForm(request.POST, role_ids=report_selectors.inactivity_report().role_ids)
+    if not form.is_valid():
+        messages.error(request, "Select the maintainers and give the reason.")
+        return redirect("report_inactive")
+    roles = governance_selectors.roles_by_ids(form.cleaned_data["roles"])
+    try:
+        proposal = services.proposal_create(
+            actor=request.user,
+            kind=ProposalKind.EMERITUS_BATCH,
+            title=f"Move {len(roles)} inactive role(s) to emeritus",
+            text=form.cleaned_data["reason"],
+            roles=roles,
+        )
+    except ValidationError as error:
+        messages.error(request, service_error_text(error))
+        return redirect("report_inactive")
+    messages.success(request, "The emeritus batch is proposed; open its vote from its page.")
+    return redirect(proposal.vote)
 
 
 @private_page

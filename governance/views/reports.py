@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,13 +36,14 @@ def report_index(request: HttpRequest) -> HttpResponse:
 # Activity and emeritus --------------------------------------------------------------------------
 
 
-def _inactive_page(request: HttpRequest, form: RolesActionForm | None, status: int = 200):
+@private_page
+@require_GET
+@visible_or_404(permissions.can_view_reports)
+def inactive_report(request: HttpRequest) -> HttpResponse:
     report = report_selectors.inactivity_report()
-    if form is None:
-        form = RolesActionForm(
-            role_ids=report.role_ids,
-            initial={"roles": [item.role.pk for item in report.inactive]},
-        )
+    form = RolesActionForm(
+        role_ids=report.role_ids, initial={"roles": [item.role.pk for item in report.inactive]}
+    )
     return render(
         request,
         "governance/reports/inactive.html",
@@ -53,36 +53,6 @@ def _inactive_page(request: HttpRequest, form: RolesActionForm | None, status: i
             "selected": form.ticked_role_ids(),
             "can_nominate": permissions.can_open_removal_nominations(request.user),
         },
-        status=status,
-    )
-
-
-@private_page
-@require_GET
-@visible_or_404(permissions.can_view_reports)
-def inactive_report(request: HttpRequest) -> HttpResponse:
-    return _inactive_page(request, None)
-
-
-@private_page
-@sensitive_post_parameters("reason")
-@require_POST
-@visible_or_404(permissions.can_view_reports)
-def inactive_make_emeritus(request: HttpRequest) -> HttpResponse:
-    def apply(data: dict) -> str:
-        moved = services.roles_make_emeritus(
-            actor=request.user, roles=selectors.roles_by_ids(data["roles"]), reason=data["reason"]
-        )
-        return f"Moved {len(moved)} role(s) to emeritus."
-
-    return post_action(
-        request,
-        form_name="form",
-        form=RolesActionForm(request.POST, role_ids=report_selectors.inactivity_report().role_ids),
-        apply=apply,
-        page=lambda bound, status: _inactive_page(request, bound.get("form"), status=status),
-        done_url=lambda: reverse("report_inactive"),
-        errors_on_form=True,
     )
 
 

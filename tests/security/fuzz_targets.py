@@ -185,6 +185,7 @@ TARGETS: dict[str, Target] = {
     ),
     "nominations/new/": Target("core1", one(), form(nomination_forms.NominationForm)),
     "nominations/from-inactive/": Target("core1", one(), roles_form),
+    "nominations/from-inactive/emeritus/": Target("core1", one(), roles_form),
     "nominations/<int:pk>/open/": Target("core1", nomination("draft")),
     "nominations/<int:pk>/invite/": Target("core1", nomination("voting"), invite_form),
     "nominations/<int:pk>/evidence/": Target(
@@ -268,7 +269,6 @@ TARGETS: dict[str, Target] = {
     ),
     "meetings/<slug:slug>/decisions/<int:pk>/remove/": Target("core1", decisions),
     # Reports and taxonomy proposals.
-    "reports/inactive/emeritus/": Target("core1", one(), roles_form),
     "reports/taxonomy/": Target("core1", one(), form(ProposalForm)),
     "reports/taxonomy/<int:pk>/steps/<str:operation>/": Target("core1", step_cases, step_form),
     "reports/taxonomy/<int:pk>/steps/<int:position>/remove/": Target(

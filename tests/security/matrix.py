@@ -438,7 +438,6 @@ RULES: dict[str, Rule] = {
     # Reports and taxonomy proposals: core maintainers.
     "reports/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
     "reports/inactive/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
-    "reports/inactive/emeritus/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
     "reports/understaffed/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
     "reports/affiliations/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
     "reports/taxonomy/": Rule(one(), may_see=lambda u, s: permissions.can_view_reports(u)),
@@ -476,6 +475,9 @@ RULES: dict[str, Rule] = {
     ),
     "nominations/from-inactive/": Rule(
         one(), may_see=lambda u, s: permissions.can_open_removal_nominations(u)
+    ),
+    "nominations/from-inactive/emeritus/": Rule(
+        one(), may_see=lambda u, s: permissions.can_propose(u)
     ),
     "nominations/<int:pk>/": Rule(nominations, may_see=view_nomination),
     "nominations/<int:pk>/open/": Rule(nominations, may_see=view_nomination),

@@ -15,7 +15,7 @@ from governance.models import (
 from governance.roster_parsers.activity import ActivityRecord
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Visibility
-from nominations.models import Nomination, NominationKind
+from nominations.models import Nomination, NominationKind, Proposal, ProposalKind
 from tests.conftest import ALL_VIEWERS
 from tests.governance.roster_files.conftest import add_maintainer
 
@@ -101,7 +101,7 @@ def test_it_shows_a_taxonomy_proposal_to_core_maintainers_only(client_for, propo
 
 
 POSTS = [
-    ("/reports/inactive/emeritus/", {"roles": "ROLE", "reason": "Inactive."}),
+    ("/nominations/from-inactive/emeritus/", {"roles": "ROLE", "reason": "Inactive."}),
     ("/nominations/from-inactive/", {"roles": "ROLE", "reason": "Inactive."}),
     ("/reports/taxonomy/", {"title": "Sneaky"}),
     ("PROPOSAL/steps/sunset/", {"sunset-module": "nn-apis"}),
@@ -148,19 +148,23 @@ def test_it_lists_long_serving_maintainers_with_no_activity_apart(roster):
     assert [item.role for item in report.unrecorded] == [silent]
 
 
-def test_it_moves_the_selected_to_emeritus_in_one_audited_call(roster, client_for):
+def test_it_proposes_the_selected_as_one_emeritus_batch_and_moves_nobody_yet(roster, client_for):
     roles = [roster["stale"], roster["quick"]]
 
     response = client_for("core1").post(
-        "/reports/inactive/emeritus/",
+        "/nominations/from-inactive/emeritus/",
         {"roles": [role.pk for role in roles], "reason": "Inactive for over a year."},
     )
 
+    # One core maintainer only proposes: the batch applies once the core maintainers' vote
+    # accepts it.
+    proposal = Proposal.objects.get()
     assert response.status_code == 302
-    for role in roles:
-        role.refresh_from_db()
-        assert (role.status, role.end_reason) == (RoleStatus.EMERITUS, "Inactive for over a year.")
-    assert AuditEvent.objects.filter(verb="role.emeritus").count() == 2
+    assert response["Location"] == proposal.vote.get_absolute_url()
+    assert proposal.vote.kind == ProposalKind.EMERITUS_BATCH
+    assert set(proposal.emeritus_roles.all()) == set(roles)
+    assert Role.objects.filter(status=RoleStatus.EMERITUS).count() == 0
+    assert not AuditEvent.objects.filter(verb="role.emeritus").exists()
 
 
 def test_it_moves_none_when_one_of_them_has_already_ended(roster, core1):
@@ -175,23 +179,24 @@ def test_it_moves_none_when_one_of_them_has_already_ended(roster, core1):
     assert roster["stale"].status == RoleStatus.ACTIVE
 
 
-def test_it_shows_the_form_again_when_nothing_is_selected(roster, client_for):
-    response = client_for("core1").post("/reports/inactive/emeritus/", {"reason": "x"})
+def test_it_proposes_nothing_when_nothing_is_selected(roster, client_for):
+    response = client_for("core1").post("/nominations/from-inactive/emeritus/", {"reason": "x"})
 
-    assert response.status_code == 400
-    assert Role.objects.filter(status=RoleStatus.EMERITUS).count() == 0
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/inactive/"
+    assert not Proposal.objects.exists()
 
 
-def test_it_shows_the_form_again_ticking_only_the_offered_roles(roster, client_for):
+def test_it_proposes_nothing_for_values_that_are_not_offered_roles(roster, client_for):
     # A value that is not a role's id answered 500 while the form was drawn again.
     stale = roster["stale"].pk
     response = client_for("core1").post(
-        "/reports/inactive/emeritus/", {"roles": [str(stale), "", "x", "9" * 30], "reason": ""}
+        "/nominations/from-inactive/emeritus/",
+        {"roles": [str(stale), "", "x", "9" * 30], "reason": "Inactive."},
     )
 
-    assert response.status_code == 400
-    assert f'value="{stale}" id="role-{stale}" checked' in response.content.decode()
-    assert Role.objects.filter(status=RoleStatus.EMERITUS).count() == 0
+    assert response.status_code == 302
+    assert not Proposal.objects.exists()
 
 
 def test_it_opens_removal_nominations_in_one_step_and_never_twice(roster, client_for):
@@ -249,7 +254,7 @@ def test_it_refuses_the_agenda_item_to_everyone_else(roster, client_for, core1, 
 def test_it_offers_the_three_actions_on_the_report(roster, client_for):
     content = client_for("core1").get("/reports/inactive/").content.decode()
 
-    assert 'action="/reports/inactive/emeritus/"' in content
+    assert 'action="/nominations/from-inactive/emeritus/"' in content
     assert 'formaction="/nominations/from-inactive/"' in content
     assert f'formaction="{AGENDA_FROM_INACTIVE}"' in content
     assert content.count('type="checkbox" name="roles"') == 2
