@@ -1,9 +1,9 @@
 from django.urls import path
 
-from nominations import verification_views, views
+from nominations.views import public, verification
 
 urlpatterns = [
-    path("announcements/", views.announcements, name="announcements"),
-    path("become-a-maintainer/", views.become_maintainer, name="become_maintainer"),
-    path("transparency/", verification_views.transparency_page, name="transparency"),
+    path("announcements/", public.announcements, name="announcements"),
+    path("become-a-maintainer/", public.become_maintainer, name="become_maintainer"),
+    path("transparency/", verification.transparency_page, name="transparency"),
 ]

@@ -1,9 +1,10 @@
 """The nomination pages around its outcome: each irreversible step's confirmation, the
-announcement's wording with its preview, and the feedback for its readers. Private pages answer
-404 to anyone the policy does not let see them."""
+announcement's wording with its preview, and the feedback for its readers, who say here when they
+have read it. Private pages answer 404 to anyone the policy does not let see them."""
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from governance import permissions
@@ -11,12 +12,12 @@ from governance.decorators import private_page
 from nominations import selectors, services, wording
 from nominations.forms import AnnouncementForm
 from nominations.models import Nomination
-from nominations.views import (
-    _confirmation,
-    _visible_nomination,
+from nominations.views.page import (
     act,
+    confirmation_page,
     page_context,
     page_template,
+    visible_nomination,
 )
 
 
@@ -25,7 +26,7 @@ from nominations.views import (
 def step_confirm(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in wording.CONFIRMATIONS:
         raise Http404("No such step.")
-    return _confirmation(request, pk, step)
+    return confirmation_page(request, pk, step)
 
 
 @private_page
@@ -34,7 +35,7 @@ def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the announcement's words, or (the "Preview" button) show them as the public will
     read them, beside the form, saving nothing."""
     if "preview" in request.POST:
-        nomination = _visible_nomination(request, pk)
+        nomination = visible_nomination(request, pk)
         form = AnnouncementForm(request.POST)
         context = page_context(request, nomination, {"announcement": form})
         context["announcement_preview"] = form.cleaned_data["text"] if form.is_valid() else ""
@@ -75,3 +76,17 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "read": selectors.feedback_read_at(feedback, request.user),
         },
     )
+
+
+@private_page
+@require_POST
+def feedback_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reader says they have read their feedback (a page view writes nothing, so the core
+    maintainers learn when it was first read from this)."""
+    nomination = selectors.nomination_for_feedback(pk)
+    feedback = getattr(nomination, "feedback", None) if nomination else None
+    if nomination is None or not permissions.can_read_feedback(request.user, nomination, feedback):
+        raise Http404("No feedback here.")
+    services.feedback_mark_read(actor=request.user, nomination=nomination)
+    messages.success(request, "Thank you. The core maintainers can see that you have read it.")
+    return redirect("nominations:feedback", pk=nomination.pk)

@@ -12,7 +12,7 @@ from governance.forms import refusal_message, service_error_text
 from nominations import selectors, services
 from nominations.forms import ConsentForm
 from nominations.models import Nomination
-from nominations.views import act
+from nominations.views.page import act
 
 
 @private_page

@@ -15,7 +15,7 @@ from governance.forms import add_service_error, refusal_message, service_error_t
 from nominations import selectors, services
 from nominations.models import Nomination, ProposalKind
 from nominations.proposal_forms import ProposalDecisionForm, ProposalForm
-from nominations.views import page_context
+from nominations.views.page import page_context
 
 
 def _visible_proposal(request: HttpRequest, pk: int) -> Nomination:
