@@ -34,7 +34,8 @@ from nominations import services as nomination_services
 from nominations.models import Consent, Nomination, NominationKind
 from tests.conftest import PASSWORD
 from tests.security.conftest import World
-from tests.security.matrix import Case, Route, one, proposal_votes, routes
+from tests.security.matrix import Route, routes
+from tests.security.matrix_rules import Case, one, proposal_votes
 
 FormFor = Callable[[World, Case], forms.Form | None]
 

@@ -22,7 +22,8 @@ from tests.security.fuzz_targets import (
     route_map,
 )
 from tests.security.fuzzing import fuzz, fuzz_all, fuzz_query
-from tests.security.matrix import ADMIN_RULE, RULES, path_of, rule_for
+from tests.security.matrix import path_of, rule_for
+from tests.security.matrix_rules import ADMIN_RULE, RULES
 from tests.security.test_access_matrix import accepted_methods
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,8 @@ from tests.security.conftest import (
     PERSONAS,
     leaked_canaries,
 )
-from tests.security.matrix import cells, nominations
+from tests.security.matrix import cells
+from tests.security.matrix_rules import nominations
 
 pytestmark = pytest.mark.django_db
 
