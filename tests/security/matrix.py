@@ -13,13 +13,14 @@ fill the route and the policy's answer for each persona, asked of `governance.pe
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
@@ -187,6 +188,28 @@ def send(client: Client, method: str, path: str, query: dict):
         response = client.generic(method, path, QUERY_STRING=urlencode(query))
         transaction.set_rollback(True)
     return response
+
+
+# A statement that writes rows, and the table it writes: `INSERT INTO t`, `UPDATE t`,
+# `DELETE FROM t`, as Django sends them (t quoted).
+WRITE_STATEMENT = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+
+@contextmanager
+def tables_written() -> Iterator[set[str]]:
+    """The tables written to by the statements sent meanwhile, on either database, read off the
+    SQL on its way out. Asking PostgreSQL's statistics instead cost more than most requests. The
+    session table is left out: reading a page may refresh the reader's session."""
+    written: set[str] = set()
+
+    def watch(execute, sql, params, many, context):
+        if match := WRITE_STATEMENT.match(sql):
+            written.add(match[1])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        yield written
+    written.discard("django_session")
 
 
 # (path, query string) -> the methods its view accepts.
