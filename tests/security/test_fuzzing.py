@@ -10,6 +10,8 @@ PostgreSQL.
 """
 
 import pytest
+from django.http import HttpResponse
+from django.test import Client
 from hypothesis import strategies as st
 
 from tests.security.conftest import client_with_cookies
@@ -21,7 +23,7 @@ from tests.security.fuzz_targets import (
     admin_add_path,
     route_map,
 )
-from tests.security.fuzzing import fuzz, fuzz_all, fuzz_query
+from tests.security.fuzzing import fuzz, fuzz_all, fuzz_query, problems_with
 from tests.security.matrix import path_of, rule_for
 from tests.security.matrix_rules import ADMIN_RULE, RULES
 from tests.security.test_access_matrix import accepted_methods
@@ -104,3 +106,16 @@ def test_it_fuzzes_every_route_that_accepts_post(world, signed_in):
                 posting.add(pattern)
     assert posting - set(TARGETS) == set(), "routes accept POST but are not fuzzed"
     assert set(TARGETS) - posting == set(), "fuzz targets for routes that refuse POST"
+
+
+def test_it_finds_a_refused_post_that_wrote_to_the_state():
+    refused = HttpResponse("<h1>Bad request</h1>", status=400)
+
+    def problems(written):
+        return problems_with(refused, written=written, queued=[], follow=Client())
+
+    assert problems({"nominations_evidenceentry", "django_session"}) == [
+        "refused the input but wrote to ['nominations_evidenceentry']"
+    ]
+    # A refused sign-in is counted by django-axes; that is no state of the project.
+    assert problems({"axes_accessfailurelog", "django_session"}) == []
