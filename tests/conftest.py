@@ -18,12 +18,16 @@ governance rows directly, so every fixture passes the same rules and audit trail
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import load_backend
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -344,15 +348,28 @@ def login(client: Client, user) -> Client:
     """Sign `user` in on `client` (a session, as the login form would leave) and return it.
 
     A persona who needs two-factor sign-in also gets an authenticator and a session verified
-    with it, as `django_otp.login` leaves one after the code page."""
-    client.force_login(user)
-    needs_second_factor = permissions.requires_two_factor(user)
+    with it, as `django_otp.login` leaves one after the code page. This is `Client.force_login`
+    (the same backend, `auth.login` and its signal) with the device added before the session's
+    last save: force_login on a new client saves an empty session first, and adding the device
+    after it would load the session and save it once more."""
+    request = HttpRequest()
+    session_cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(session_cookie.value if session_cookie else None)
+    auth.login(request, user, backend=force_login_backend())
+    if permissions.requires_two_factor(user):
+        request.session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    request.session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
     permissions.forget_cached_access(user)
-    if needs_second_factor:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
-        session.save()
     return client
+
+
+def force_login_backend() -> str:
+    """The backend `Client.force_login` signs in with: the first that can load a user."""
+    return next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The sign-in pages cost a fixed number of queries, however many accounts have signed in with
-GitHub (measured with 1 and with 50 other GitHub accounts on the roster)."""
+GitHub (measured with 1 and with many other GitHub accounts on the roster)."""
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
@@ -11,10 +11,9 @@ from governance.services.invitations import invitation_token
 from nominations.models import Outcome
 from tests.conftest import login
 from tests.nominations.conftest import build, clock  # noqa: F401
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
-
-SIZES = [1, 50]
 
 
 def add_github_accounts(count: int) -> None:

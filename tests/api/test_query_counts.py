@@ -1,4 +1,4 @@
-"""Each list of the API costs the same number of queries at 1 and at 50 rows (a page of 100,
+"""Each list of the API costs the same number of queries at 1 and at many rows (a page of 100,
 so every row is in the answer); an answer from the cache, and a 304, cost one."""
 
 import pytest
@@ -8,10 +8,10 @@ from governance import services as governance_services
 from governance.models import RoleKind
 from nominations.models import Outcome
 from tests.meetings.conftest import add_public_item, new_meeting, publish
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
 
-SIZES = [1, 50]
 WHOLE_PAGE = {"page_size": 100}
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 
 from governance import services
 from governance.models import Module, Person, RoleKind
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_it_shows_a_signed_in_reader_the_same_directory(roster, client_for):
     assert listed(response) == ["ada", "ben", "cy"]
 
 
-@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize("size", SIZES)
 def test_it_lists_people_in_four_queries_whatever_their_number(size, django_assert_num_queries):
     modules = [module(f"Module {n:02}", f"module-{n}") for n in range(size)]
     for n, each in enumerate(modules):

@@ -1,7 +1,7 @@
 """Public pages cost a fixed number of queries whatever the size of the roster.
 
-Each page is measured at 1 and at 50 rows with the same exact count. The rows are made through
-the services (50 people, modules and roles take well under a second), so that the pages read what
+Each page is measured at the two sizes of tests/support/sizes.py with the same exact count. The
+rows (people, modules and roles) are made through the services, so that the pages read what
 production would have written, audit events and notifications included.
 """
 
@@ -12,10 +12,9 @@ from django.utils import timezone
 from governance import services
 from governance.models import Module, Person, RoleKind
 from tests.conftest import login
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
-
-SIZES = [1, 50]
 
 
 def add_people(count: int, *, prefix: str = "person") -> list[Person]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from governance.models import RepositorySync
 from tests.governance.roster_files.test_query_counts import SIGNED_IN, build_roster
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_it_shows_nothing_of_github_while_it_is_not_configured(recorded_sync, co
     assert "Pull request to the repository" not in page
 
 
-@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize("size", SIZES)
 def test_it_shows_the_sync_in_a_fixed_number_of_queries(
     github_settings, recorded_sync, core1_client, django_assert_num_queries, size
 ):

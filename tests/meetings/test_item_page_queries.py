@@ -7,10 +7,9 @@ from meetings import services
 from meetings.models import DecisionOutcome
 from tests.meetings.conftest import new_meeting
 from tests.nominations.test_query_counts import add_core_maintainers
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
-
-SIZES = [1, 50]
 
 
 def busy_item(core1, size: int):

@@ -1,7 +1,7 @@
 """Meeting pages cost a fixed number of queries whatever the number of agenda items.
 
-Each page is measured at 1 and at 50 agenda items (each with a decision, an action item with an
-owner, a presenter and a redaction), with the same exact count. Public pages read the published
+Each page is measured at the two sizes of tests/support/sizes.py, in agenda items (each with a
+decision, an action item with an owner, a presenter and a redaction), with the same exact count. Public pages read the published
 version only, so the agenda never reaches them at all.
 """
 
@@ -10,12 +10,12 @@ from django.test import Client
 
 from meetings import services
 from meetings.models import DecisionOutcome
+from meetings.views.public import EXPORT_LIMIT
 from tests.conftest import login
 from tests.meetings.conftest import new_meeting, publish
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
-
-SIZES = [1, 50]
 
 
 def meeting_with_items(core1, size: int):
@@ -130,7 +130,7 @@ def test_it_serves_the_feed_calendar_search_and_export_in_fixed_queries(
     lead, core1, core2, django_assert_num_queries, size
 ):
     meetings = published_meetings(lead, core1, core2, size)
-    slugs = "&".join(f"m={meeting.slug}" for meeting in meetings[:20])
+    slugs = "&".join(f"m={meeting.slug}" for meeting in meetings[:EXPORT_LIMIT])
     # Each page first reads the public pages' generation token (the cache's freshness check), then:
     pages = [
         # 2. the latest versions, newest publication first, with their meetings' slugs
@@ -177,7 +177,7 @@ def test_it_serves_search_and_export_to_core_maintainers_in_fixed_queries(
     lead, core1, core2, django_assert_num_queries, size
 ):
     meetings = published_meetings(lead, core1, core2, size)
-    slugs = "&".join(f"m={meeting.slug}" for meeting in meetings[:20])
+    slugs = "&".join(f"m={meeting.slug}" for meeting in meetings[:EXPORT_LIMIT])
     client = Client()
     login(client, core1)
     client.get("/meetings/search/?q=backlog")  # warm the process-wide caches
@@ -199,4 +199,4 @@ def test_it_serves_search_and_export_to_core_maintainers_in_fixed_queries(
         response = client.get(f"/meetings/export.md?{slugs}")
 
     assert response.status_code == 200
-    assert response.content.decode().count("Backlog review") == min(size, 20)
+    assert response.content.decode().count("Backlog review") == min(size, EXPORT_LIMIT)

@@ -21,6 +21,7 @@ from tests.meetings.conftest import (
     publish,
 )
 from tests.nominations.conftest import CORE_EVIDENCE, TO_NOMINEE, build, clock  # noqa: F401
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +202,7 @@ def test_it_is_linked_from_the_navigation(db):
     assert f'href="{SEARCH}"' in body
 
 
-@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize("size", SIZES)
 def test_it_searches_in_five_queries_whatever_the_number_of_matches(
     size, django_assert_num_queries
 ):

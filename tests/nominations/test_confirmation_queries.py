@@ -5,10 +5,9 @@ import pytest
 
 from nominations.models import Outcome
 from tests.nominations.test_query_counts import busy_nomination
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
-
-SIZES = [1, 50]
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -9,6 +9,7 @@ from nominations import transparency
 from nominations.models import Outcome
 from tests.conftest import PERSONAS
 from tests.nominations.conftest import fresh
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_it_lists_the_closed_votes_another_app_registers(
     assert html.index("a" * 64) < html.index(announced_nomination.tally.ledger_head)
 
 
-@pytest.mark.parametrize("announced", [1, 20])
+@pytest.mark.parametrize("announced", SIZES)
 def test_it_reads_the_page_in_a_fixed_number_of_queries(
     build, client_for, django_assert_num_queries, announced
 ):

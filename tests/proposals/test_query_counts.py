@@ -5,10 +5,9 @@ import pytest
 from governance import services as governance_services
 from governance.models import RoleKind
 from nominations.models import ProposalKind
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
-
-SIZES = [1, 50]
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,4 +1,4 @@
-"""Report pages and exports cost a fixed number of queries, with 1 module as with 50.
+"""Report pages and exports cost a fixed number of queries, with 1 module as with many.
 
 Every module has a maintainer with activity on record (inactive, so every report lists them),
 a reviewer and an emeritus maintainer, so that each list on each page has rows to show.
@@ -11,10 +11,10 @@ import pytest
 from governance import services
 from governance.models import Role, RoleKind
 from governance.roster_parsers.activity import ActivityRecord
+from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
 
-SIZES = [1, 50]
 # Every signed-in page of a core maintainer starts with these three (the session comes from the
 # cache, cached_db, so no query):
 # 1. the signed-in user
