@@ -153,6 +153,19 @@ class NominationRequest(models.Model):
         return str(self)
 
 
+KIND_LABELS = dict(NominationKind.choices + ProposalKind.choices)
+
+
+def role_title(kind_label: str, module_name: str | None, ending_role_kind: str | None) -> str:
+    """What a nomination would make or end: "Module reviewer of Autograd", "Move to emeritus
+    (core maintainer)"."""
+    if module_name is not None:
+        return f"{kind_label} of {module_name}"
+    if ending_role_kind is not None:
+        return f"{kind_label} ({RoleKind(ending_role_kind).label.lower()})"
+    return kind_label
+
+
 class Nomination(models.Model):
     """A nomination, or the vote of a proposal (a proposal kind, no nominee, a `Proposal`)."""
 
@@ -306,12 +319,11 @@ class Nomination(models.Model):
 
     @property
     def role_title(self) -> str:
-        label = self.get_kind_display()
-        if self.module_id:
-            return f"{label} of {self.module.name}"
-        if self.ending_role_id:
-            return f"{label} ({self.ending_role.get_kind_display().lower()})"
-        return label
+        return role_title(
+            self.get_kind_display(),
+            self.module.name if self.module_id else None,
+            self.ending_role.kind if self.ending_role_id else None,
+        )
 
     @property
     def is_live(self) -> bool:

@@ -2,20 +2,22 @@
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import permissions
 from governance.integration_selectors import forum_topic_annotations
-from governance.models import Invitation, Notification, Person, Role
+from governance.models import Invitation, Module, Notification, Person, Role
+from governance.templatetags.governance_tags import duration_left
 from nominations import voting_rules
 from nominations.errors import NominationError
 from nominations.models import (
     GENESIS_HASH,
+    KIND_LABELS,
     PROPOSAL_KINDS,
     Announcement,
     Ballot,
@@ -28,7 +30,10 @@ from nominations.models import (
     NominationDecision,
     NominationRequest,
     NominationStatus,
+    Outcome,
+    Proposal,
     Tally,
+    role_title,
 )
 
 RECENT = datetime.timedelta(days=120)
@@ -39,21 +44,92 @@ def _with_people(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
     return queryset.select_related("nominee", "module", "ending_role", "ending_role__module")
 
 
-def _listed(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
-    """What a dashboard list shows of each nomination (nominations/_list.html): its nominee's
-    name, its role title, its status and outcome, the time left to vote. A list page shows up
-    to fifty; loading every column of four joined tables (JSON policies and path patterns,
-    rationales, descriptions) cost more than rendering them."""
-    return queryset.select_related("nominee", "module", "ending_role", "proposal").only(
-        "nominee__full_name",
-        "proposal__title",
-        "module__name",
-        "ending_role__kind",
-        "kind",
-        "status",
-        "outcome",
-        "voting_deadline",
-    )
+def _column(model, name: str, **lookup) -> Subquery:
+    """One column of the row `lookup` finds by a unique key (no ordering: at most one row)."""
+    return Subquery(model.objects.filter(**lookup).order_by().values(name))
+
+
+def _listed(queryset: QuerySet[Nomination]) -> QuerySet:
+    """What a dashboard list shows of each nomination (`listed_rows`), as plain values: its
+    kind, status, outcome and deadline, and the names it is listed by. The names are
+    subqueries, which PostgreSQL runs only for the rows a list keeps (after its LIMIT): joins
+    were planned and hashed for every candidate row, and cost more than the lists."""
+    return queryset.annotate(
+        nominee_name=_column(Person, "full_name", pk=OuterRef("nominee_id")),
+        module_name=_column(Module, "name", pk=OuterRef("module_id")),
+        ending_role_kind=_column(Role, "kind", pk=OuterRef("ending_role_id")),
+        proposal_title=_column(Proposal, "title", vote=OuterRef("pk")),
+    ).values(*LISTED_VALUES)
+
+
+LISTED_VALUES = (
+    "pk",
+    "kind",
+    "status",
+    "outcome",
+    "voting_deadline",
+    "nominee_name",
+    "module_name",
+    "ending_role_kind",
+    "proposal_title",
+)
+
+
+@dataclass(frozen=True)
+class ListedRow:
+    """One line of nominations/_list.html, every string ready: the template only prints them.
+    No `url`, no link; no `badge`, nothing said of where it stands."""
+
+    pk: int
+    url: str
+    name: str
+    role: str
+    badge: str = ""
+    time_left: str = ""
+
+
+class _UrlOf:
+    """A page's URL for any pk, reversed once per list rather than once per row: only the pk
+    changes from row to row."""
+
+    SENTINEL = 2_147_483_647
+
+    def __init__(self, name: str):
+        self.head, self.tail = reverse(name, args=[self.SENTINEL]).split(str(self.SENTINEL))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
+def listed_rows(
+    values, *, badge: Callable[[dict], str] | None = None, page: str = "nominations:detail"
+) -> list[ListedRow]:
+    """`_listed` values as the lines of a list: each nomination links to `page` (a proposal to
+    its own page), says where it stands as `badge` tells, and an open vote its time left."""
+    nomination_url, proposal_url = _UrlOf(page), _UrlOf("nominations:proposal")
+    now = timezone.now()
+    rows = []
+    for row in values:
+        kind = KIND_LABELS[row["kind"]]
+        if row["kind"] in PROPOSAL_KINDS:
+            url, name, role = (
+                proposal_url(row["pk"]),
+                row["proposal_title"],
+                f"Proposal: {kind.lower()}",
+            )
+        else:
+            url, name = nomination_url(row["pk"]), row["nominee_name"]
+            role = role_title(kind, row["module_name"], row["ending_role_kind"])
+        time_left = ""
+        if row["status"] == NominationStatus.VOTING:
+            time_left = f"{duration_left(row['voting_deadline'] - now)} left"
+        rows.append(ListedRow(row["pk"], url, name, role, badge(row) if badge else "", time_left))
+    return rows
+
+
+def core_rows(values) -> list[ListedRow]:
+    """The core maintainers' lists, who may know every status and outcome."""
+    return listed_rows(values, badge=status_label)
 
 
 # Core maintainers' dashboard: each list shows its first rows and links to all of them, a page
@@ -73,6 +149,10 @@ class Section:
     rows: Callable[..., QuerySet]
     of_requests: bool = False
 
+    def shown(self, rows: list) -> list:
+        """Rows of this list as its template takes them."""
+        return rows if self.of_requests else core_rows(rows)
+
 
 @dataclass
 class SectionRows:
@@ -86,23 +166,20 @@ def _theirs(user) -> QuerySet[Nomination]:
     return Nomination.objects.exclude(nominee__in=Person.objects.filter(user=user).values("pk"))
 
 
-def _in_voting(user) -> QuerySet[Nomination]:
-    """Votes in progress, each with the viewer's part in it: `my_recusal` is their elector row's
-    recused flag (None where they are no elector), `i_voted` whether they hold a live ballot.
-    Both are probes of one unique index per row; an EXISTS would let PostgreSQL hash every
-    elector row the viewer ever had instead."""
-    my_recusal = Elector.objects.filter(nomination=OuterRef("pk"), user=user).values("recused")
-    live_ballot = Ballot.objects.filter(
-        nomination=OuterRef("pk"), voter=user, superseded_at__isnull=True
+def _in_voting(user, *, awaiting: bool) -> QuerySet:
+    """Votes in progress that await the viewer's vote (their elector row's `awaiting_vote`:
+    not recused, no live ballot), or all the others (voted, recused, or no elector). The
+    flag's partial index holds only the votes awaited, so neither list reads more rows as the
+    ledger grows."""
+    awaited = Exists(
+        Elector.objects.filter(nomination=OuterRef("pk"), user=user, awaiting_vote=True)
     )
-    return (
-        _listed(_theirs(user).filter(status=NominationStatus.VOTING))
-        .annotate(my_recusal=Subquery(my_recusal[:1]), i_voted=Exists(live_ballot))
+    return _listed(
+        _theirs(user)
+        .filter(status=NominationStatus.VOTING)
+        .filter(awaited if awaiting else ~awaited)
         .order_by("voting_deadline", "pk")
     )
-
-
-AWAITING_MY_VOTE = Q(my_recusal=False, i_voted=False)
 
 
 SECTIONS = {
@@ -112,17 +189,13 @@ SECTIONS = {
             "awaiting",
             "Awaiting my vote",
             "Nothing is waiting for your vote.",
-            lambda user: _in_voting(user).filter(AWAITING_MY_VOTE),
+            lambda user: _in_voting(user, awaiting=True),
         ),
         Section(
             "voting",
             "Voting, already voted or recused",
             "No other votes are open.",
-            # Written out: negating AWAITING_MY_VOTE would drop the votes where my_recusal is
-            # NULL (those the viewer is no elector of).
-            lambda user: _in_voting(user).filter(
-                Q(my_recusal__isnull=True) | Q(my_recusal=True) | Q(i_voted=True)
-            ),
+            lambda user: _in_voting(user, awaiting=False),
         ),
         Section(
             "evidence",
@@ -166,45 +239,33 @@ SECTIONS = {
 }
 
 
-def with_time_left(rows: list) -> list:
-    """Set how long each open vote among `rows` has left, and where each stands in words (its
-    `badge`), for nominations/_list.html: these lists are the core maintainers', who may see
-    every status and outcome."""
-    now = timezone.now()
-    for row in rows:
-        if isinstance(row, Nomination):
-            row.badge = status_label(row)
-            if row.status == NominationStatus.VOTING:
-                row.time_left = row.voting_deadline - now
-    return rows
+def status_label(row: dict) -> str:
+    """Where a nomination (`_listed` values) stands, for a reader who may know its status and
+    outcome."""
+    if row["status"] == NominationStatus.DECIDED and row["outcome"]:
+        return f"Decided: {Outcome(row['outcome']).label.lower()}"
+    return NominationStatus(row["status"]).label
 
 
-def status_label(nomination: Nomination) -> str:
-    """Where a nomination stands, for a reader who may know its status and outcome."""
-    if nomination.status == NominationStatus.DECIDED and nomination.outcome:
-        return f"Decided: {nomination.get_outcome_display().lower()}"
-    return nomination.get_status_display()
-
-
-def nominator_label(nomination: Nomination) -> str:
+def nominator_label(row: dict) -> str:
     """Where a nomination stands, for one of its nominators (`feedback_released` annotated):
     its outcome once the feedback tells them, and no more than "decided" before."""
-    if nomination.status == NominationStatus.WITHDRAWN:
+    if row["status"] == NominationStatus.WITHDRAWN:
         return "Withdrawn"
-    if nomination.status != NominationStatus.DECIDED:
+    if row["status"] != NominationStatus.DECIDED:
         return "In progress"
-    if permissions.nominator_knows_outcome(feedback_released=nomination.feedback_released):
-        return nomination.get_outcome_display()
+    if permissions.nominator_knows_outcome(feedback_released=row["feedback_released"]):
+        return Outcome(row["outcome"]).label
     return "Decided; the feedback is on its way"
 
 
 @dataclass
 class Dashboard:
     sections: list[SectionRows] = field(default_factory=list)
-    invited: list[Nomination] = field(default_factory=list)
+    invited: list[ListedRow] = field(default_factory=list)
     my_requests: list[NominationRequest] = field(default_factory=list)
-    nominated_by_me: list[Nomination] = field(default_factory=list)
-    my_feedback: list[Nomination] = field(default_factory=list)
+    nominated_by_me: list[ListedRow] = field(default_factory=list)
+    my_feedback: list[ListedRow] = field(default_factory=list)
 
 
 def dashboard_for(user) -> Dashboard:
@@ -213,13 +274,17 @@ def dashboard_for(user) -> Dashboard:
     board = Dashboard()
     if permissions.can_manage_nominations(user):
         for section in SECTIONS.values():
-            rows = with_time_left(list(section.rows(user)[: DASHBOARD_ROWS + 1]))
+            rows = list(section.rows(user)[: DASHBOARD_ROWS + 1])
             board.sections.append(
-                SectionRows(section, rows[:DASHBOARD_ROWS], more=len(rows) > DASHBOARD_ROWS)
+                SectionRows(
+                    section,
+                    section.shown(rows[:DASHBOARD_ROWS]),
+                    more=len(rows) > DASHBOARD_ROWS,
+                )
             )
         return board
     released = Feedback.objects.filter(nomination=OuterRef("pk"), released_at__isnull=False)
-    board.invited = list(
+    board.invited = listed_rows(
         _listed(
             permissions.nominations_invited_to(
                 user, Nomination.objects.exclude(status=NominationStatus.WITHDRAWN)
@@ -231,34 +296,36 @@ def dashboard_for(user) -> Dashboard:
         .select_related("module")
         .order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
-    board.nominated_by_me = list(
+    mine = list(
         _listed(Nomination.objects.filter(nominators=user))
         .annotate(feedback_released=Exists(released))
         .order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
-    for nomination in board.nominated_by_me:
-        nomination.badge = nominator_label(nomination)
-        nomination.feedback_url = (
-            reverse("nominations:feedback", args=[nomination.pk])
-            if nomination.feedback_released
-            else ""
+    # A nominator reads the feedback once it is released; until then the row links nowhere.
+    board.nominated_by_me = [
+        row if released_to_me["feedback_released"] else replace(row, url="")
+        for row, released_to_me in zip(
+            listed_rows(mine, badge=nominator_label, page="nominations:feedback"),
+            mine,
+            strict=True,
         )
+    ]
     # Two index lookups, united: an OR across the nominee and the nominators joins would read
     # every nomination.
-    mine = (
+    theirs = (
         Nomination.objects.filter(nominee__user=user)
         .order_by()
         .values("pk")
         .union(Nomination.nominators.through.objects.filter(user=user).values("nomination"))
     )
-    board.my_feedback = list(
-        _listed(Nomination.objects.filter(pk__in=mine).filter(Exists(released))).order_by(
+    # Released feedback tells its reader the outcome.
+    board.my_feedback = listed_rows(
+        _listed(Nomination.objects.filter(pk__in=theirs).filter(Exists(released))).order_by(
             "-updated_at", "-pk"
-        )[:LIST_LIMIT]
+        )[:LIST_LIMIT],
+        badge=status_label,
+        page="nominations:feedback",
     )
-    for nomination in board.my_feedback:
-        # Released feedback tells its reader the outcome.
-        nomination.badge = status_label(nomination)
     return board
 
 

@@ -45,7 +45,7 @@ def dashboard_section(request: HttpRequest, section: str) -> HttpResponse:
     return render(
         request,
         "nominations/section.html",
-        {"section": listed, "page": page, "rows": selectors.with_time_left(list(page))},
+        {"section": listed, "page": page, "rows": listed.shown(list(page))},
     )
 
 
