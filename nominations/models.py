@@ -241,6 +241,23 @@ class Nomination(models.Model):
                 name="nomination_voting_deadline_idx",
             ),
             models.Index(fields=["status", "-updated_at"], name="nomination_status_idx"),
+            # The dashboard's lists, each in its own order, so a list reads its first rows and
+            # stops, however many nominations the project has decided.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(status__in=["draft", "open"]),
+                name="nomination_gathering_idx",
+            ),
+            models.Index(
+                fields=["voting_closed_at", "id"],
+                condition=Q(status="closed"),
+                name="nomination_closed_idx",
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(status__in=["decided", "withdrawn"]),
+                name="nomination_ended_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
