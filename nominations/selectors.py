@@ -1,11 +1,14 @@
 """Reads for the nomination pages, each a fixed number of queries whatever the data size."""
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import User
+from django.db import connection, connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,7 +144,8 @@ SECTION_PAGE_ROWS = 50
 
 @dataclass(frozen=True)
 class Section:
-    """One of the core maintainers' lists; `rows(user)` is every row, in the list's order."""
+    """One of the core maintainers' lists; `rows(user, now)` is every row, in the list's
+    order."""
 
     slug: str
     title: str
@@ -189,19 +193,19 @@ SECTIONS = {
             "awaiting",
             "Awaiting my vote",
             "Nothing is waiting for your vote.",
-            lambda user: _in_voting(user, awaiting=True),
+            lambda user, now: _in_voting(user, awaiting=True),
         ),
         Section(
             "voting",
             "Voting, already voted or recused",
             "No other votes are open.",
-            lambda user: _in_voting(user, awaiting=False),
+            lambda user, now: _in_voting(user, awaiting=False),
         ),
         Section(
             "evidence",
             "Open for evidence and drafts",
             "No nominations are gathering evidence.",
-            lambda user: _listed(
+            lambda user, now: _listed(
                 _theirs(user).filter(status__in=[NominationStatus.DRAFT, NominationStatus.OPEN])
             ).order_by("-updated_at", "-pk"),
         ),
@@ -209,15 +213,15 @@ SECTIONS = {
             "decision",
             "Awaiting a decision",
             "No closed vote is waiting for a decision.",
-            lambda user: _listed(_theirs(user).filter(status=NominationStatus.CLOSED)).order_by(
-                "voting_closed_at", "pk"
-            ),
+            lambda user, now: _listed(
+                _theirs(user).filter(status=NominationStatus.CLOSED)
+            ).order_by("voting_closed_at", "pk"),
         ),
         Section(
             "requests",
             "Requests to triage",
             "No requests are waiting.",
-            lambda user: (
+            lambda user, now: (
                 permissions.requests_to_triage(user, NominationRequest.objects.all())
                 .select_related("requester__person", "module")
                 .order_by("created_at", "pk")
@@ -228,10 +232,10 @@ SECTIONS = {
             "decided",
             "Recently decided",
             "Nothing decided recently.",
-            lambda user: _listed(
+            lambda user, now: _listed(
                 _theirs(user).filter(
                     status__in=[NominationStatus.DECIDED, NominationStatus.WITHDRAWN],
-                    updated_at__gte=timezone.now() - RECENT,
+                    updated_at__gte=now - RECENT,
                 )
             ).order_by("-updated_at", "-pk"),
         ),
@@ -259,6 +263,71 @@ def nominator_label(row: dict) -> str:
     return "Decided; the feedback is on its way"
 
 
+# The nomination lists' first rows are the same query for every core maintainer but for the
+# viewer's id and the clock; building and compiling it through the ORM cost the dashboard more
+# than the database took to run it. So the lists are compiled once per process, with marks
+# where those two values go, into one statement (one round trip), and run with the viewer's.
+# The requests list is not: who may triage is asked of the policy as its query is built.
+_VIEWER_MARK = -1_000_000_007  # no account has a negative id
+_NOW_MARK = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+NOMINATION_LISTS = tuple(slug for slug, section in SECTIONS.items() if not section.of_requests)
+
+
+@dataclass(frozen=True)
+class _CompiledLists:
+    sql: str
+    params: tuple
+    names: list[str]
+    compiler: SQLCompiler  # the first list's: it converts the values of every list's rows
+    viewer_at: list[int]
+    since_at: list[int]
+
+
+@functools.cache
+def _compiled_lists(alias: str) -> _CompiledLists:
+    since = connections[alias].ops.adapt_datetimefield_value(_NOW_MARK - RECENT)
+    parts, params, compilers = [], [], []
+    for position, slug in enumerate(NOMINATION_LISTS):
+        rows = SECTIONS[slug].rows(User(pk=_VIEWER_MARK), _NOW_MARK)[: DASHBOARD_ROWS + 1]
+        compiler = rows.query.get_compiler(using=alias)
+        sql, list_params = compiler.as_sql()
+        # Each list keeps its own order and limit inside its subquery; the last column says
+        # which list a row is of.
+        parts.append(f"SELECT list_{position}.*, {position} FROM ({sql}) list_{position}")
+        params += list_params
+        compilers.append(compiler)
+        # Every list leaves out the viewer's own nominations, so names its viewer.
+        assert _VIEWER_MARK in list_params, f"The {slug} list does not name its viewer."
+    query = compilers[0].query
+    return _CompiledLists(
+        " UNION ALL ".join(parts),
+        tuple(params),
+        [*query.extra_select, *query.values_select, *query.annotation_select],
+        compilers[0],
+        [n for n, param in enumerate(params) if param == _VIEWER_MARK],
+        [n for n, param in enumerate(params) if param == since],
+    )
+
+
+def _first_rows(user, now: datetime.datetime) -> dict[str, list[dict]]:
+    """The first rows of each nomination list (one more than the dashboard shows), as
+    `_listed` values, by the list's slug: one query, compiled once per process."""
+    compiled = _compiled_lists(connection.alias)
+    params = list(compiled.params)
+    for n in compiled.viewer_at:
+        params[n] = user.pk
+    since = connection.ops.adapt_datetimefield_value(now - RECENT)
+    for n in compiled.since_at:
+        params[n] = since
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        fetched = cursor.fetchall()
+    lists = {slug: [] for slug in NOMINATION_LISTS}
+    for *values, position in compiled.compiler.results_iter(results=[fetched]):
+        lists[NOMINATION_LISTS[position]].append(dict(zip(compiled.names, values, strict=True)))
+    return lists
+
+
 @dataclass
 class Dashboard:
     sections: list[SectionRows] = field(default_factory=list)
@@ -269,12 +338,18 @@ class Dashboard:
 
 
 def dashboard_for(user) -> Dashboard:
-    """What a signed-in user has to do or may read. Core maintainers: a query per section;
-    everyone else: 4 (plus the role lookup each page makes once)."""
+    """What a signed-in user has to do or may read. Core maintainers: one query for the
+    nomination lists and one for the requests; everyone else: 4 (plus the role lookup each
+    page makes once)."""
     board = Dashboard()
     if permissions.can_manage_nominations(user):
-        for section in SECTIONS.values():
-            rows = list(section.rows(user)[: DASHBOARD_ROWS + 1])
+        now = timezone.now()
+        first_rows = _first_rows(user, now)
+        for slug, section in SECTIONS.items():
+            if section.of_requests:
+                rows = list(section.rows(user, now)[: DASHBOARD_ROWS + 1])
+            else:
+                rows = first_rows[slug]
             board.sections.append(
                 SectionRows(
                     section,
