@@ -80,8 +80,9 @@ LISTED_VALUES = (
 
 @dataclass(frozen=True)
 class ListedRow:
-    """One line of nominations/_list.html, every string ready: the template only prints them.
-    No `url`, no link; no `badge`, nothing said of where it stands."""
+    """One line of a nomination list (nominations/_list.html, through the `listed_lines` tag),
+    every string ready to print. No `url`, no link; no `badge`, nothing said of where it
+    stands."""
 
     pk: int
     url: str
