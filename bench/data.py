@@ -392,7 +392,16 @@ class Generator:
         for index, _ in voting_rows:
             nomination = by_index[index]
             casts, _passes = ledgers[index]
-            electors += [Elector(nomination=nomination, user=user) for user in self.core_users]
+            voted = {position for position, _ in casts}
+            electors += [
+                Elector(
+                    nomination=nomination,
+                    user=user,
+                    awaiting_vote=nomination.status == NominationStatus.VOTING
+                    and position not in voted,
+                )
+                for position, user in enumerate(self.core_users)
+            ]
             chain = self.ballot_chain(nomination, casts)
             ballots += chain
             if nomination.status == NominationStatus.VOTING:

@@ -15,7 +15,13 @@ RECUSAL_REASON_MAX_LENGTH = 300
 
 class Elector(models.Model):
     """A member of the electorate, frozen when voting opened. Recused members stay listed, with
-    their reason, and cannot vote."""
+    their reason, and cannot vote.
+
+    `awaiting_vote` is what the core maintainers' dashboard lists as awaiting their vote: the
+    vote is open, the elector has not recused and holds no live ballot. The voting services keep
+    it in the transaction that changes any of the three (the open, a recusal, a first cast, the
+    close or a withdrawal), so the dashboard reads one small index instead of probing the ledger
+    of every vote in progress."""
 
     nomination = models.ForeignKey(
         "nominations.Nomination", on_delete=models.CASCADE, related_name="electors"
@@ -23,14 +29,26 @@ class Elector(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recused = models.BooleanField(default=False)
     recusal_reason = models.CharField(max_length=RECUSAL_REASON_MAX_LENGTH, blank=True)
+    awaiting_vote = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["user", "nomination"],
+                condition=Q(awaiting_vote=True),
+                name="elector_awaiting_vote_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["nomination", "user"], name="elector_once"),
             models.CheckConstraint(
                 condition=Q(recused=False) | ~Q(recusal_reason=""),
                 name="elector_recusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(recused=False) | Q(awaiting_vote=False),
+                name="elector_recused_awaits_no_vote",
             ),
         ]
 

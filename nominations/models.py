@@ -153,6 +153,19 @@ class NominationRequest(models.Model):
         return str(self)
 
 
+KIND_LABELS = dict(NominationKind.choices + ProposalKind.choices)
+
+
+def role_title(kind_label: str, module_name: str | None, ending_role_kind: str | None) -> str:
+    """What a nomination would make or end: "Module reviewer of Autograd", "Move to emeritus
+    (core maintainer)"."""
+    if module_name is not None:
+        return f"{kind_label} of {module_name}"
+    if ending_role_kind is not None:
+        return f"{kind_label} ({RoleKind(ending_role_kind).label.lower()})"
+    return kind_label
+
+
 class Nomination(models.Model):
     """A nomination, or the vote of a proposal (a proposal kind, no nominee, a `Proposal`)."""
 
@@ -228,6 +241,23 @@ class Nomination(models.Model):
                 name="nomination_voting_deadline_idx",
             ),
             models.Index(fields=["status", "-updated_at"], name="nomination_status_idx"),
+            # The dashboard's lists, each in its own order, so a list reads its first rows and
+            # stops, however many nominations the project has decided.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(status__in=["draft", "open"]),
+                name="nomination_gathering_idx",
+            ),
+            models.Index(
+                fields=["voting_closed_at", "id"],
+                condition=Q(status="closed"),
+                name="nomination_closed_idx",
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(status__in=["decided", "withdrawn"]),
+                name="nomination_ended_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -306,12 +336,11 @@ class Nomination(models.Model):
 
     @property
     def role_title(self) -> str:
-        label = self.get_kind_display()
-        if self.module_id:
-            return f"{label} of {self.module.name}"
-        if self.ending_role_id:
-            return f"{label} ({self.ending_role.get_kind_display().lower()})"
-        return label
+        return role_title(
+            self.get_kind_display(),
+            self.module.name if self.module_id else None,
+            self.ending_role.kind if self.ending_role_id else None,
+        )
 
     @property
     def is_live(self) -> bool:

@@ -40,10 +40,15 @@ def invited_users(nomination: Nomination) -> list:
 
 
 def revoke_votes(nomination: Nomination) -> None:
-    electors = Elector.objects.filter(nomination=nomination).select_related("user")
+    """End the vote for its electors (at the close or a withdrawal): their vote grants go, and
+    no one's vote is awaited any more."""
+    electors = list(Elector.objects.filter(nomination=nomination).select_related("user"))
     permissions.revoke_object_permission_from_users(
         VOTE_PERMISSION, [elector.user for elector in electors], nomination
     )
+    awaited = [elector.pk for elector in electors if elector.awaiting_vote]
+    if awaited:
+        Elector.objects.filter(pk__in=awaited).update(awaiting_vote=False)
 
 
 def notify(nomination: Nomination, event: str, recipients: Iterable, subject: str, body: str):

@@ -80,6 +80,7 @@ def _electors(nomination: Nomination) -> list[Elector]:
             user=user,
             recused=user.pk in affected,
             recusal_reason=reason if user.pk in affected else "",
+            awaiting_vote=user.pk not in affected,
         )
         for user in core_maintainer_users()
     ]
@@ -201,7 +202,8 @@ def elector_recuse(*, actor, nomination: Nomination, reason: str) -> Elector:
     )
     elector.recused = True
     elector.recusal_reason = reason
-    elector.save(update_fields=["recused", "recusal_reason"])
+    elector.awaiting_vote = False
+    elector.save(update_fields=["recused", "recusal_reason", "awaiting_vote"])
     permissions.revoke_object_permission(VOTE_PERMISSION, actor, nomination)
     audit_record(actor=actor, verb="nomination.elector_recused", target=nomination)
     return elector
@@ -250,6 +252,8 @@ def ballot_cast(*, actor, nomination: Nomination, choice: str, comment: str = ""
     last = Ballot.objects.filter(nomination=nomination).order_by("-sequence").first()
     if live is not None:
         Ballot.objects.filter(pk=live.pk).update(superseded_at=now)
+    else:
+        Elector.objects.filter(nomination=nomination, user_id=actor.pk).update(awaiting_vote=False)
     ballot = Ballot(
         nomination=nomination,
         voter=actor,

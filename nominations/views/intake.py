@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,12 +41,12 @@ def dashboard_section(request: HttpRequest, section: str) -> HttpResponse:
     if section not in selectors.SECTIONS:
         raise Http404("No list here.")
     listed = selectors.SECTIONS[section]
-    paginator = Paginator(listed.rows(request.user), selectors.SECTION_PAGE_ROWS)
+    paginator = Paginator(listed.rows(request.user, timezone.now()), selectors.SECTION_PAGE_ROWS)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "nominations/section.html",
-        {"section": listed, "page": page, "rows": selectors.with_time_left(list(page))},
+        {"section": listed, "page": page, "rows": listed.shown(list(page))},
     )
 
 

@@ -12,6 +12,7 @@ from nominations.models import (
     GENESIS_HASH,
     Ballot,
     BallotChoice,
+    Elector,
     Nomination,
     NominationKind,
     NominationStatus,
@@ -212,3 +213,11 @@ def test_it_refuses_voting_without_a_deadline(build):
             status=NominationStatus.VOTING, voting_opened_at=timezone.now()
         )
     )
+
+
+def test_it_refuses_to_await_the_vote_of_a_recused_elector(build):
+    nomination = build.voting(nominee=build.core2.person)
+    recused = Elector.objects.filter(nomination=nomination, user=build.core2)
+
+    assert refused(lambda: recused.update(awaiting_vote=True))
+    assert recused.get().awaiting_vote is False

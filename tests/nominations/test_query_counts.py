@@ -156,15 +156,15 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
     # 1. the signed-in user
     # 2. the session's two-factor device (django-otp: core maintainers and staff)
     # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
-    # 4. votes awaiting the viewer's vote (their elector row's recused flag and whether they
-    #    hold a live ballot, as subqueries)
-    # 5. the other votes in progress (the same subqueries)
-    # 6. drafts and nominations open for evidence
-    # 7. closed votes awaiting a decision
-    # 8. pending requests with their requesters and modules
-    # 9. recently decided or withdrawn nominations
-    # Each takes one row more than it shows, to know whether to link to the whole list.
-    with django_assert_num_queries(9):
+    # 4. the five nomination lists, each its first rows, in one statement (a UNION ALL of
+    #    one subquery per list, compiled once per process): votes awaiting the viewer's vote
+    #    (their elector row's awaiting_vote flag), the other votes in progress, drafts and
+    #    nominations open for evidence, closed votes awaiting a decision, and recently
+    #    decided or withdrawn nominations, each with its names (nominee, module, ending
+    #    role, proposal title) as subqueries
+    # 5. pending requests with their requesters and modules
+    # Each list takes one row more than it shows, to know whether to link to the whole list.
+    with django_assert_num_queries(5):
         response = core1.get(url)
 
     assert response.status_code == 200

@@ -513,3 +513,32 @@ def test_it_removes_a_maintainer_on_two_thirds_only(build, clock, approve, decli
 
     assert (nomination.tally.approve, nomination.tally.decline) == (approve, decline)
     assert nomination.tally.passed is passed
+
+
+# The votes each elector is awaited on (the dashboard's "Awaiting my vote") -----------------------
+
+
+def awaited(nomination) -> set[str]:
+    return usernames(e.user for e in nomination.electors.filter(awaiting_vote=True))
+
+
+def test_it_awaits_each_voter_until_they_cast_or_recuse(build):
+    nomination = build.voting(nominee=build.core2.person)
+    assert awaited(nomination) == usernames(build.electorate) - {"core2"}  # the nominee recused
+
+    services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.APPROVE)
+    services.ballot_cast(actor=build.core1, nomination=nomination, choice=BallotChoice.DECLINE)
+    services.elector_recuse(actor=build.core3, nomination=nomination, reason="Same team.")
+
+    assert awaited(nomination) == usernames(build.electorate) - {"core1", "core2", "core3"}
+
+
+@pytest.mark.parametrize("end", ["close", "withdraw"])
+def test_it_awaits_no_one_once_the_vote_ends(build, end):
+    nomination = build.voting()
+    if end == "close":
+        build.close(nomination)
+    else:
+        services.nomination_withdraw(actor=build.core1, nomination=nomination, reason="Moved on.")
+
+    assert awaited(nomination) == set()
