@@ -276,8 +276,7 @@ def _for_page(queryset: QuerySet[Nomination]) -> Nomination | None:
     )
     nomination = (
         _with_people(queryset)
-        .annotate(**forum_topic_annotations("announcement"))
-        .select_related("request", "request__requester__person")
+        .select_related("nominee__user")
         .prefetch_related(
             Prefetch("nominators", queryset=User.objects.select_related("person")),
             Prefetch("evidence", queryset=evidence.order_by("created_at", "pk")),
@@ -333,10 +332,16 @@ def invitations_of(nomination: Nomination) -> list[InvitedMaintainer]:
 
 @dataclass(frozen=True)
 class VoteOutcome:
+    """What the vote left, with its announcement's forum topic (`forum_topic_annotations`'
+    names, so that `forum_state` reads it): the topic exists only once the announcement does."""
+
     tally: Tally | None = None
     decision: NominationDecision | None = None
     feedback: Feedback | None = None
     announcement: Announcement | None = None
+    forum_topic_pk: int | None = None
+    forum_topic_url: str | None = None
+    forum_topic_error: str | None = None
 
 
 OUTCOME_PARTS = ("tally", "decision", "feedback", "announcement")
@@ -348,12 +353,17 @@ def outcome_of(nomination: Nomination) -> VoteOutcome:
     made PostgreSQL plan eleven joins on every view of every nomination."""
     if nomination.voting_closed_at is None:
         return VoteOutcome()
+    topic = forum_topic_annotations("announcement")
     parts = (
         Nomination.objects.filter(pk=nomination.pk)
         .select_related(*OUTCOME_PARTS, "decision__decided_by__person")
+        .annotate(**topic)
         .get()
     )
-    return VoteOutcome(**{part: getattr(parts, part, None) for part in OUTCOME_PARTS})
+    return VoteOutcome(
+        **{part: getattr(parts, part, None) for part in OUTCOME_PARTS},
+        **{name: getattr(parts, name) for name in topic},
+    )
 
 
 def nomination_for_action(pk: int) -> Nomination | None:
@@ -480,8 +490,9 @@ class Contact:
 
 
 def contacts_of(nomination: Nomination) -> list[Contact]:
-    """The nominee and each nominator, as the core maintainers see them. Two queries."""
-    nominee = Person.objects.select_related("user").get(pk=nomination.nominee_id)
+    """The nominee and each nominator, as the core maintainers see them, from what
+    `nomination_for_page` loaded: no query."""
+    nominee = nomination.nominee
     contacts = [
         Contact(
             "nominee",
@@ -490,7 +501,7 @@ def contacts_of(nomination: Nomination) -> list[Contact]:
             has_email=bool((nominee.user.email if nominee.user else "") or nominee.email),
         )
     ]
-    for user in nomination.nominators.select_related("person").order_by("username"):
+    for user in sorted(nomination.nominators.all(), key=lambda user: user.get_username()):
         name = str(user.person) if hasattr(user, "person") else user.get_username()
         contacts.append(Contact("nominator", name, has_account=True, has_email=bool(user.email)))
     return contacts

@@ -111,7 +111,7 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         ),
         "decision": outcome.decision,
         "announcement": outcome.announcement,
-        "forum": forum_state(nomination, can_retry=permissions.can_retry_forum_post(user))
+        "forum": forum_state(outcome, can_retry=permissions.can_retry_forum_post(user))
         if permissions.can_see_forum_errors(user)
         else None,
         "running": _running_count(nomination.live_ballots) if actions.see_votes else None,
