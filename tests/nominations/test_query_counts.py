@@ -74,9 +74,9 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     #    module and ending role (one select_related; no tally, decision, feedback,
     #    announcement or forum topic can exist before the close)
     # 4. its nominators (prefetch; with 3, whether each can be reached)
-    # 5. its evidence with authors and revision counts (prefetch, annotated)
-    # 6. its electors with their users (prefetch)
-    # 7. its live ballots (prefetch; their voters are the electors already loaded)
+    # 5. its evidence with authors' names, stored HTML and revision counts (display rows)
+    # 6. its electors with their users' names (display rows)
+    # 7. its live ballots (display rows; their voters are the electors already named)
     # 8. the viewer's active role kinds (once per request)
     # 9. the viewer's object permissions on the nomination (guardian: the vote grant)
     # 10. the viewer's group object permissions on the nomination (guardian)
