@@ -375,15 +375,14 @@ class Generator:
         evidence = []
         for index, row in zip(indexes, rows, strict=True):
             for n in range(evidence_counts[index]):
-                evidence.append(
-                    EvidenceEntry(
-                        nomination=row,
-                        author=self.core_users[(index + n) % len(self.core_users)],
-                        criterion=rng.choice(Criterion.values),
-                        body=f"Evidence {n}: reviewed {rng.randint(5, 400)} pull requests.",
-                        created_at=row.created_at + datetime.timedelta(hours=n + 1),
-                    )
+                entry = EvidenceEntry(
+                    nomination=row,
+                    author=self.core_users[(index + n) % len(self.core_users)],
+                    criterion=rng.choice(Criterion.values),
+                    created_at=row.created_at + datetime.timedelta(hours=n + 1),
                 )
+                entry.set_body(f"Evidence {n}: reviewed {rng.randint(5, 400)} pull requests.")
+                evidence.append(entry)
         self.report.insert(EvidenceEntry, evidence)
 
         by_index = dict(zip(indexes, rows, strict=True))

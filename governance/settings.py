@@ -93,6 +93,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with its field templates written in Python (governance/form_renderer.py).
+FORM_RENDERER = "governance.form_renderer.FormRenderer"
+
 DATABASES = {"default": database_from_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from governance.markdown import render_markdown
 from governance.models import Module, Person, Role, RoleKind
 from governance.validators import validate_person_name
 
@@ -425,6 +426,9 @@ class EvidenceEntry(models.Model):
     )
     criterion = models.CharField(max_length=30, choices=Criterion.choices)
     body = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    # The body as governance.markdown renders and sanitises it, written with the body by the
+    # services: the nomination page shows every entry of the thread on every view.
+    body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -434,6 +438,10 @@ class EvidenceEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Evidence #{self.pk} on nomination #{self.nomination_id}"
+
+    def set_body(self, body: str) -> None:
+        self.body = body
+        self.body_html = render_markdown(body)
 
 
 class EvidenceRevision(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from governance import permissions
 from governance.integration_selectors import forum_topic_annotations
@@ -25,6 +26,7 @@ from nominations.models import (
     Announcement,
     Ballot,
     BallotChoice,
+    Criterion,
     Elector,
     EvidenceEntry,
     Feedback,
@@ -406,39 +408,146 @@ def dashboard_for(user) -> Dashboard:
 
 
 def nomination_for_page(pk: int) -> Nomination | None:
-    """The nomination (annotated with its announcement's forum topic state) with everything its
-    page shows but the outcome (`outcome_of`), in five
-    queries whatever the thread size: the nomination with its people and request, nominators,
-    evidence with authors and revision counts, electors with their users, and live ballots."""
+    """The nomination with everything its page shows but the outcome (`outcome_of`), in five
+    queries whatever the thread size: the nomination with its people (the nominee's account
+    too), its nominators, and, as display rows, its evidence thread (`thread`), its electorate
+    (`electorate`) and its live ballots (`live_ballots`)."""
     return _for_page(Nomination.objects.filter(pk=pk))
 
 
-def _for_page(queryset: QuerySet[Nomination]) -> Nomination | None:
-    evidence = EvidenceEntry.objects.select_related("author__person").annotate(
-        revision_count=Count("revisions")
+FORMER_MEMBER = "a former member"
+
+
+def _name(username: str | None, full_name: str | None, github: str | None) -> str:
+    """A user as the `person_name` filter names them, from a values row."""
+    if username is None:
+        return FORMER_MEMBER
+    return Person.label(full_name, github) if full_name is not None else username
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    """An evidence entry as the page shows it. `nomination` and `author_id` are what
+    `permissions.can_edit_evidence` asks."""
+
+    pk: int
+    nomination: Nomination
+    author_id: int | None
+    author_name: str
+    criterion_label: str
+    body_html: SafeString
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+    revision_count: int
+
+
+@dataclass(frozen=True)
+class ElectorRow:
+    user_id: int
+    name: str
+    recused: bool
+    recusal_reason: str
+
+
+@dataclass(frozen=True)
+class LiveBallot:
+    voter_id: int
+    voter_name: str
+    choice: str
+    choice_label: str
+    comment: str
+
+
+def _thread(nomination: Nomination) -> list[ThreadEntry]:
+    criteria = dict(Criterion.choices)
+    rows = (
+        EvidenceEntry.objects.filter(nomination=nomination)
+        .order_by("created_at", "pk")
+        .values_list(
+            "pk",
+            "author_id",
+            "author__username",
+            "author__person__full_name",
+            "author__person__github",
+            "criterion",
+            "body_html",
+            "created_at",
+            "edited_at",
+        )
+        .annotate(revision_count=Count("revisions"))
     )
+    return [
+        ThreadEntry(
+            pk=pk,
+            nomination=nomination,
+            author_id=author_id,
+            author_name=_name(username, full_name, github),
+            criterion_label=criteria.get(criterion, criterion),
+            body_html=mark_safe(body_html),
+            created_at=created_at,
+            edited_at=edited_at,
+            revision_count=revisions,
+        )
+        for (
+            pk,
+            author_id,
+            username,
+            full_name,
+            github,
+            criterion,
+            body_html,
+            created_at,
+            edited_at,
+            revisions,
+        ) in rows
+    ]
+
+
+def _electorate(nomination: Nomination) -> list[ElectorRow]:
+    rows = (
+        Elector.objects.filter(nomination=nomination)
+        .order_by("pk")
+        .values_list(
+            "user_id",
+            "user__username",
+            "user__person__full_name",
+            "user__person__github",
+            "recused",
+            "recusal_reason",
+        )
+    )
+    return [
+        ElectorRow(user_id, _name(username, full_name, github), recused, reason)
+        for user_id, username, full_name, github, recused, reason in rows
+    ]
+
+
+def _live_ballots(nomination: Nomination, names: dict[int, str]) -> list[LiveBallot]:
+    """Every voter is an elector, whose name `names` holds already."""
+    choices = dict(BallotChoice.choices)
+    rows = (
+        Ballot.objects.filter(nomination=nomination, superseded_at__isnull=True)
+        .order_by("sequence")
+        .values_list("voter_id", "choice", "comment")
+    )
+    return [
+        LiveBallot(voter_id, names.get(voter_id, FORMER_MEMBER), choice, choices[choice], comment)
+        for voter_id, choice, comment in rows
+    ]
+
+
+def _for_page(queryset: QuerySet[Nomination]) -> Nomination | None:
     nomination = (
         _with_people(queryset)
-        .annotate(**forum_topic_annotations("announcement"))
-        .select_related("request", "request__requester__person")
-        .prefetch_related(
-            Prefetch("nominators", queryset=User.objects.select_related("person")),
-            Prefetch("evidence", queryset=evidence.order_by("created_at", "pk")),
-            Prefetch("electors", queryset=Elector.objects.select_related("user__person")),
-            Prefetch(
-                "ballots",
-                queryset=Ballot.objects.filter(superseded_at__isnull=True).order_by("sequence"),
-                to_attr="live_ballots",
-            ),
-        )
+        .select_related("nominee__user")
+        .prefetch_related(Prefetch("nominators", queryset=User.objects.select_related("person")))
         .first()
     )
     if nomination is not None:
-        # Every voter is an elector, whose user is loaded already.
-        users = {elector.user_id: elector.user for elector in nomination.electors.all()}
-        for ballot in nomination.live_ballots:
-            if ballot.voter_id in users:
-                ballot.voter = users[ballot.voter_id]
+        nomination.thread = _thread(nomination)
+        nomination.electorate = _electorate(nomination)
+        names = {elector.user_id: elector.name for elector in nomination.electorate}
+        nomination.live_ballots = _live_ballots(nomination, names)
     return nomination
 
 
@@ -464,7 +573,7 @@ def invitations_of(nomination: Nomination) -> list[InvitedMaintainer]:
     """Who is invited into the evidence thread, by name, and whether each has added evidence
     (read from the thread `nomination_for_page` loaded). One query."""
     users = permissions.users_granted("nominations.view_evidence", nomination, related=("person",))
-    authors = {entry.author_id for entry in nomination.evidence.all()}
+    authors = {entry.author_id for entry in nomination.thread}
     invited = [
         InvitedMaintainer(
             str(getattr(user, "person", None) or user.get_username()), user.pk in authors
@@ -476,10 +585,16 @@ def invitations_of(nomination: Nomination) -> list[InvitedMaintainer]:
 
 @dataclass(frozen=True)
 class VoteOutcome:
+    """What the vote left, with its announcement's forum topic (`forum_topic_annotations`'
+    names, so that `forum_state` reads it): the topic exists only once the announcement does."""
+
     tally: Tally | None = None
     decision: NominationDecision | None = None
     feedback: Feedback | None = None
     announcement: Announcement | None = None
+    forum_topic_pk: int | None = None
+    forum_topic_url: str | None = None
+    forum_topic_error: str | None = None
 
 
 OUTCOME_PARTS = ("tally", "decision", "feedback", "announcement")
@@ -491,12 +606,17 @@ def outcome_of(nomination: Nomination) -> VoteOutcome:
     made PostgreSQL plan eleven joins on every view of every nomination."""
     if nomination.voting_closed_at is None:
         return VoteOutcome()
+    topic = forum_topic_annotations("announcement")
     parts = (
         Nomination.objects.filter(pk=nomination.pk)
         .select_related(*OUTCOME_PARTS, "decision__decided_by__person")
+        .annotate(**topic)
         .get()
     )
-    return VoteOutcome(**{part: getattr(parts, part, None) for part in OUTCOME_PARTS})
+    return VoteOutcome(
+        **{part: getattr(parts, part, None) for part in OUTCOME_PARTS},
+        **{name: getattr(parts, name) for name in topic},
+    )
 
 
 def nomination_for_action(pk: int) -> Nomination | None:
@@ -623,8 +743,9 @@ class Contact:
 
 
 def contacts_of(nomination: Nomination) -> list[Contact]:
-    """The nominee and each nominator, as the core maintainers see them. Two queries."""
-    nominee = Person.objects.select_related("user").get(pk=nomination.nominee_id)
+    """The nominee and each nominator, as the core maintainers see them, from what
+    `nomination_for_page` loaded: no query."""
+    nominee = nomination.nominee
     contacts = [
         Contact(
             "nominee",
@@ -633,7 +754,7 @@ def contacts_of(nomination: Nomination) -> list[Contact]:
             has_email=bool((nominee.user.email if nominee.user else "") or nominee.email),
         )
     ]
-    for user in nomination.nominators.select_related("person").order_by("username"):
+    for user in sorted(nomination.nominators.all(), key=lambda user: user.get_username()):
         name = str(user.person) if hasattr(user, "person") else user.get_username()
         contacts.append(Contact("nominator", name, has_account=True, has_email=bool(user.email)))
     return contacts

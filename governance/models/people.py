@@ -82,10 +82,16 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} (@{self.github})" if self.github else self.full_name
+        return self.label(self.full_name, self.github)
 
     def get_absolute_url(self) -> str:
         return reverse("person_detail", args=[self.github]) if self.github else ""
+
+    @staticmethod
+    def label(full_name: str, github: str) -> str:
+        """How the site names a person ("Priya Raman (@praman)"), from the two columns, for
+        rows read as values."""
+        return f"{full_name} (@{github})" if github else full_name
 
 
 class FormerHandle(models.Model):

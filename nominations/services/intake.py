@@ -300,9 +300,9 @@ def evidence_add(*, actor, nomination: Nomination, criterion: str, body: str) ->
     latest = EvidenceEntry.objects.filter(nomination=nomination, author=actor).last()
     if latest is not None and latest.body == body and latest.criterion == criterion:
         return latest
-    entry = EvidenceEntry.objects.create(
-        nomination=nomination, author=actor, criterion=criterion, body=body
-    )
+    entry = EvidenceEntry(nomination=nomination, author=actor, criterion=criterion)
+    entry.set_body(body)
+    entry.save()
     touch(nomination)
     audit_record(actor=actor, verb="evidence.added", target=nomination, data={"entry": entry.pk})
     return entry
@@ -321,10 +321,10 @@ def evidence_edit(*, actor, entry: EvidenceEntry, criterion: str, body: str) -> 
     EvidenceRevision.objects.create(
         entry=entry, body=entry.body, criterion=entry.criterion, replaced_by=actor
     )
-    entry.body = body
+    entry.set_body(body)
     entry.criterion = criterion
     entry.edited_at = timezone.now()
-    entry.save(update_fields=["body", "criterion", "edited_at"])
+    entry.save(update_fields=["body", "body_html", "criterion", "edited_at"])
     audit_record(
         actor=actor, verb="evidence.edited", target=entry.nomination, data={"entry": entry.pk}
     )

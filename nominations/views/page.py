@@ -60,7 +60,7 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
     user = request.user
     my_ballot = next((b for b in nomination.live_ballots if b.voter_id == user.pk), None)
     outcome = selectors.outcome_of(nomination)
-    electors = list(nomination.electors.all())
+    electors = nomination.electorate
     policy = policy_of_vote(nomination)
     actions = permissions.nomination_actions(
         user,
@@ -71,7 +71,7 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         start_vote_refusal=lambda: services.voting_open_refusal(actor=user, nomination=nomination),
     )
     feedback = outcome.feedback if actions.manage else None
-    evidence = list(nomination.evidence.all())
+    evidence = nomination.thread
     # Asked only where the rule wants seconders, so other nominations' pages cost nothing more.
     wants_seconders = bool(policy.seconders) and actions.manage
     seconders = list(nomination.seconders.select_related("person")) if wants_seconders else []
@@ -111,7 +111,7 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         ),
         "decision": outcome.decision,
         "announcement": outcome.announcement,
-        "forum": forum_state(nomination, can_retry=permissions.can_retry_forum_post(user))
+        "forum": forum_state(outcome, can_retry=permissions.can_retry_forum_post(user))
         if permissions.can_see_forum_errors(user)
         else None,
         "running": _running_count(nomination.live_ballots) if actions.see_votes else None,

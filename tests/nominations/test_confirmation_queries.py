@@ -20,13 +20,12 @@ def test_it_shows_the_withdrawal_confirmation_in_fixed_queries(
     client.get(url)  # warm the process-wide caches
 
     # 1. the signed-in user; 2. the session's two-factor device
-    # 3-7. the nomination with its people and request, nominators (with their people),
-    #      evidence (with authors' people and revision counts), electors (with users' people)
-    #      and live ballots, as on the nomination page
+    # 3-7. the nomination with its people (the nominee's account too), nominators (with their
+    #      people), evidence (with authors' people and revision counts), electors (with users'
+    #      people) and live ballots, as on the nomination page
     # 8. the viewer's role kinds; 9-10. user and group object permissions on the nomination
-    # 11. the nominee with their account; 12. the nominators ordered by name (whether each can
-    #     be reached); 13. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(13):
+    # 11. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert response.status_code == 200

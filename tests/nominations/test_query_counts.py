@@ -69,20 +69,19 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # To a voter who has voted (the session comes from the cache, cached_db, so no query):
     # 1. the signed-in user
     # 2. the session's two-factor device (django-otp: core maintainers and staff)
-    # 3. the nomination with nominee, module, ending role and request (one select_related;
-    #    no tally, decision, feedback or announcement can exist before the close)
-    # 4. its nominators (prefetch)
-    # 5. its evidence with authors and revision counts (prefetch, annotated)
-    # 6. its electors with their users (prefetch)
-    # 7. its live ballots (prefetch; their voters are the electors already loaded)
+    # 3. the nomination with nominee (and the nominee's account, whether they can be reached),
+    #    module and ending role (one select_related; no tally, decision, feedback,
+    #    announcement or forum topic can exist before the close)
+    # 4. its nominators (prefetch; with 3, whether each can be reached)
+    # 5. its evidence with authors' names, stored HTML and revision counts (display rows)
+    # 6. its electors with their users' names (display rows)
+    # 7. its live ballots (display rows; their voters are the electors already named)
     # 8. the viewer's active role kinds (once per request)
     # 9. the viewer's object permissions on the nomination (guardian: the vote grant)
     # 10. the viewer's group object permissions on the nomination (guardian)
-    # 11. the module's maintainers, for the invite form
-    # 12. the nominee with their account, and 13. the nominators ordered by name (whether each
-    #     can be reached: core maintainers only)
-    # 14. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(14):
+    # 11. the maintainers invited into the thread, with their people
+    # 12. the module's maintainers, for the invite form
+    with django_assert_num_queries(12):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -111,13 +110,12 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 1-7. as for the voter: user, two-factor device, the nomination, nominators, evidence,
     #      electors, live ballots
     # 8. the viewer's role kinds
-    # 9. what the vote left: tally, decision with its author, feedback, announcement (one
-    #    select_related, asked only once the vote has closed)
-    # 10. the module's maintainers, for the invite form (a closed nomination is still live)
-    # 11-12. the nominee with their account, the nominators (whether each can be reached)
-    # 13. the maintainers invited into the thread, with their people
+    # 9. what the vote left: tally, decision with its author, feedback, announcement and its
+    #    forum topic (one select_related, asked only once the vote has closed)
+    # 10. the maintainers invited into the thread, with their people
+    # 11. the module's maintainers, for the invite form (a closed nomination is still live)
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = core2.get(url)
 
     assert response.status_code == 200

@@ -33,9 +33,9 @@ def test_it_shows_the_proposal_page_in_a_fixed_number_of_queries(
     # 3. the vote with its proposal and taxonomy draft (one select_related)
     # 4. the proposal's roles with their people and modules (prefetch)
     # 5. its proposer (the nominators prefetch)
-    # 6. its evidence (the nomination page's prefetch; a proposal has none)
-    # 7. its electors with their users (prefetch)
-    # 8. its live ballots (prefetch)
+    # 6. its evidence (the nomination page's display rows; a proposal has none)
+    # 7. its electors with their users' names (display rows)
+    # 8. its live ballots (display rows)
     # 9. the viewer's active role kinds
     # 10-11. the viewer's user and group object permissions on the vote (guardian)
     with django_assert_num_queries(11):
