@@ -6,7 +6,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from governance.decorators import private_page
-from nominations import selectors, services, wording
+from nominations import services, wording
 from nominations.forms import BallotForm, RecuseForm, VotingOpenForm
 from nominations.models import Nomination
 from nominations.views.page import act
@@ -48,9 +48,10 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
         ballot = services.ballot_cast(actor=request.user, nomination=nomination, **data)
         # The receipt is shown this once, and emailed without the choice: the voter checks it
-        # on the vote's verification page after the close.
+        # on the vote's verification page after the close. The ballot's nomination is the one
+        # the cast read under its lock, closed by this cast if it was the last.
         return (
-            f"{wording.after_ballot(selectors.nomination_for_action(nomination.pk))} Your receipt "
+            f"{wording.after_ballot(ballot.nomination)} Your receipt "
             f"is {ballot.receipt}; keep it to check, after the close, that your ballot was counted."
         )
 
