@@ -6,7 +6,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from governance.decorators import private_page
-from nominations import services, wording
+from nominations import selectors, services, wording
 from nominations.forms import BallotForm, RecuseForm, VotingOpenForm
 from nominations.models import Nomination
 from nominations.views.page import act
@@ -55,7 +55,15 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
             f"is {ballot.receipt}; keep it to check, after the close, that your ballot was counted."
         )
 
-    return act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply, shared=True)
+    return act(
+        request,
+        pk,
+        form_name="ballot",
+        form_class=BallotForm,
+        apply=apply,
+        shared=True,
+        read=selectors.nomination_for_cast,
+    )
 
 
 @private_page
