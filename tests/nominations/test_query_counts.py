@@ -68,22 +68,21 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
         client.get(url)  # warm the process-wide caches
 
     # To a voter who has voted (the session comes from the cache, cached_db, so no query):
-    # 1. the signed-in user
-    # 2. the session's two-factor device (django-otp: core maintainers and staff)
-    # 3. the nomination with nominee, module, ending role and request (one select_related;
+    # 1. the session's two-factor device with the signed-in user (core maintainers and staff)
+    # 2. the nomination with nominee, module, ending role and request (one select_related;
     #    no tally, decision, feedback or announcement can exist before the close)
-    # 4. its nominators (prefetch)
-    # 5. its evidence with authors and revision counts (prefetch, annotated)
-    # 6. its electors with their users (prefetch)
-    # 7. its live ballots (prefetch; their voters are the electors already loaded)
-    # 8. the viewer's active role kinds (once per request)
-    # 9. the viewer's object permissions on the nomination (guardian: the vote grant)
-    # 10. the viewer's group object permissions on the nomination (guardian)
-    # 11. the module's maintainers, for the invite form
-    # 12. the nominee with their account, and 13. the nominators ordered by name (whether each
+    # 3. its nominators (prefetch)
+    # 4. its evidence with authors and revision counts (prefetch, annotated)
+    # 5. its electors with their users (prefetch)
+    # 6. its live ballots (prefetch; their voters are the electors already loaded)
+    # 7. the viewer's active role kinds (once per request)
+    # 8. the viewer's object permissions on the nomination (guardian: the vote grant)
+    # 9. the viewer's group object permissions on the nomination (guardian)
+    # 10. the module's maintainers, for the invite form
+    # 11. the nominee with their account, and 12. the nominators ordered by name (whether each
     #     can be reached: core maintainers only)
-    # 14. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(14):
+    # 13. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(13):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -109,16 +108,16 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     build.close(nomination)
     core2.get(url)
     # Closed, to a core maintainer:
-    # 1-7. as for the voter: user, two-factor device, the nomination, nominators, evidence,
-    #      electors, live ballots
-    # 8. the viewer's role kinds
-    # 9. what the vote left: tally, decision with its author, feedback, announcement (one
+    # 1-6. as for the voter: two-factor device with the user, the nomination, nominators,
+    #      evidence, electors, live ballots
+    # 7. the viewer's role kinds
+    # 8. what the vote left: tally, decision with its author, feedback, announcement (one
     #    select_related, asked only once the vote has closed)
-    # 10. the module's maintainers, for the invite form (a closed nomination is still live)
-    # 11-12. the nominee with their account, the nominators (whether each can be reached)
-    # 13. the maintainers invited into the thread, with their people
+    # 9. the module's maintainers, for the invite form (a closed nomination is still live)
+    # 10-11. the nominee with their account, the nominators (whether each can be reached)
+    # 12. the maintainers invited into the thread, with their people
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = core2.get(url)
 
     assert response.status_code == 200
@@ -151,18 +150,17 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
         client.get(url)  # warm the process-wide caches
 
     # A core maintainer's (the session comes from the cache, cached_db, so no query):
-    # 1. the signed-in user
-    # 2. the session's two-factor device (django-otp: core maintainers and staff)
-    # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
-    # 4. votes awaiting the viewer's vote (their elector row's recused flag and whether they
+    # 1. the session's two-factor device with the signed-in user (core maintainers and staff)
+    # 2. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
+    # 3. votes awaiting the viewer's vote (their elector row's recused flag and whether they
     #    hold a live ballot, as subqueries)
-    # 5. the other votes in progress (the same subqueries)
-    # 6. drafts and nominations open for evidence
-    # 7. closed votes awaiting a decision
-    # 8. pending requests with their requesters and modules
-    # 9. recently decided or withdrawn nominations
+    # 4. the other votes in progress (the same subqueries)
+    # 5. drafts and nominations open for evidence
+    # 6. closed votes awaiting a decision
+    # 7. pending requests with their requesters and modules
+    # 8. recently decided or withdrawn nominations
     # Each takes one row more than it shows, to know whether to link to the whole list.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = core1.get(url)
 
     assert response.status_code == 200
@@ -219,12 +217,11 @@ def test_it_shows_a_whole_dashboard_list_in_a_fixed_number_of_queries(
     core1.get("/nominations/all/awaiting/")  # warm the process-wide caches
 
     # The session comes from the cache (cached_db): no query.
-    # 1. the signed-in user
-    # 2. the session's two-factor device
-    # 3. the viewer's active role kinds
-    # 4. how many rows the list has, for the pages
-    # 5. the page's rows
-    with django_assert_num_queries(5):
+    # 1. the session's two-factor device with the signed-in user
+    # 2. the viewer's active role kinds
+    # 3. how many rows the list has, for the pages
+    # 4. the page's rows
+    with django_assert_num_queries(4):
         response = core1.get("/nominations/all/awaiting/")
 
     assert response.status_code == 200
