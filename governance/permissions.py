@@ -9,18 +9,22 @@ named by codename ("nominations.vote") so this module imports none of them.
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, Model, OuterRef
+from django.db import connection
+from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_otp import user_has_device
 from guardian.core import ObjectPermissionChecker
+from guardian.ctypes import get_content_type
 from guardian.shortcuts import (
     assign_perm,
     get_objects_for_user,
     get_users_with_perms,
     remove_perm,
 )
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from governance.models import Module, Person, Role, RoleKind, RoleStatus
 
@@ -434,6 +438,43 @@ def can_vote(user: User, nomination) -> bool:
     """Holds the frozen electorate's grant and is still a core maintainer: losing the role
     ends the right to vote on the very next request."""
     return is_core_maintainer(user) and has_object_permission(user, "nominations.vote", nomination)
+
+
+def vote_right(user: User, model: type[Model]) -> Expression:
+    """`can_vote` as a column of a query on `model` (the nominations), read afresh by that query:
+    still a core maintainer, and holding the vote grant on the row, directly or through a group
+    (as `has_object_permission` counts grants). The cast reads it in the query that locks the
+    nomination, so the right costs no query of its own. Written in SQL: the ORM took longer to
+    compile these three subqueries than to run the three queries they replace."""
+    if not user.is_authenticated or not user.is_active:
+        return Value(False)
+    table = connection.ops.quote_name
+    user_grants = get_user_obj_perms_model(model)._meta
+    group_grants = get_group_obj_perms_model(model)._meta
+    memberships = user._meta.get_field("groups").remote_field.through._meta
+    row = f"{table(model._meta.db_table)}.{table(model._meta.pk.column)}"
+    grant = (
+        f"INNER JOIN {table(Permission._meta.db_table)} perm ON perm.id = grant_.permission_id "
+        f"WHERE grant_.content_object_id = {row} "
+        "AND perm.codename = %s AND perm.content_type_id = %s"
+    )
+    sql = (
+        f"EXISTS (SELECT 1 FROM {table(Role._meta.db_table)} core_role "
+        f"INNER JOIN {table(Person._meta.db_table)} person ON person.id = core_role.person_id "
+        "WHERE person.user_id = %s AND core_role.status = %s "
+        f"AND core_role.kind IN ({', '.join(['%s'] * len(CORE_KINDS))})) "
+        f"AND (EXISTS (SELECT 1 FROM {table(user_grants.db_table)} grant_ {grant} "
+        "AND grant_.user_id = %s) "
+        f"OR EXISTS (SELECT 1 FROM {table(group_grants.db_table)} grant_ "
+        f"INNER JOIN {table(memberships.db_table)} membership "
+        f"ON membership.group_id = grant_.group_id {grant} AND membership.user_id = %s))"
+    )
+    vote = ("vote", get_content_type(model).pk)
+    return RawSQL(
+        sql,
+        (user.pk, RoleStatus.ACTIVE, *sorted(CORE_KINDS), *vote, user.pk, *vote, user.pk),
+        output_field=BooleanField(),
+    )
 
 
 def opened_the_vote(user: User, nomination) -> bool:

@@ -623,6 +623,18 @@ def nomination_for_action(pk: int) -> Nomination | None:
     return _with_people(Nomination.objects.filter(pk=pk)).first()
 
 
+def nomination_for_cast(pk: int) -> Nomination | None:
+    """What the access check and a cast read of a nomination beyond what `ballot_cast` reads
+    under its lock: whose it is (the check, and who its notices leave out) and the words of its
+    heading (the receipt). A cast is the busiest action, and every column costs to load."""
+    return (
+        Nomination.objects.filter(pk=pk)
+        .select_related("nominee", "module", "ending_role")
+        .only("kind", "nominee__user_id", "nominee__full_name", "module__name", "ending_role__kind")
+        .first()
+    )
+
+
 def announcements_public() -> QuerySet[Announcement]:
     """Released announcements only: a declined or unannounced nomination never shows here. Each
     carries its forum topic's address (`forum_topic_url`, None without one)."""

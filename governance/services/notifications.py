@@ -59,8 +59,13 @@ def notification_queue(
     )
 
 
-def notifications_queue(*, messages: Iterable[Message]) -> list[Notification]:
-    """`notification_queue` for many events at once, in one insert and one read."""
+def notifications_queue(
+    *, messages: Iterable[Message], new_events: bool = False
+) -> list[Notification]:
+    """`notification_queue` for many events at once, in one insert and one read. `new_events`:
+    the callers' event keys name rows written in this same transaction (a ballot's receipt),
+    so none can have been queued before; the insert then returns the emails' ids, and the read
+    is spared."""
     now = timezone.now()
     rows = []
     event_keys = []
@@ -91,14 +96,18 @@ def notifications_queue(*, messages: Iterable[Message]) -> list[Notification]:
                 )
     if not rows:
         return rows
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(
-        Notification.objects.filter(
-            event_key__in=event_keys, channel=NotificationChannel.EMAIL, sent_at__isnull=True
+    if new_events:
+        Notification.objects.bulk_create(rows)
+        created = [row.pk for row in rows if row.channel == NotificationChannel.EMAIL]
+    else:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(
+            Notification.objects.filter(
+                event_key__in=event_keys, channel=NotificationChannel.EMAIL, sent_at__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     for start in range(0, len(created), SEND_BATCH):
         # robust: a broker outage must not fail the committed request; the sweeper resends.
         transaction.on_commit(

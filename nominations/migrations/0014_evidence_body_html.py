@@ -21,7 +21,7 @@ def render_every_body(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("nominations", "0011_proposal_taxonomy_draft_again"),
+        ("nominations", "0013_dashboard_list_indexes"),
     ]
 
     operations = [

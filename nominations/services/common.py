@@ -51,15 +51,26 @@ def revoke_votes(nomination: Nomination) -> None:
         Elector.objects.filter(pk__in=awaited).update(awaiting_vote=False)
 
 
-def notify(nomination: Nomination, event: str, recipients: Iterable, subject: str, body: str):
+def notify(
+    nomination: Nomination,
+    event: str,
+    recipients: Iterable,
+    subject: str,
+    body: str,
+    *,
+    new_event: bool = False,
+):
     """Tell the people who work on a nomination; never its nominee, who hears only through the
-    feedback and the announcement."""
-    notify_many([(nomination, event, recipients, subject, body)])
+    feedback and the announcement. `new_event`: see `notifications_queue`'s `new_events`."""
+    notify_many([(nomination, event, recipients, subject, body)], new_events=new_event)
 
 
-def notify_many(notices: Iterable[tuple[Nomination, str, Iterable, str, str]]) -> None:
+def notify_many(
+    notices: Iterable[tuple[Nomination, str, Iterable, str, str]], *, new_events: bool = False
+) -> None:
     """`notify` for many nominations at once: one insert into the outbox."""
     notifications_queue(
+        new_events=new_events,
         messages=[
             Message(
                 event_key=f"nomination-{event}:{nomination.pk}",
@@ -69,5 +80,5 @@ def notify_many(notices: Iterable[tuple[Nomination, str, Iterable, str, str]]) -
                 url=nomination.get_absolute_url(),
             )
             for nomination, event, recipients, subject, body in notices
-        ]
+        ],
     )

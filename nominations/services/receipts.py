@@ -22,4 +22,6 @@ def receipt_send(ballot: Ballot) -> None:
         "ballot counted, and shows whether this one is counted as your last. If you vote again "
         "before the close, your new receipt replaces this one. This message does not say how "
         "you voted.",
+        # The key names the ledger entry this transaction appends.
+        new_event=True,
     )

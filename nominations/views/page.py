@@ -40,11 +40,18 @@ def visible_nomination(request: HttpRequest, pk: int) -> Nomination:
     return _visible(request, selectors.nomination_for_page(pk))
 
 
-def nomination_to_act_on(request: HttpRequest, pk: int, *, shared: bool = False) -> Nomination:
-    """Only what the access check and the services read: an action that succeeds redirects,
-    so the page's thread, electorate and ballots are loaded only to show an error. `shared`:
-    the action is part of the voting that proposals share; the others are nominations' own."""
-    nomination = _visible(request, selectors.nomination_for_action(pk))
+def nomination_to_act_on(
+    request: HttpRequest,
+    pk: int,
+    *,
+    shared: bool = False,
+    read: Callable[[int], Nomination | None] = selectors.nomination_for_action,
+) -> Nomination:
+    """Only what the access check and the services read (`read`): an action that succeeds
+    redirects, so the page's thread, electorate and ballots are loaded only to show an error.
+    `shared`: the action is part of the voting that proposals share; the others are
+    nominations' own."""
+    nomination = _visible(request, read(pk))
     if nomination.is_proposal and not shared:
         raise Http404("No nomination here.")
     return nomination
@@ -206,12 +213,13 @@ def act(
     apply: Callable[[Nomination, dict], str],
     shared: bool = False,
     confirmed_on: str = "",
+    read: Callable[[int], Nomination | None] = selectors.nomination_for_action,
 ) -> HttpResponse:
     """Run one POST action of the nomination page (or, where `shared`, of a proposal's page
     too) through `post_action`: 404 for those who may not see it, the page again with what went
     wrong, a message and a redirect after. A step confirmed on its own page (`confirmed_on`)
-    shows that page again instead."""
-    nomination = nomination_to_act_on(request, pk, shared=shared)
+    shows that page again instead. `read` loads the nomination the action needs."""
+    nomination = nomination_to_act_on(request, pk, shared=shared, read=read)
 
     def page(bound_forms: dict, status: int) -> HttpResponse:
         if confirmed_on:

@@ -48,13 +48,22 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
     def apply(nomination: Nomination, data: dict) -> str:
         ballot = services.ballot_cast(actor=request.user, nomination=nomination, **data)
         # The receipt is shown this once, and emailed without the choice: the voter checks it
-        # on the vote's verification page after the close.
+        # on the vote's verification page after the close. The ballot's nomination is the one
+        # the cast read under its lock, closed by this cast if it was the last.
         return (
-            f"{wording.after_ballot(selectors.nomination_for_action(nomination.pk))} Your receipt "
+            f"{wording.after_ballot(ballot.nomination)} Your receipt "
             f"is {ballot.receipt}; keep it to check, after the close, that your ballot was counted."
         )
 
-    return act(request, pk, form_name="ballot", form_class=BallotForm, apply=apply, shared=True)
+    return act(
+        request,
+        pk,
+        form_name="ballot",
+        form_class=BallotForm,
+        apply=apply,
+        shared=True,
+        read=selectors.nomination_for_cast,
+    )
 
 
 @private_page

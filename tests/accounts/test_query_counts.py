@@ -56,14 +56,13 @@ def test_it_shows_a_core_maintainers_account_page_in_seven_queries(
 ):
     add_github_accounts(size)
     client = login(Client(), core1)
-    # 1. the signed-in user
-    # 2. their authenticator app (django-otp reads the verified session's device)
-    # 3. their GitHub account
-    # 4. their roster entry
-    # 5. their authenticator app again (whether two-factor sign-in is on: the page asks
+    # 1. the verified session's authenticator app with the signed-in user
+    # 2. their GitHub account
+    # 3. their roster entry
+    # 4. their authenticator app again (whether two-factor sign-in is on: the page asks
     #    whatever device verified the session)
-    # 6. their active roles (the navigation's links for core maintainers)
-    with django_assert_num_queries(6):
+    # 5. their active roles (the navigation's links for core maintainers)
+    with django_assert_num_queries(5):
         response = client.get("/accounts/")
     assert b"recovery codes" in response.content
 
@@ -103,15 +102,15 @@ def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_sixteen_queries(
     nomination = build.decided(outcome=Outcome.DECLINED, nominators=[build.nominator, *extra])
     client = login(Client(), build.core1)
     client.get(nomination.get_absolute_url())  # warm the process-wide caches
-    # 1. the user; 2. the session's two-factor device
-    # 3-7. the nomination, its nominators, evidence, electors and live ballots (prefetches)
-    # 8. the viewer's active role kinds
-    # 9. what the vote left: tally, decision, feedback, announcement
-    # 10. the nominee with their account; 11. the nominators ordered by name (reach)
-    # 12. who said they read the feedback; 13. its inbox and email deliveries with their
-    #     recipients; 14. its invitations (delivery)
-    # 15. the maintainers invited into the evidence thread, with their people
-    with django_assert_num_queries(15):
+    # 1. the session's two-factor device with the user
+    # 2-6. the nomination, its nominators, evidence, electors and live ballots (prefetches)
+    # 7. the viewer's active role kinds
+    # 8. what the vote left: tally, decision, feedback, announcement
+    # 9. the nominee with their account; 10. the nominators ordered by name (reach)
+    # 11. who said they read the feedback; 12. its inbox and email deliveries with their
+    #     recipients; 13. its invitations (delivery)
+    # 14. the maintainers invited into the evidence thread, with their people
+    with django_assert_num_queries(14):
         response = client.get(nomination.get_absolute_url())
     content = response.content.decode()
     assert content.count(": account and verified email</li>") == size + 2  # nominee too

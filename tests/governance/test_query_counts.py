@@ -61,11 +61,10 @@ def test_it_lists_modules_to_a_signed_in_core_maintainer_in_four_queries(
     login(client, core1)
 
     # The session comes from the cache (cached_db): no query.
-    # 1. the signed-in user
-    # 2. the session's two-factor device (django-otp: core maintainers and staff)
-    # 3. the user's active role kinds (context processor: viewer_is_core)
-    # 4. active modules with their maintainer and reviewer counts
-    with django_assert_num_queries(4):
+    # 1. the session's two-factor device with the signed-in user (core maintainers and staff)
+    # 2. the user's active role kinds (context processor: viewer_is_core)
+    # 3. active modules with their maintainer and reviewer counts
+    with django_assert_num_queries(3):
         response = client.get("/modules/")
 
     assert response.status_code == 200

@@ -61,13 +61,13 @@ def test_it_shows_the_sync_in_a_fixed_number_of_queries(
 ):
     build_roster(size)
 
-    # 1-4. the session, the user, the two-factor device, the user's active role kinds
-    # 5. the export settings
-    # 6. the active modules in the files' order
-    # 7. their roles with their people (prefetch)
-    # 8. the lead and core roles with their people
-    # 9. the catch-all merge rules
-    # 10. the repository sync's row
+    # 1-2. SIGNED_IN: the two-factor device with the user, the user's active role kinds
+    # 3. the export settings
+    # 4. the active modules in the files' order
+    # 5. their roles with their people (prefetch)
+    # 6. the lead and core roles with their people
+    # 7. the catch-all merge rules
+    # 8. the repository sync's row
     with django_assert_num_queries(SIGNED_IN + 6):
         response = core1_client.get("/exports/")
 

@@ -31,14 +31,14 @@ def test_it_shows_the_agenda_item_page_in_fixed_queries(
     url = f"/meetings/{meeting.slug}/items/{item.pk}/"
     core1_client.get(url)
 
-    # 1. the signed-in user; 2. the session's two-factor device;
-    # 3. the user's active role kinds
-    # 4-8. the meeting with its attendees, review rounds (reviews prefetched with them: none),
+    # 1. the session's two-factor device with the signed-in user;
+    # 2. the user's active role kinds
+    # 3-7. the meeting with its attendees, review rounds (reviews prefetched with them: none),
     #      versions and carried action items
-    # 9-14. the item with its presenters, nominations, decisions, action items and their owners
-    # 15. the people, for the presenters' select; 16. the nominations, for theirs;
-    # 17. the people, for the new action item's owners
-    with django_assert_num_queries(17):
+    # 8-13. the item with its presenters, nominations, decisions, action items and their owners
+    # 14. the people, for the presenters' select; 15. the nominations, for theirs;
+    # 16. the people, for the new action item's owners
+    with django_assert_num_queries(16):
         response = core1_client.get(url)
 
     assert response.status_code == 200
@@ -54,12 +54,12 @@ def test_it_confirms_publication_in_fixed_queries(
     url = f"/meetings/{meeting.slug}/publish/"
     core1_client.get(url)
 
-    # 1. the signed-in user; 2. the session's two-factor device;
-    # 3. the user's active role kinds
-    # 4-9. the meeting with its attendees, review rounds, their reviews, versions and carried
+    # 1. the session's two-factor device with the signed-in user;
+    # 2. the user's active role kinds
+    # 3-8. the meeting with its attendees, review rounds, their reviews, versions and carried
     #       action items
-    # 10. the core maintainers, whose approvals the review policy counts
-    with django_assert_num_queries(10):
+    # 9. the core maintainers, whose approvals the review policy counts
+    with django_assert_num_queries(9):
         response = core1_client.get(url)
 
     assert response.status_code == 200

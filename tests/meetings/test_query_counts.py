@@ -90,25 +90,24 @@ def test_it_shows_the_working_copy_in_a_fixed_number_of_queries(
     login(client, core1)
 
     # The session comes from the cache (cached_db): no query.
-    # 1. the signed-in user
-    # 2. the session's two-factor device (django-otp: core maintainers and staff)
-    # 3. the user's active role kinds (the permission check, cached for the request)
-    # 4. the meeting by slug
-    # 5. its attendees
-    # 6. its review rounds with who submitted them
-    # 7. the reviews of those rounds with their reviewers
-    # 8. its published versions (numbers and dates only)
-    # 9. the action items carried into it, with where they were raised (none here, so the
+    # 1. the session's two-factor device with the signed-in user (core maintainers and staff)
+    # 2. the user's active role kinds (the permission check, cached for the request)
+    # 3. the meeting by slug
+    # 4. its attendees
+    # 5. its review rounds with who submitted them
+    # 6. the reviews of those rounds with their reviewers
+    # 7. its published versions (numbers and dates only)
+    # 8. the action items carried into it, with where they were raised (none here, so the
     #    query for their owners is skipped)
-    # 10. the agenda items
-    # 11. their presenters
-    # 12. their nominations with nominee, module and announcement
-    # 13. their decisions
-    # 14. their action items
-    # 15. the owners of those action items
-    # 16. the active core maintainers (the review policy's electorate)
-    # 17. the people offered as attendees in the meeting form
-    with django_assert_num_queries(17):
+    # 9. the agenda items
+    # 10. their presenters
+    # 11. their nominations with nominee, module and announcement
+    # 12. their decisions
+    # 13. their action items
+    # 14. the owners of those action items
+    # 15. the active core maintainers (the review policy's electorate)
+    # 16. the people offered as attendees in the meeting form
+    with django_assert_num_queries(16):
         response = client.get(meeting.get_edit_url())
 
     assert response.status_code == 200
@@ -160,15 +159,14 @@ def test_it_shows_my_action_items_and_inbox_in_fixed_queries(
     client.get("/meetings/action-items/")
 
     # The session comes from the cache (cached_db): no query.
-    # 1. the signed-in user; 2. the session's two-factor device (django-otp); 3. the user's
-    # active role kinds (the navigation); 4. the latest inbox notifications; 5. how many are
-    # unread
-    with django_assert_num_queries(5):
+    # 1. the session's two-factor device with the signed-in user; 2. the user's active role
+    # kinds (the navigation); 3. the latest inbox notifications; 4. how many are unread
+    with django_assert_num_queries(4):
         assert client.get("/inbox/").status_code == 200
-    # 1. the signed-in user; 2. the session's two-factor device (django-otp); 3. the user's
-    # active role kinds; 4. the action items they own, with where they were raised; 5. the
-    # owners of those items
-    with django_assert_num_queries(5):
+    # 1. the session's two-factor device with the signed-in user; 2. the user's active role
+    # kinds; 3. the action items they own, with where they were raised; 4. the owners of those
+    # items
+    with django_assert_num_queries(4):
         assert client.get("/meetings/action-items/").status_code == 200
 
 
@@ -183,19 +181,19 @@ def test_it_serves_search_and_export_to_core_maintainers_in_fixed_queries(
     client.get("/meetings/search/?q=backlog")  # warm the process-wide caches
 
     # The session comes from the cache (cached_db): no query.
-    # 1. the signed-in user; 2. the session's two-factor device; 3. the user's active role kinds
-    # (may they search the private notes?); 4. the people with a public page who match; 5. the
-    # modules that match; 6. the latest published versions that match, ranked; 7. the released
-    # announcements that match; 8. the agenda items whose notes, decisions or action items
-    # match, with their meetings
-    with django_assert_num_queries(8):
+    # 1. the session's two-factor device with the signed-in user; 2. the user's active role
+    # kinds (may they search the private notes?); 3. the people with a public page who match;
+    # 4. the modules that match; 5. the latest published versions that match, ranked; 6. the
+    # released announcements that match; 7. the agenda items whose notes, decisions or action
+    # items match, with their meetings
+    with django_assert_num_queries(7):
         response = client.get("/meetings/search/?q=backlog")
 
     assert response.status_code == 200
     assert response.content.decode().count("Backlog review") >= size
-    # 1. the signed-in user; 2. the session's two-factor device; 3. the latest versions of the
+    # 1. the session's two-factor device with the signed-in user; 2. the latest versions of the
     # chosen meetings
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(f"/meetings/export.md?{slugs}")
 
     assert response.status_code == 200

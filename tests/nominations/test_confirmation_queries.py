@@ -19,13 +19,13 @@ def test_it_shows_the_withdrawal_confirmation_in_fixed_queries(
     client = client_for("core2")
     client.get(url)  # warm the process-wide caches
 
-    # 1. the signed-in user; 2. the session's two-factor device
-    # 3-7. the nomination with its people (the nominee's account too), nominators (with their
+    # 1. the session's two-factor device with the signed-in user
+    # 2-6. the nomination with its people (the nominee's account too), nominators (with their
     #      people), evidence (with authors' people and revision counts), electors (with users'
     #      people) and live ballots, as on the nomination page
-    # 8. the viewer's role kinds; 9-10. user and group object permissions on the nomination
-    # 11. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(11):
+    # 7. the viewer's role kinds; 8-9. user and group object permissions on the nomination
+    # 10. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.status_code == 200

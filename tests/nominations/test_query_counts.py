@@ -67,21 +67,20 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
         client.get(url)  # warm the process-wide caches
 
     # To a voter who has voted (the session comes from the cache, cached_db, so no query):
-    # 1. the signed-in user
-    # 2. the session's two-factor device (django-otp: core maintainers and staff)
-    # 3. the nomination with nominee (and the nominee's account, whether they can be reached),
+    # 1. the session's two-factor device with the signed-in user (core maintainers and staff)
+    # 2. the nomination with nominee (and the nominee's account, whether they can be reached),
     #    module and ending role (one select_related; no tally, decision, feedback,
     #    announcement or forum topic can exist before the close)
-    # 4. its nominators (prefetch; with 3, whether each can be reached)
-    # 5. its evidence with authors' names, stored HTML and revision counts (display rows)
-    # 6. its electors with their users' names (display rows)
-    # 7. its live ballots (display rows; their voters are the electors already named)
-    # 8. the viewer's active role kinds (once per request)
-    # 9. the viewer's object permissions on the nomination (guardian: the vote grant)
-    # 10. the viewer's group object permissions on the nomination (guardian)
-    # 11. the maintainers invited into the thread, with their people
-    # 12. the module's maintainers, for the invite form
-    with django_assert_num_queries(12):
+    # 3. its nominators (prefetch; with 2, whether each can be reached)
+    # 4. its evidence with authors' names, stored HTML and revision counts (display rows)
+    # 5. its electors with their users' names (display rows)
+    # 6. its live ballots (display rows; their voters are the electors already named)
+    # 7. the viewer's active role kinds (once per request)
+    # 8. the viewer's object permissions on the nomination (guardian: the vote grant)
+    # 9. the viewer's group object permissions on the nomination (guardian)
+    # 10. the maintainers invited into the thread, with their people
+    # 11. the module's maintainers, for the invite form
+    with django_assert_num_queries(11):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -107,15 +106,15 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     build.close(nomination)
     core2.get(url)
     # Closed, to a core maintainer:
-    # 1-7. as for the voter: user, two-factor device, the nomination, nominators, evidence,
-    #      electors, live ballots
-    # 8. the viewer's role kinds
-    # 9. what the vote left: tally, decision with its author, feedback, announcement and its
+    # 1-6. as for the voter: the two-factor device with the user, the nomination, nominators,
+    #      evidence, electors, live ballots
+    # 7. the viewer's role kinds
+    # 8. what the vote left: tally, decision with its author, feedback, announcement and its
     #    forum topic (one select_related, asked only once the vote has closed)
-    # 10. the maintainers invited into the thread, with their people
-    # 11. the module's maintainers, for the invite form (a closed nomination is still live)
+    # 9. the maintainers invited into the thread, with their people
+    # 10. the module's maintainers, for the invite form (a closed nomination is still live)
     # No object permission is asked: the vote is closed, and the rest is a role check.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = core2.get(url)
 
     assert response.status_code == 200
@@ -151,18 +150,17 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
         client.get(url)  # warm the process-wide caches
 
     # A core maintainer's (the session comes from the cache, cached_db, so no query):
-    # 1. the signed-in user
-    # 2. the session's two-factor device (django-otp: core maintainers and staff)
-    # 3. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
-    # 4. the five nomination lists, each its first rows, in one statement (a UNION ALL of
+    # 1. the session's two-factor device with the signed-in user (core maintainers and staff)
+    # 2. the viewer's active role kinds (once per request: is_core, the nav's viewer_is_core)
+    # 3. the five nomination lists, each its first rows, in one statement (a UNION ALL of
     #    one subquery per list, compiled once per process): votes awaiting the viewer's vote
     #    (their elector row's awaiting_vote flag), the other votes in progress, drafts and
     #    nominations open for evidence, closed votes awaiting a decision, and recently
     #    decided or withdrawn nominations, each with its names (nominee, module, ending
     #    role, proposal title) as subqueries
-    # 5. pending requests with their requesters and modules
+    # 4. pending requests with their requesters and modules
     # Each list takes one row more than it shows, to know whether to link to the whole list.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = core1.get(url)
 
     assert response.status_code == 200
@@ -220,12 +218,11 @@ def test_it_shows_a_whole_dashboard_list_in_a_fixed_number_of_queries(
     core1.get("/nominations/all/awaiting/")  # warm the process-wide caches
 
     # The session comes from the cache (cached_db): no query.
-    # 1. the signed-in user
-    # 2. the session's two-factor device
-    # 3. the viewer's active role kinds
-    # 4. how many rows the list has, for the pages
-    # 5. the page's rows
-    with django_assert_num_queries(5):
+    # 1. the session's two-factor device with the signed-in user
+    # 2. the viewer's active role kinds
+    # 3. how many rows the list has, for the pages
+    # 4. the page's rows
+    with django_assert_num_queries(4):
         response = core1.get("/nominations/all/awaiting/")
 
     assert response.status_code == 200

@@ -310,9 +310,10 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(
     nomination = build.close(fresh(nomination))
     client = client_for("core2")
 
-    # user (the session comes from the cache), the user's authenticator (two factors), the nomination with its people and
-    # tally, its electors, the ledger, the viewer's active roles (for the navigation).
-    with django_assert_num_queries(6):
+    # the user's authenticator (two factors) with the user (the session comes from the cache),
+    # the nomination with its people and tally, its electors, the ledger, the viewer's active
+    # roles (for the navigation).
+    with django_assert_num_queries(5):
         client.get(f"/nominations/{nomination.pk}/verify/")
 
 

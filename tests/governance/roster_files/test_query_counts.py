@@ -15,12 +15,11 @@ from tests.support.sizes import SIZES
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page of a core maintainer starts with these three (the session comes from the
+# Every signed-in page of a core maintainer starts with these two (the session comes from the
 # cache, cached_db, so no query):
-# 1. the signed-in user
-# 2. the session's two-factor device (django-otp: core maintainers and staff)
-# 3. the user's active role kinds (the permission check; the context processor reuses it)
-SIGNED_IN = 3
+# 1. the session's two-factor device with the signed-in user (core maintainers and staff)
+# 2. the user's active role kinds (the permission check; the context processor reuses it)
+SIGNED_IN = 2
 
 
 def build_roster(size: int) -> None:
