@@ -90,7 +90,7 @@ def test_it_shows_an_invitation_link_in_one_query(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_sixteen_queries(
+def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_twelve_queries(
     build,  # noqa: F811
     django_assert_num_queries,
     size,
@@ -103,14 +103,14 @@ def test_it_shows_reach_and_delivery_on_a_decided_nomination_in_sixteen_queries(
     client = login(Client(), build.core1)
     client.get(nomination.get_absolute_url())  # warm the process-wide caches
     # 1. the session's two-factor device with the user
-    # 2-6. the nomination, its nominators, evidence, electors and live ballots (prefetches)
+    # 2-6. the nomination (with the nominee's account: whether they can be reached), its
+    #      nominators (with theirs), evidence, electors and live ballots
     # 7. the viewer's active role kinds
-    # 8. what the vote left: tally, decision, feedback, announcement
-    # 9. the nominee with their account; 10. the nominators ordered by name (reach)
-    # 11. who said they read the feedback; 12. its inbox and email deliveries with their
-    #     recipients; 13. its invitations (delivery)
-    # 14. the maintainers invited into the evidence thread, with their people
-    with django_assert_num_queries(14):
+    # 8. what the vote left: tally, decision, feedback, announcement and its forum topic
+    # 9. who said they read the feedback; 10. its inbox and email deliveries with their
+    #    recipients; 11. its invitations (delivery)
+    # 12. the maintainers invited into the evidence thread, with their people
+    with django_assert_num_queries(12):
         response = client.get(nomination.get_absolute_url())
     content = response.content.decode()
     assert content.count(": account and verified email</li>") == size + 2  # nominee too
