@@ -22,6 +22,12 @@ the pages from before it. A cache per process (local memory, without Redis) cann
 another process's change (a worker's publication), so there every request reads the token from
 the database: one primary-key query.
 
+PublicPageCacheMiddleware serves a hit before the session, authentication and messages
+middleware run (an anonymous reader's cached page needs none of them), and stores a rendered
+page as it leaves them, with the headers they added. It finds the page's view with the URL
+resolver; the API's operations, which django-ninja dispatches, are served by the view's own
+`cached_public_page`.
+
 The cache is bypassed for any request that carries a session or a message cookie: a signed-in
 user always has a session, so no signed-in user is ever served, or fills, a cached page. A
 response is stored only if it is a plain 200 that sets no cookie and is not marked private.
@@ -49,6 +55,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_max_age
 
@@ -191,6 +198,15 @@ def _response(entry: tuple) -> HttpResponse:
     return HttpResponse(content, status=status, headers=dict(headers))
 
 
+def _committed_generation() -> str:
+    """The token from the database, for a cache per process or a shared one that lost it."""
+    generation = current_generation()
+    if _cache_is_shared():
+        # Only if still absent: a service may have written a newer token since the read.
+        _cache_set(GENERATION_KEY, generation, GENERATION_TIMEOUT, only_if_absent=True)
+    return generation
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
@@ -219,38 +235,99 @@ def cached_public_page(
     """Serve anonymous GETs of a public page from the cache, filling it on a miss.
 
     `query` reads the page's query parameters as the page does (`reads_no_query` by default).
-    Use as `@cached_public_page` or `@cached_public_page(query=...)`.
+    Use as `@cached_public_page` or `@cached_public_page(query=...)`. Pages the URL resolver
+    reaches are served by PublicPageCacheMiddleware on a hit; this serves the others (the
+    API's operations, behind django-ninja's own dispatch).
     """
     if view is None:
         return lambda view: cached_public_page(view, query=query)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable_request(request):
+        key = _public_page_key(request, query)
+        if key is None:
             return view(request, *args, **kwargs)
-        parameters = query(request.GET)
-        if parameters is None:
-            return view(request, *args, **kwargs)
-        key = _page_key(request, parameters)
-        answered, generation, entry = _cache_lookup(key)
+        looked_up = getattr(request, "public_page_lookup", None)
+        if looked_up is not None and looked_up[0] == key:
+            answered, committed = looked_up[1:]
+        else:
+            answered, entry, committed = _current_entry(key)
+            if entry is not None:
+                return _response(entry)
         if not answered:
             return view(request, *args, **kwargs)
-        committed = None
-        if generation is None:
-            generation = committed = current_generation()
-            if _cache_is_shared():
-                # Only if still absent: a service may have written a newer token since the read.
-                _cache_set(GENERATION_KEY, committed, GENERATION_TIMEOUT, only_if_absent=True)
-        if entry is not None and entry[0] == generation:
-            return _response(entry)
         # The committed token, read before rendering: a change committed while rendering
         # replaces it, so what this render stores is a miss for later readers.
         if committed is None:
             committed = current_generation()
-        response = view(request, *args, **kwargs)
-        # Only the page's normal form fills its entry.
-        if _query_pairs(request.GET) == parameters and _cacheable_response(request, response):
+        # Only the page's normal form fills its entry, once the middleware below
+        # PublicPageCacheMiddleware added their headers (and cookies, which keep it out).
+        if _query_pairs(request.GET) == query(request.GET):
+            request.public_page_to_store = (key, committed)
+        return view(request, *args, **kwargs)
+
+    wrapper.public_page_query = query
+    return wrapper
+
+
+def _public_page_key(request: HttpRequest, query: QueryReader) -> str | None:
+    """The cache key of this request's page, or None if the request must not use the cache."""
+    if not _cacheable_request(request):
+        return None
+    parameters = query(request.GET)
+    return None if parameters is None else _page_key(request, parameters)
+
+
+def _current_entry(key: str) -> tuple[bool, tuple | None, str | None]:
+    """Whether the cache answered, the entry it holds for `key` if current, and the committed
+    token if the database had to be asked for it."""
+    answered, generation, entry = _cache_lookup(key)
+    if not answered or entry is None:
+        return answered, None, None
+    committed = None
+    if generation is None:
+        generation = committed = _committed_generation()
+    return True, entry if entry[0] == generation else None, committed
+
+
+class PublicPageCacheMiddleware:
+    """Serves an anonymous GET of a cached public page (a view `cached_public_page` wraps)
+    before the middleware below it and the view run: sessions, authentication, messages and
+    the rest have nothing to add to a page for a reader with no cookie of theirs, and a stored
+    page carries the headers they added when it was rendered, as it is stored here on its way
+    out. The middleware above it (security headers, the Content-Security-Policy) runs on
+    every answer. Conditional requests go on to the view: the API answers them with a 304
+    after the cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = self._page_key(request)
+        if key is not None:
+            answered, entry, committed = _current_entry(key)
+            if entry is not None:
+                return _response(entry)
+            # The view's cached_public_page asks no more.
+            request.public_page_lookup = (key, answered, committed)
+        response = self.get_response(request)
+        to_store = getattr(request, "public_page_to_store", None)
+        if to_store is not None and _cacheable_response(request, response):
+            key, committed = to_store
             _cache_set(key, _entry(committed, response), PAGE_TIMEOUT)
         return response
 
-    return wrapper
+    @staticmethod
+    def _page_key(request: HttpRequest) -> str | None:
+        if request.method != "GET" or _conditional(request):
+            return None
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+        query = getattr(match.func, "public_page_query", None)
+        return None if query is None else _public_page_key(request, query)
+
+
+def _conditional(request: HttpRequest) -> bool:
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META

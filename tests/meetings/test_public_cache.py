@@ -17,7 +17,12 @@ from django.utils.cache import patch_cache_control
 
 from governance import services as governance_services
 from governance.models import Module, RoleKind
-from governance.public_cache import GENERATION_KEY, GenerationNotRecorded, cached_public_page
+from governance.public_cache import (
+    GENERATION_KEY,
+    GenerationNotRecorded,
+    PublicPageCacheMiddleware,
+    cached_public_page,
+)
 from tests.conftest import CACHED_PAGE_QUERIES, cache_keys_of_this_worker, services_missing
 from tests.meetings.conftest import add_public_item, new_meeting, publish
 
@@ -83,7 +88,7 @@ def counting_view(respond):
         calls.append(request)
         return respond(request)
 
-    return view, calls
+    return PublicPageCacheMiddleware(view), calls
 
 
 def private_response(request) -> HttpResponse:
