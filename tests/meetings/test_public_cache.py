@@ -41,6 +41,15 @@ def test_it_serves_anonymous_readers_the_cached_page(module):
     assert "Renamed quietly" not in Client().get("/modules/").content.decode()
 
 
+def test_it_serves_a_cached_page_with_the_headers_of_a_rendered_one(module):
+    rendered = Client().get("/modules/")
+    cached = Client().get("/modules/")
+
+    assert cached.content == rendered.content
+    assert dict(cached.items()) == dict(rendered.items())
+    assert {"X-Frame-Options", "Content-Security-Policy", "Content-Length"} <= set(cached.headers)
+
+
 def test_it_shows_a_roster_change_right_away(module, core1, nominee):
     assert "Ife Okonkwo" not in Client().get(f"/modules/{module.slug}/").content.decode()
     assert "Compilers" not in Client().get("/modules/").content.decode()
