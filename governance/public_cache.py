@@ -199,7 +199,7 @@ def _response(entry: tuple) -> HttpResponse:
 
 
 def _committed_generation() -> str:
-    """The token from the database, for a cache per process or a shared one that lost it."""
+    """The token from the database, added to a shared cache that lost it."""
     generation = current_generation()
     if _cache_is_shared():
         # Only if still absent: a service may have written a newer token since the read.
@@ -259,7 +259,7 @@ def cached_public_page(
         # The committed token, read before rendering: a change committed while rendering
         # replaces it, so what this render stores is a miss for later readers.
         if committed is None:
-            committed = current_generation()
+            committed = _committed_generation()
         # Only the page's normal form fills its entry, once the middleware below
         # PublicPageCacheMiddleware added their headers (and cookies, which keep it out).
         if _query_pairs(request.GET) == query(request.GET):
