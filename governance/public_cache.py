@@ -319,7 +319,8 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _page_key(request: HttpRequest) -> str | None:
-        if request.method != "GET" or _conditional(request):
+        # Before the resolver: most requests a signed-in user makes end here.
+        if not _cacheable_request(request) or _conditional(request):
             return None
         try:
             match = resolve(request.path_info, getattr(request, "urlconf", None))
