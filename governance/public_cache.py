@@ -8,10 +8,25 @@ cached page goes at once (a page stored under another token is a miss, and is ov
 changes are rare (a publication, a roster change), so dropping everything is cheaper than
 tracking which page shows what, and it cannot miss a page.
 
-The token is a database row (PublicPagesGeneration), replaced in the service's own transaction
-and read once per request, before the page is rendered: one primary-key query. So every process
-sees a change as it commits, whatever the cache (a worker's publication reaches the web
-processes' local-memory caches too), and a reader that sees the new token also sees the change.
+The token is a database row (PublicPagesGeneration), replaced in the service's own
+transaction. A shared cache (Redis) also holds it, written by the same service before its
+transaction commits, so a cached page is served without a query: a hit compares the page's token
+with the cache's, in the one round trip that fetches the page. A miss reads the token from the
+database before rendering and stores the page under that one, which is committed: a page
+rendered while a change is being committed is stored under the old token, which the cache no
+longer holds, so it is never served. A cache that lost the token (flushed, cold, expired) reads
+it from the database and adds it, never overwriting a newer one a service wrote meanwhile. The
+cache keeps the token for a minute only, so a rolled-back change's token stops deciding hits
+soon after. A change whose token the cache cannot take is refused, since readers could be served
+the pages from before it. A cache per process (local memory, without Redis) cannot see
+another process's change (a worker's publication), so there every request reads the token from
+the database: one primary-key query.
+
+PublicPageCacheMiddleware serves a hit before the session, authentication and messages
+middleware run (an anonymous reader's cached page needs none of them), and stores a rendered
+page as it leaves them, with the headers they added. It finds the page's view with the URL
+resolver; the API's operations, which django-ninja dispatches, are served by the view's own
+`cached_public_page`.
 
 The cache is bypassed for any request that carries a session or a message cookie: a signed-in
 user always has a session, so no signed-in user is ever served, or fills, a cached page. A
@@ -36,9 +51,11 @@ from urllib.parse import urlencode
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_max_age
 
@@ -52,6 +69,8 @@ QueryReader = Callable[[QueryDict], list[tuple[str, str]] | None]
 
 # A bound on staleness should an invalidation ever be missed, and on what unused keys cost.
 PAGE_TIMEOUT = 10 * 60
+GENERATION_KEY = "public-pages:generation"
+GENERATION_TIMEOUT = 60
 MESSAGES_COOKIE = "messages"
 
 # Audit verbs whose change shows on a public page: the roster and taxonomy (every roster page,
@@ -79,6 +98,10 @@ def shows_on_public_pages(verb: str) -> bool:
     return verb in PUBLIC_VERBS or verb.split(".", 1)[0] in PUBLIC_SUBJECTS
 
 
+class GenerationNotRecorded(Exception):
+    """The shared cache could not take the new generation token: the change must not commit."""
+
+
 def public_pages_changed() -> None:
     """Make every cached public page stale, as the calling transaction commits."""
     changes = {"token": secrets.token_hex(8), "changed_at": timezone.now()}
@@ -88,6 +111,15 @@ def public_pages_changed() -> None:
         PublicPagesGeneration.objects.update_or_create(
             pk=PublicPagesGeneration.SINGLETON_PK, defaults=changes
         )
+    if _cache_is_shared():
+        # After the row's update, which holds its lock until the commit: concurrent changes
+        # write their tokens to the cache in the order they commit.
+        try:
+            cache.set(GENERATION_KEY, changes["token"], GENERATION_TIMEOUT)
+        except redis.RedisError as error:
+            raise GenerationNotRecorded(
+                "The public page cache could not record the change; nothing was changed."
+            ) from error
 
 
 def generation_changed_at() -> datetime.datetime | None:
@@ -100,8 +132,9 @@ def generation_changed_at() -> datetime.datetime | None:
 
 
 def current_generation() -> str:
-    # Read on every cacheable request, so in plain SQL: the ORM's query building costs about
-    # twice this query's round trip to PostgreSQL.
+    """The committed token (or this transaction's own). One query."""
+    # Read on every miss, so in plain SQL: the ORM's query building costs about twice this
+    # query's round trip to PostgreSQL.
     table = connection.ops.quote_name(PublicPagesGeneration._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -109,6 +142,11 @@ def current_generation() -> str:
         )
         row = cursor.fetchone()
     return row[0] if row else ""
+
+
+def _cache_is_shared() -> bool:
+    # A local-memory cache belongs to one process: no other process's change reaches it.
+    return not isinstance(caches["default"], LocMemCache)
 
 
 def reads_no_query(query: QueryDict) -> list[tuple[str, str]]:
@@ -127,18 +165,25 @@ def _page_key(request: HttpRequest, parameters: list[tuple[str, str]]) -> str:
     return f"public-pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _cache_get(key: str) -> tuple[bool, tuple | None]:
-    """Whether the cache answered, and the entry it holds for `key`."""
+def _cache_lookup(key: str) -> tuple[bool, str | None, tuple | None]:
+    """Whether the cache answered, the token it holds (None from a cache per process, or one
+    that lost it), and the entry it holds for `key`: one round trip."""
     try:
-        return True, cache.get(key)
+        if not _cache_is_shared():
+            return True, None, cache.get(key)
+        found = cache.get_many([GENERATION_KEY, key])
     except redis.RedisError:
         logger.warning("The public page cache could not be read; rendering.", exc_info=True)
-        return False, None
+        return False, None, None
+    return True, found.get(GENERATION_KEY), found.get(key)
 
 
-def _cache_set(key: str, value, timeout: int | None) -> None:
+def _cache_set(key: str, value, timeout: int | None, *, only_if_absent: bool = False) -> None:
     try:
-        cache.set(key, value, timeout)
+        if only_if_absent:
+            cache.add(key, value, timeout)
+        else:
+            cache.set(key, value, timeout)
     except redis.RedisError:
         logger.warning("The public page cache could not be written.", exc_info=True)
 
@@ -151,6 +196,15 @@ def _entry(generation: str, response: HttpResponse) -> tuple:
 def _response(entry: tuple) -> HttpResponse:
     _, status, content, headers = entry
     return HttpResponse(content, status=status, headers=dict(headers))
+
+
+def _committed_generation() -> str:
+    """The token from the database, added to a shared cache that lost it."""
+    generation = current_generation()
+    if _cache_is_shared():
+        # Only if still absent: a service may have written a newer token since the read.
+        _cache_set(GENERATION_KEY, generation, GENERATION_TIMEOUT, only_if_absent=True)
+    return generation
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -181,33 +235,100 @@ def cached_public_page(
     """Serve anonymous GETs of a public page from the cache, filling it on a miss.
 
     `query` reads the page's query parameters as the page does (`reads_no_query` by default).
-    Use as `@cached_public_page` or `@cached_public_page(query=...)`.
+    Use as `@cached_public_page` or `@cached_public_page(query=...)`. Pages the URL resolver
+    reaches are served by PublicPageCacheMiddleware on a hit; this serves the others (the
+    API's operations, behind django-ninja's own dispatch).
     """
     if view is None:
         return lambda view: cached_public_page(view, query=query)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable_request(request):
+        key = _public_page_key(request, query)
+        if key is None:
             return view(request, *args, **kwargs)
-        parameters = query(request.GET)
-        if parameters is None:
+        looked_up = getattr(request, "public_page_lookup", None)
+        if looked_up is not None and looked_up[0] == key:
+            answered, committed = looked_up[1:]
+        else:
+            answered, entry, committed = _current_entry(key)
+            if entry is not None:
+                return _response(entry)
+        if not answered:
             return view(request, *args, **kwargs)
-        key = _page_key(request, parameters)
-        # Read before rendering: a change committed while rendering replaces it, so what this
-        # render stores is a miss for later readers.
-        generation = current_generation()
-        answered, entry = _cache_get(key)
-        if entry is not None and entry[0] == generation:
-            return _response(entry)
-        response = view(request, *args, **kwargs)
-        # Only the page's normal form fills its entry.
-        if (
-            answered
-            and _query_pairs(request.GET) == parameters
-            and _cacheable_response(request, response)
-        ):
-            _cache_set(key, _entry(generation, response), PAGE_TIMEOUT)
+        # The committed token, read before rendering: a change committed while rendering
+        # replaces it, so what this render stores is a miss for later readers.
+        if committed is None:
+            committed = _committed_generation()
+        # Only the page's normal form fills its entry, once the middleware below
+        # PublicPageCacheMiddleware added their headers (and cookies, which keep it out).
+        if _query_pairs(request.GET) == query(request.GET):
+            request.public_page_to_store = (key, committed)
+        return view(request, *args, **kwargs)
+
+    wrapper.public_page_query = query
+    return wrapper
+
+
+def _public_page_key(request: HttpRequest, query: QueryReader) -> str | None:
+    """The cache key of this request's page, or None if the request must not use the cache."""
+    if not _cacheable_request(request):
+        return None
+    parameters = query(request.GET)
+    return None if parameters is None else _page_key(request, parameters)
+
+
+def _current_entry(key: str) -> tuple[bool, tuple | None, str | None]:
+    """Whether the cache answered, the entry it holds for `key` if current, and the committed
+    token if the database had to be asked for it."""
+    answered, generation, entry = _cache_lookup(key)
+    if not answered or entry is None:
+        return answered, None, None
+    committed = None
+    if generation is None:
+        generation = committed = _committed_generation()
+    return True, entry if entry[0] == generation else None, committed
+
+
+class PublicPageCacheMiddleware:
+    """Serves an anonymous GET of a cached public page (a view `cached_public_page` wraps)
+    before the middleware below it and the view run: sessions, authentication, messages and
+    the rest have nothing to add to a page for a reader with no cookie of theirs, and a stored
+    page carries the headers they added when it was rendered, as it is stored here on its way
+    out. The middleware above it (security headers, the Content-Security-Policy) runs on
+    every answer. Conditional requests go on to the view: the API answers them with a 304
+    after the cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = self._page_key(request)
+        if key is not None:
+            answered, entry, committed = _current_entry(key)
+            if entry is not None:
+                return _response(entry)
+            # The view's cached_public_page asks no more.
+            request.public_page_lookup = (key, answered, committed)
+        response = self.get_response(request)
+        to_store = getattr(request, "public_page_to_store", None)
+        if to_store is not None and _cacheable_response(request, response):
+            key, committed = to_store
+            _cache_set(key, _entry(committed, response), PAGE_TIMEOUT)
         return response
 
-    return wrapper
+    @staticmethod
+    def _page_key(request: HttpRequest) -> str | None:
+        # Before the resolver: most requests a signed-in user makes end here.
+        if not _cacheable_request(request) or _conditional(request):
+            return None
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+        query = getattr(match.func, "public_page_query", None)
+        return None if query is None else _public_page_key(request, query)
+
+
+def _conditional(request: HttpRequest) -> bool:
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META

@@ -261,5 +261,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(required=False)
 
     def clean_q(self) -> str:
-        # Runs of whitespace are one space; beyond the box's length, nothing is searched.
-        return " ".join(self.cleaned_data["q"].split())[:QUERY_MAX_LENGTH]
+        return normal_search_text(self.cleaned_data["q"])
+
+
+def normal_search_text(text: str) -> str:
+    """Runs of whitespace are one space; beyond the box's length, nothing is searched."""
+    return " ".join(text.split())[:QUERY_MAX_LENGTH]

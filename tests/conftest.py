@@ -72,6 +72,9 @@ PASSWORD = "correct horse battery staple"
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 TEST_QUEUE = "governance-tests" + (f"-{XDIST_WORKER}" if XDIST_WORKER else "")
 TEST_KEY_PREFIX = f"{TEST_QUEUE}:"
+# The queries a cached public page costs: none when the shared cache (Redis) holds the public
+# pages' generation token; with a cache per process (local memory), 1. the generation token.
+CACHED_PAGE_QUERIES = 0 if settings.CACHE_REDIS_URL else 1
 
 
 @dataclass(frozen=True)

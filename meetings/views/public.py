@@ -20,7 +20,7 @@ from governance import permissions
 from governance import selectors as governance_selectors
 from governance.public_cache import cached_public_page
 from meetings import selectors
-from meetings.forms import SearchForm
+from meetings.forms import SearchForm, normal_search_text
 from meetings.forum_post import forum_post
 from meetings.ical import Event, calendar
 from meetings.models import MeetingKind, MinutesVersion
@@ -224,10 +224,12 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 
 
 def _search_query(query: QueryDict) -> list[tuple[str, str]] | None:
-    form = SearchForm(query)
-    if not form.is_valid():
+    # As SearchForm reads it (its field refuses NUL), without building a form on every hit.
+    text = query.get("q", "")
+    if "\x00" in text:
         return None
-    return [("q", form.cleaned_data["q"])] if form.cleaned_data["q"] else []
+    text = normal_search_text(text)
+    return [("q", text)] if text else []
 
 
 # Anonymous readers search the public roster and published snapshots only, so a query's page is the same for all of

@@ -7,6 +7,7 @@ from django.test import Client
 from governance import services as governance_services
 from governance.models import RoleKind
 from nominations.models import Outcome
+from tests.conftest import CACHED_PAGE_QUERIES
 from tests.meetings.conftest import add_public_item, new_meeting, publish
 from tests.support.sizes import SIZES
 
@@ -112,13 +113,15 @@ def test_it_gives_a_meetings_versions_in_three_queries(
 
 
 @pytest.mark.parametrize("url", ["/api/v1/roster", "/api/v1/meetings", "/api/v1/announcements"])
-def test_it_answers_from_the_cache_and_with_a_304_in_one_query(django_assert_num_queries, url):
+def test_it_answers_from_the_cache_and_with_a_304_in_at_most_one_query(
+    django_assert_num_queries, url
+):
     client = Client()
     tag = client.get(url)["ETag"]
 
-    # 1. the public pages' generation token: the answer is the cached one
-    with django_assert_num_queries(1):
+    # The answer is the cached one (tests.conftest.CACHED_PAGE_QUERIES)
+    with django_assert_num_queries(CACHED_PAGE_QUERIES):
         assert client.get(url).status_code == 200
-    # 1. the same, then the tag matches the cached answer's
-    with django_assert_num_queries(1):
+    # The same, then the tag matches the cached answer's
+    with django_assert_num_queries(CACHED_PAGE_QUERIES):
         assert client.get(url, HTTP_IF_NONE_MATCH=tag).status_code == 304

@@ -5,8 +5,11 @@ failing cache only makes pages slower."""
 
 import logging
 import random
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory, override_settings
@@ -14,8 +17,13 @@ from django.utils.cache import patch_cache_control
 
 from governance import services as governance_services
 from governance.models import Module, RoleKind
-from governance.public_cache import cached_public_page
-from tests.conftest import cache_keys_of_this_worker
+from governance.public_cache import (
+    GENERATION_KEY,
+    GenerationNotRecorded,
+    PublicPageCacheMiddleware,
+    cached_public_page,
+)
+from tests.conftest import CACHED_PAGE_QUERIES, cache_keys_of_this_worker, services_missing
 from tests.meetings.conftest import add_public_item, new_meeting, publish
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +39,15 @@ def test_it_serves_anonymous_readers_the_cached_page(module):
     rename_behind_the_services_back(module, "Renamed quietly")
 
     assert "Renamed quietly" not in Client().get("/modules/").content.decode()
+
+
+def test_it_serves_a_cached_page_with_the_headers_of_a_rendered_one(module):
+    rendered = Client().get("/modules/")
+    cached = Client().get("/modules/")
+
+    assert cached.content == rendered.content
+    assert dict(cached.items()) == dict(rendered.items())
+    assert {"X-Frame-Options", "Content-Security-Policy", "Content-Length"} <= set(cached.headers)
 
 
 def test_it_shows_a_roster_change_right_away(module, core1, nominee):
@@ -80,7 +97,7 @@ def counting_view(respond):
         calls.append(request)
         return respond(request)
 
-    return view, calls
+    return PublicPageCacheMiddleware(view), calls
 
 
 def private_response(request) -> HttpResponse:
@@ -233,16 +250,11 @@ def test_it_renders_public_pages_when_the_cache_fails(module, published_slug, ca
     assert "The public page cache could not be read; rendering." in caplog.messages
 
 
-def test_it_serves_a_cached_page_in_one_query(module, django_assert_num_queries):
-    Client().get("/modules/")
-
-    # 1. the public pages' generation token
-    with django_assert_num_queries(1):
-        assert Client().get("/modules/").status_code == 200
-
-
-# Without Redis, the worker (beat's publications) and the admin's processes each have their own
-# local-memory cache: a change they make reaches the web's cache through the database alone.
+# Without Redis, the web, the worker (beat's publications) and the admin's processes each have
+# their own local-memory cache: a change they make reaches the web's cache through the database.
+THIS_PROCESS_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "web"}
+}
 ANOTHER_PROCESS_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -251,7 +263,60 @@ ANOTHER_PROCESS_CACHE = {
 }
 
 
-def test_it_shows_a_change_made_by_a_process_with_another_cache(module, core1):
+def test_it_serves_a_cached_page_in_at_most_one_query(module, django_assert_num_queries):
+    Client().get("/modules/")
+
+    # A shared cache (Redis) holds the public pages' generation token: no query. A cache per
+    # process (local memory) cannot, so: 1. the generation token.
+    with django_assert_num_queries(CACHED_PAGE_QUERIES):
+        assert Client().get("/modules/").status_code == 200
+
+
+@pytest.fixture
+def shared_cache() -> None:
+    """Skip unless the cache is Redis (fail under REQUIRE_SERVICES=1)."""
+    if not settings.CACHE_REDIS_URL:
+        services_missing(
+            "The shared cache is not configured: set CACHE_REDIS_URL=redis://127.0.0.1:6379/1 "
+            "to run this test."
+        )
+
+
+@pytest.mark.services
+def test_it_reads_the_token_from_the_database_when_the_shared_cache_lost_it(
+    shared_cache, module, core1, django_assert_num_queries
+):
+    Client().get("/modules/")
+    # A change whose token never reached the shared cache, which then lost its token (flushed,
+    # evicted or expired) but kept the page.
+    with override_settings(CACHES=ANOTHER_PROCESS_CACHE):
+        governance_services.module_create(actor=core1, name="Compilers", slug="compilers")
+    cache.delete(GENERATION_KEY)
+
+    assert "Compilers" in Client().get("/modules/").content.decode()
+    cache.delete(GENERATION_KEY)
+    # 1. the generation token, which the cache holds again afterwards
+    with django_assert_num_queries(1):
+        assert "Compilers" in Client().get("/modules/").content.decode()
+    with django_assert_num_queries(0):
+        assert "Compilers" in Client().get("/modules/").content.decode()
+
+
+def test_it_refuses_a_change_the_shared_cache_cannot_record(core1):
+    with override_settings(CACHES=DEAD_REDIS_CACHE), pytest.raises(GenerationNotRecorded):
+        governance_services.module_create(actor=core1, name="Compilers", slug="compilers")
+
+    assert not Module.objects.filter(slug="compilers").exists()
+
+
+@pytest.fixture
+def caches_per_process() -> Iterator[None]:
+    with override_settings(CACHES=THIS_PROCESS_CACHE):
+        cache.clear()
+        yield
+
+
+def test_it_shows_a_change_made_by_a_process_with_another_cache(caches_per_process, module, core1):
     assert "Compilers" not in Client().get("/modules/").content.decode()
 
     with override_settings(CACHES=ANOTHER_PROCESS_CACHE):
@@ -260,7 +325,9 @@ def test_it_shows_a_change_made_by_a_process_with_another_cache(module, core1):
     assert "Compilers" in Client().get("/modules/").content.decode()
 
 
-def test_it_shows_minutes_published_by_a_process_with_another_cache(lead, core1, core2):
+def test_it_shows_minutes_published_by_a_process_with_another_cache(
+    caches_per_process, lead, core1, core2
+):
     meeting = new_meeting(core1, title="Quarterly sync June")
     add_public_item(core1, meeting)
     assert "Quarterly sync June" not in Client().get("/meetings/").content.decode()
