@@ -19,7 +19,7 @@ def _line(row) -> str:
 
 @register.simple_tag
 def listed_lines(rows) -> SafeString:
-    """The lines of a list of `selectors.ListedRow`, every value escaped. A list's lines are the
+    """The lines of a list of `dashboard_selectors.ListedRow`, every value escaped. A list's lines are the
     most repeated markup on the dashboard: formatted here they cost a fraction of what the
     template engine took for the same lines."""
     return mark_safe("\n  ".join(_line(row) for row in rows))

@@ -14,7 +14,7 @@ from governance import permissions, report_selectors
 from governance import selectors as governance_selectors
 from governance.decorators import private_page, visible_or_404
 from governance.forms import RolesActionForm, add_service_error, service_error_text
-from nominations import selectors, services
+from nominations import dashboard_selectors, selectors, services
 from nominations.forms import NominationForm, NominationRequestForm, TriageForm
 from nominations.models import ProposalKind, RequestStatus
 
@@ -26,7 +26,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "nominations/dashboard.html",
         {
-            "board": selectors.dashboard_for(request.user),
+            "board": dashboard_selectors.dashboard_for(request.user),
             "is_core": permissions.can_manage_nominations(request.user),
             "can_propose": permissions.can_propose(request.user),
         },
@@ -38,10 +38,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @visible_or_404(permissions.can_manage_nominations)
 def dashboard_section(request: HttpRequest, section: str) -> HttpResponse:
     """All of one of the core maintainers' dashboard lists, fifty rows a page."""
-    if section not in selectors.SECTIONS:
+    if section not in dashboard_selectors.SECTIONS:
         raise Http404("No list here.")
-    listed = selectors.SECTIONS[section]
-    paginator = Paginator(listed.rows(request.user, timezone.now()), selectors.SECTION_PAGE_ROWS)
+    listed = dashboard_selectors.SECTIONS[section]
+    paginator = Paginator(
+        listed.rows(request.user, timezone.now()), dashboard_selectors.SECTION_PAGE_ROWS
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

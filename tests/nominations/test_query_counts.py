@@ -15,9 +15,9 @@ from django.test import Client
 
 from governance import services as governance_services
 from governance.models import RoleKind
-from nominations import selectors, services
+from nominations import dashboard_selectors, services
+from nominations.dashboard_selectors import DASHBOARD_ROWS, SECTION_PAGE_ROWS
 from nominations.models import BallotChoice, Criterion, NominationKind, Outcome
-from nominations.selectors import DASHBOARD_ROWS, SECTION_PAGE_ROWS
 from tests.support.sizes import LARGE, SIZES
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(
 ):
     # The personal lists stop at LIST_LIMIT; lowered below the larger size, so that it shows.
     list_limit = LARGE - 1
-    monkeypatch.setattr(selectors, "LIST_LIMIT", list_limit)
+    monkeypatch.setattr(dashboard_selectors, "LIST_LIMIT", list_limit)
     # Decided first: closing it moves the clock past the deadline of every vote then open.
     build.decided(outcome=Outcome.DECLINED, kind=NominationKind.CORE_REVIEWER)
     for n in range(size):

@@ -15,7 +15,7 @@ from governance.models import (
     RoleKind,
     RoleStatus,
 )
-from nominations import selectors, services
+from nominations import dashboard_selectors, services
 from nominations.models import (
     Ballot,
     BallotChoice,
@@ -256,9 +256,9 @@ def test_it_rejects_a_request_with_a_reason_the_requester_sees(build):
         "Ask again after a quarter of reviews.",
     )
     assert recipients(f"nomination-request-triaged:{request.pk}") == {"nominator"}
-    assert [r.triage_reason for r in selectors.dashboard_for(build.nominator).my_requests] == [
-        "Ask again after a quarter of reviews."
-    ]
+    assert [
+        r.triage_reason for r in dashboard_selectors.dashboard_for(build.nominator).my_requests
+    ] == ["Ask again after a quarter of reviews."]
     assert not Nomination.objects.exists()
 
 

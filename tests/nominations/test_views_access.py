@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from governance import services as governance_services
 from governance.models import Role
-from nominations import selectors, services
+from nominations import dashboard_selectors, services
 from nominations.models import (
     Ballot,
     BallotChoice,
@@ -270,8 +270,8 @@ def test_it_shows_a_core_maintainer_what_awaits_their_vote(site, build, client_f
 
 
 def test_it_pages_through_a_whole_dashboard_list(build, client_for, monkeypatch):
-    monkeypatch.setattr(selectors, "DASHBOARD_ROWS", 2)
-    monkeypatch.setattr(selectors, "SECTION_PAGE_ROWS", 2)
+    monkeypatch.setattr(dashboard_selectors, "DASHBOARD_ROWS", 2)
+    monkeypatch.setattr(dashboard_selectors, "SECTION_PAGE_ROWS", 2)
     people = [build.person(f"Nominee {n}", f"nominee-{n}") for n in range(3)]
     votes = [build.voting(nominee=person, days=VOTING_DAYS + n) for n, person in enumerate(people)]
     client = client_for("core1")

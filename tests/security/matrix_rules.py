@@ -9,8 +9,8 @@ from governance import permissions
 from governance.forms import STEP_FORMS
 from meetings.models import MeetingStatus
 from nominations import services as nomination_services
+from nominations.dashboard_selectors import SECTIONS
 from nominations.models import PROPOSAL_KINDS, Elector, Feedback, Nomination, ProposalKind
-from nominations.selectors import SECTIONS
 from nominations.wording import CONFIRMATIONS
 from tests.meetings.conftest import CANARY_PRIVATE_ITEM_NOTE, PUBLIC_WORD
 from tests.proposals.conftest import CANARY_PROPOSAL_TEXT, CANARY_PROPOSAL_TITLE

@@ -11,7 +11,7 @@ times as long for no more queries.
 
 from api.pagination import DEFAULT_PAGE_SIZE
 from meetings.views.public import EXPORT_LIMIT
-from nominations.selectors import DASHBOARD_ROWS
+from nominations.dashboard_selectors import DASHBOARD_ROWS
 
 LARGE = max(DASHBOARD_ROWS, DEFAULT_PAGE_SIZE, EXPORT_LIMIT) + 1
 SIZES = [1, LARGE]
