@@ -104,11 +104,18 @@ ALL_VIEWERS = ("anonymous", *SIGNED_IN_PERSONAS)
 def pytest_collection_modifyitems(config, items):
     """Tests that ask for PostgreSQL or Redis carry the `services` mark, so `-m services` finds
     them all. Browser tests run last: once Playwright's loop runs in the main thread, Django
-    refuses ORM calls there, which only the browser tests' conftest allows."""
+    refuses ORM calls there, which only the browser tests' conftest allows. Among them the
+    `longest` starts first: started last, it kept one worker busy long after the other ran out
+    of tests."""
     for item in items:
         if {"postgres", "redis_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.services)
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None,
+            item.get_closest_marker("longest") is None,
+        )
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

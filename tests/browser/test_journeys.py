@@ -44,6 +44,7 @@ def vote(page: Page, nomination: Nomination) -> None:
     page.get_by_role("button", name="Cast my vote").click()
 
 
+@pytest.mark.longest
 @pytest.mark.timeout(300)
 def test_it_walks_every_journey_as_every_persona_at_both_widths(
     live_server,
