@@ -300,7 +300,7 @@ def _compiled_lists(alias: str) -> _CompiledLists:
     )
 
 
-def _first_rows(user, now: datetime.datetime) -> dict[str, list[dict]]:
+def first_rows_of_lists(user, now: datetime.datetime) -> dict[str, list[dict]]:
     """The first rows of each nomination list (one more than the dashboard shows), as
     `_listed` values, by the list's slug: one query, compiled once per process."""
     compiled = _compiled_lists(connection.alias)
@@ -335,7 +335,7 @@ def dashboard_for(user) -> Dashboard:
     board = Dashboard()
     if permissions.can_manage_nominations(user):
         now = timezone.now()
-        first_rows = _first_rows(user, now)
+        first_rows = first_rows_of_lists(user, now)
         for slug, section in SECTIONS.items():
             if section.of_requests:
                 rows = list(section.rows(user, now)[: DASHBOARD_ROWS + 1])

@@ -5,7 +5,7 @@ own queryset (the one the whole-list pages page through) gives, for every viewer
 import pytest
 from django.utils import timezone
 
-from nominations import dashboard_selectors, selectors, services
+from nominations import dashboard_selectors, services
 from nominations.models import BallotChoice, NominationKind, Outcome
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_it_lists_on_the_dashboard_what_each_list_s_own_query_gives(build):
     now = timezone.now()
 
     for viewer in (build.core1, build.core2, build.core3, build.lead):
-        first_rows = selectors._first_rows(viewer, now)
+        first_rows = dashboard_selectors.first_rows_of_lists(viewer, now)
         for slug in dashboard_selectors.NOMINATION_LISTS:
             queryset = dashboard_selectors.SECTIONS[slug].rows(viewer, now)
             assert first_rows[slug] == list(queryset[: dashboard_selectors.DASHBOARD_ROWS + 1]), (
@@ -36,7 +36,7 @@ def test_it_lists_on_the_dashboard_what_each_list_s_own_query_gives(build):
             )
 
     def voting_lists(viewer):
-        lists = selectors._first_rows(viewer, now)
+        lists = dashboard_selectors.first_rows_of_lists(viewer, now)
         return [row["pk"] for row in lists["awaiting"]], [row["pk"] for row in lists["voting"]]
 
     assert voting_lists(build.core1) == ([recused.pk, awaited.pk, theirs.pk], [voted.pk])
