@@ -5,6 +5,8 @@ Each refusal is checked for what it leaves behind: nothing stored, nothing queue
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from nominations.models import (
     Ballot,
     BallotChoice,
     Elector,
+    Nomination,
     NominationKind,
     NominationStatus,
     Tally,
@@ -351,6 +354,49 @@ def test_it_stops_a_revoked_core_maintainer_voting_on_the_very_next_call(build, 
         services.ballot_cast(actor=voter, nomination=nomination, choice=BallotChoice.DECLINE)
 
     assert live_ballots(nomination) == [("core2", BallotChoice.APPROVE)]
+
+
+def core_maintainer_after_the_vote_opened(username: str):
+    user = get_user_model().objects.create_user(username=username, email=f"{username}@example.org")
+    person = governance_services.person_create(
+        actor=None, full_name=username.title(), github=username, user=user
+    )
+    governance_services.role_grant(actor=None, person=person, kind=RoleKind.CORE_MAINTAINER)
+    return user
+
+
+def test_it_reads_the_right_to_vote_in_the_cast_query_as_the_policy_answers_it(build):
+    """`permissions.vote_right`, the cast's SQL for `permissions.can_vote`, agrees with it for
+    every kind of user: an elector, one whose role was revoked, one made inactive, a grant held
+    through a group, a core maintainer with no grant, and people with no role."""
+    nomination = build.voting()
+    revoked, inactive = build.core2, build.core3
+    role = Role.objects.get(person=revoked.person, kind=RoleKind.CORE_MAINTAINER)
+    governance_services.role_make_emeritus(actor=build.lead, role=role, reason="Stepped down.")
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    by_group = core_maintainer_after_the_vote_opened("bygroup")
+    group = Group.objects.create(name="Voters through a group")
+    by_group.groups.add(group)
+    permissions.grant_object_permission("nominations.vote", group, nomination)
+    no_grant = core_maintainer_after_the_vote_opened("nogrant")
+    users = [build.core1, revoked, inactive, by_group, no_grant, build.nominator, build.nominee]
+
+    def in_sql(user) -> bool:
+        return (
+            Nomination.objects.filter(pk=nomination.pk)
+            .annotate(right=permissions.vote_right(user, Nomination))
+            .values_list("right", flat=True)
+            .get()
+        )
+
+    answers = {
+        user.username: (in_sql(user), permissions.can_vote(reloaded(user), nomination))
+        for user in users
+    }
+
+    assert all(sql == policy for sql, policy in answers.values()), answers
+    assert {name for name, (right, _) in answers.items() if right} == {"core1", "bygroup"}
 
 
 # Closing ------------------------------------------------------------------------------------------
