@@ -73,18 +73,20 @@ def jsonable(value: Any) -> Any:
 
 
 def save_validated(instance: models.Model) -> None:
-    """Validate the fields and the unique constraints, then save.
+    """Validate the fields, then save; the database enforces the constraints.
 
-    Check constraints are left to the database, which enforces them on every write anyway:
-    asking it first would cost a query per constraint on every save. A violation, and a race
-    that slips past the unique check, come back as a ValidationError with the constraint's own
-    message, as if validation had found them."""
+    Asking the database before every save whether a constraint holds would cost a query or two
+    per constraint (a conditional unique constraint builds an expression per field to check its
+    condition), on every save, for a rare refusal that the database makes anyway. So a refused
+    save is explained afterwards: a unique constraint that the instance violates is reported as
+    validation would have reported it (on its field, with its message), and any other violation,
+    a race included, as a ValidationError with the constraint's own message."""
     instance.full_clean(validate_constraints=False)
-    _validate_unique_constraints(instance)
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError as error:
+        _validate_unique_constraints(instance)
         raise _constraint_error(instance, error) from None
 
 
