@@ -27,6 +27,7 @@ from guardian.shortcuts import (
 )
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from governance.compiled_queries import CompiledQuery
 from governance.models import Module, Person, Role, RoleKind, RoleStatus
 
 User = AbstractBaseUser | AnonymousUser
@@ -52,13 +53,18 @@ def active_roles(user: User) -> frozenset[tuple[str, int | None]]:
         return frozenset()
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is None:
-        cached = frozenset(
-            Role.objects.filter(person__user=user, status=RoleStatus.ACTIVE).values_list(
-                "kind", "module_id"
-            )
-        )
+        [rows] = _ACTIVE_ROLES.rows(user.pk)
+        cached = frozenset(rows)
         setattr(user, CACHE_ATTRIBUTE, cached)
     return cached
+
+
+# Asked on every signed-in page, so compiled once per process.
+_ACTIVE_ROLES = CompiledQuery(
+    lambda user_id: Role.objects.filter(
+        person__user_id=user_id, status=RoleStatus.ACTIVE
+    ).values_list("kind", "module_id")
+)
 
 
 def active_role_kinds(user: User) -> frozenset[str]:
