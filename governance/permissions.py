@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, Value
+from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_otp import user_has_device
@@ -318,12 +318,20 @@ def revoke_object_permission_from_users(perm: str, users: list, obj: Model) -> N
         forget_cached_access(user)
 
 
-def users_granted(perm: str, obj: Model, *, related: tuple[str, ...] = ()) -> list:
-    """Active users holding the object-level grant `perm` on `obj` directly, loaded with
-    `related` (one query)."""
+def users_granted(perm: str, obj: Model) -> list:
+    """Active users holding the object-level grant `perm` on `obj` directly (one query)."""
     codename = perm.split(".", 1)[-1]
     users = get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False)
-    return [user for user in users.select_related(*related) if user.is_active]
+    return [user for user in users if user.is_active]
+
+
+def direct_grants(perm: str, model: type[Model]) -> QuerySet:
+    """The rows of `model`'s direct (not group) object grants of `perm`, to be narrowed to an
+    object and read as values."""
+    app_label, codename = perm.split(".", 1)
+    return get_user_obj_perms_model(model).objects.filter(
+        permission__codename=codename, permission__content_type__app_label=app_label
+    )
 
 
 # Nominations ----------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 2. the nomination with nominee (and the nominee's account, whether they can be reached),
     #    module and ending role (one select_related; no tally, decision, feedback,
     #    announcement or forum topic can exist before the close)
-    # 3. its nominators (prefetch; with 2, whether each can be reached)
+    # 3. its nominators with their names and email addresses (display rows; with 2, whether
+    #    each can be reached)
     # 4. its evidence with authors' names, stored HTML and revision counts (display rows)
     # 5. its electors with their users' names (display rows)
     # 6. its live ballots (display rows; their voters are the electors already named)

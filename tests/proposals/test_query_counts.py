@@ -31,7 +31,7 @@ def test_it_shows_the_proposal_page_in_a_fixed_number_of_queries(
     # 1. the session's two-factor device with the signed-in user
     # 2. the vote with its proposal and taxonomy draft (one select_related)
     # 3. the proposal's roles with their people and modules (prefetch)
-    # 4. its proposer (the nominators prefetch)
+    # 4. its proposer (the nominators display rows)
     # 5. its evidence (the nomination page's display rows; a proposal has none)
     # 6. its electors with their users' names (display rows)
     # 7. its live ballots (display rows)
