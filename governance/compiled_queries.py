@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 # Ids no row has: the marks a query is built with, one per value it takes.
@@ -39,7 +40,8 @@ class CompiledQuery:
     """`build(*marks)` gives a values query, or several of the same columns; `rows(*values)`
     runs it (one statement: several are united, each keeping its own order and limit) with
     `values` where `build` was given `marks` (by default ids, see ID_MARKS), and gives each
-    part's rows as `values_list()` tuples."""
+    part's rows as `values_list()` tuples; `objects(*values)`, for a query of instances, the
+    instances."""
 
     def __init__(self, build: Callable[..., QuerySet | tuple[QuerySet, ...]], *marks) -> None:
         self._build = build
@@ -71,19 +73,26 @@ class CompiledQuery:
         assert all(at), "A query does not use every value it is built with."
         return _Compiled(" UNION ALL ".join(sqls), tuple(params), compilers[0], at, len(parts))
 
-    def rows(self, *values, using: str = "default") -> list[list[tuple]]:
-        """Each part's rows, in the order of the parts."""
+    def _fetch(self, values: tuple, using: str) -> tuple[_Compiled, list[tuple]]:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
         connection = connections[using]
+        low, high = connection.ops.integer_field_range("BigIntegerField")
+        if any(type(value) is int and not low <= value <= high for value in values):
+            # No row has such an id (as the ORM answers it), and the database would refuse it.
+            return compiled, []
         params = list(compiled.params)
         for positions, value in zip(compiled.at, values, strict=True):
             for n in positions:
                 params[n] = _adapted(connection, value)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+            return compiled, cursor.fetchall()
+
+    def rows(self, *values, using: str = "default") -> list[list[tuple]]:
+        """Each part's rows, in the order of the parts."""
+        compiled, fetched = self._fetch(values, using)
         rows = compiled.compiler.results_iter(results=[fetched], tuple_expected=True)
         if compiled.parts == 1:
             return [list(rows)]
@@ -91,3 +100,21 @@ class CompiledQuery:
         for *row, position in rows:
             parts[position].append(tuple(row))
         return parts
+
+    def objects(self, *values, using: str = "default") -> list[Model]:
+        """The instances a query of model instances (one part, not values) gives, with what it
+        selects related, as iterating it gives them (Django's ModelIterable)."""
+        compiled, fetched = self._fetch(values, using)
+        compiler = compiled.compiler
+        fields = compiler.klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in compiler.select[start:end]]
+        populators = get_related_populators(compiler.klass_info, compiler.select, using)
+        model = compiler.klass_info["model"]
+        instances = []
+        for row in compiler.results_iter(results=[fetched]):
+            instance = model.from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            instances.append(instance)
+        return instances

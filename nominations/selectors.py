@@ -38,7 +38,8 @@ def nomination_for_page(pk: int) -> Nomination | None:
     queries whatever the thread size: the nomination with its people (the nominee's account
     too), and, as display rows, its nominators (`nominated_by`), its evidence thread
     (`thread`), its electorate (`electorate`) and its live ballots (`live_ballots`)."""
-    return _for_page(Nomination.objects.filter(pk=pk))
+    [nomination] = _NOMINATION.objects(pk) or [None]
+    return _with_page_rows(nomination)
 
 
 FORMER_MEMBER = "a former member"
@@ -225,8 +226,12 @@ def _nominated_by(nomination: Nomination) -> list[Nominator]:
     ]
 
 
-def _for_page(queryset: QuerySet[Nomination]) -> Nomination | None:
-    nomination = with_people(queryset).select_related("nominee__user").first()
+_NOMINATION = CompiledQuery(
+    lambda pk: with_people(Nomination.objects.filter(pk=pk)).select_related("nominee__user")
+)
+
+
+def _with_page_rows(nomination: Nomination | None) -> Nomination | None:
     if nomination is not None:
         nomination.nominated_by = _nominated_by(nomination)
         nomination.thread = _thread(nomination)
@@ -241,10 +246,11 @@ def proposal_for_page(pk: int) -> Nomination | None:
     thread is empty), the proposal and its taxonomy draft joined in, and one more for the roles
     of an emeritus batch."""
     roles = Role.objects.select_related("person", "module").order_by("pk")
-    return _for_page(
-        Nomination.objects.filter(pk=pk, kind__in=PROPOSAL_KINDS)
-        .select_related("proposal", "proposal__taxonomy_proposal")
+    return _with_page_rows(
+        with_people(Nomination.objects.filter(pk=pk, kind__in=PROPOSAL_KINDS))
+        .select_related("nominee__user", "proposal", "proposal__taxonomy_proposal")
         .prefetch_related(Prefetch("proposal__emeritus_roles", queryset=roles))
+        .first()
     )
 
 
