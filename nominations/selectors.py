@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,6 +24,7 @@ from nominations.models import (
     Criterion,
     Elector,
     EvidenceEntry,
+    EvidenceRevision,
     Feedback,
     FeedbackRead,
     Nomination,
@@ -114,6 +116,13 @@ class Nominator:
 
 
 # The page's display rows, each query compiled once per process (governance.compiled_queries).
+_revisions_counted = (
+    EvidenceRevision.objects.filter(entry=OuterRef("pk"))
+    .order_by()
+    .values("entry")
+    .annotate(count=Count("pk"))
+    .values("count")
+)
 _THREAD = CompiledQuery(
     lambda nomination_id: (
         EvidenceEntry.objects.filter(nomination_id=nomination_id)
@@ -129,7 +138,9 @@ _THREAD = CompiledQuery(
             "created_at",
             "edited_at",
         )
-        .annotate(revision_count=Count("revisions"))
+        # Counted in a subquery: grouping the entries by every column they show cost the
+        # database more than the rest of the query.
+        .annotate(revision_count=Coalesce(Subquery(_revisions_counted), 0))
     )
 )
 _ELECTORATE = CompiledQuery(

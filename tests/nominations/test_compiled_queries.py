@@ -9,7 +9,7 @@ from django.template.defaultfilters import date
 from django.utils import timezone
 
 from governance.compiled_queries import CompiledQuery
-from nominations import selectors
+from nominations import selectors, services
 from nominations.models import Elector, EvidenceEntry, Nomination
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,19 @@ def test_it_finds_nothing_for_an_id_beyond_the_database_s_range(build, django_as
     with django_assert_num_queries(0):
         assert compiled.objects(2**63) == []
     assert selectors.nomination_for_page(2**70) is None
+
+
+def test_it_counts_each_thread_entry_s_earlier_versions(build):
+    nomination = build.voting()
+    edited, *others = EvidenceEntry.objects.filter(nomination=nomination).order_by("created_at")
+    for body in ("Second.", "Third."):
+        services.evidence_edit(
+            actor=edited.author, entry=edited, criterion=edited.criterion, body=body
+        )
+
+    thread = selectors.nomination_for_page(nomination.pk).thread
+
+    assert [entry.revision_count for entry in thread] == [2] + [0] * len(others)
 
 
 def test_it_writes_the_thread_s_dates_as_the_date_filter_writes_them(build):
