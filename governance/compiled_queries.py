@@ -73,10 +73,19 @@ class CompiledQuery:
         assert all(at), "A query does not use every value it is built with."
         return _Compiled(" UNION ALL ".join(sqls), tuple(params), compilers[0], at, len(parts))
 
-    def _fetch(self, values: tuple, using: str) -> tuple[_Compiled, list[tuple]]:
+    def names(self, using: str = "default") -> list[str]:
+        """The names of the columns of `rows`' tuples, as `values()` names them."""
+        query = self._compiled_for(using).compiler.query
+        return [*query.extra_select, *query.values_select, *query.annotation_select]
+
+    def _compiled_for(self, using: str) -> _Compiled:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
+        return compiled
+
+    def _fetch(self, values: tuple, using: str) -> tuple[_Compiled, list[tuple]]:
+        compiled = self._compiled_for(using)
         connection = connections[using]
         low, high = connection.ops.integer_field_range("BigIntegerField")
         if any(type(value) is int and not low <= value <= high for value in values):
