@@ -2,18 +2,16 @@
 everyone else's dashboard, each a fixed number of queries whatever the data size."""
 
 import datetime
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import User
-from django.db import connection, connections
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import permissions
+from governance.compiled_queries import ID_MARKS, CompiledQuery
 from governance.models import Module, Person, Role
 from governance.templatetags.governance_tags import duration_left
 from nominations.models import (
@@ -256,67 +254,33 @@ def nominator_label(row: dict) -> str:
 
 # The nomination lists' first rows are the same query for every core maintainer but for the
 # viewer's id and the clock; building and compiling it through the ORM cost the dashboard more
-# than the database took to run it. So the lists are compiled once per process, with marks
-# where those two values go, into one statement (one round trip), and run with the viewer's.
-# The requests list is not: who may triage is asked of the policy as its query is built.
-_VIEWER_MARK = -1_000_000_007  # no account has a negative id
-_NOW_MARK = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+# than the database took to run it. So the lists are compiled once per process
+# (governance.compiled_queries) into one statement (one round trip), run with the viewer's id
+# and the start of the recent window. The requests list is not: who may triage is asked of the
+# policy as its query is built.
 NOMINATION_LISTS = tuple(slug for slug, section in SECTIONS.items() if not section.of_requests)
+_SINCE_MARK = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 
-@dataclass(frozen=True)
-class _CompiledLists:
-    sql: str
-    params: tuple
-    names: list[str]
-    compiler: SQLCompiler  # the first list's: it converts the values of every list's rows
-    viewer_at: list[int]
-    since_at: list[int]
-
-
-@functools.cache
-def _compiled_lists(alias: str) -> _CompiledLists:
-    since = connections[alias].ops.adapt_datetimefield_value(_NOW_MARK - RECENT)
-    parts, params, compilers = [], [], []
-    for position, slug in enumerate(NOMINATION_LISTS):
-        rows = SECTIONS[slug].rows(User(pk=_VIEWER_MARK), _NOW_MARK)[: DASHBOARD_ROWS + 1]
-        compiler = rows.query.get_compiler(using=alias)
-        sql, list_params = compiler.as_sql()
-        # Each list keeps its own order and limit inside its subquery; the last column says
-        # which list a row is of.
-        parts.append(f"SELECT list_{position}.*, {position} FROM ({sql}) list_{position}")
-        params += list_params
-        compilers.append(compiler)
-        # Every list leaves out the viewer's own nominations, so names its viewer.
-        assert _VIEWER_MARK in list_params, f"The {slug} list does not name its viewer."
-    query = compilers[0].query
-    return _CompiledLists(
-        " UNION ALL ".join(parts),
-        tuple(params),
-        [*query.extra_select, *query.values_select, *query.annotation_select],
-        compilers[0],
-        [n for n, param in enumerate(params) if param == _VIEWER_MARK],
-        [n for n, param in enumerate(params) if param == since],
+def _first_rows(viewer_id: int, since: datetime.datetime) -> tuple[QuerySet, ...]:
+    return tuple(
+        SECTIONS[slug].rows(User(pk=viewer_id), since + RECENT)[: DASHBOARD_ROWS + 1]
+        for slug in NOMINATION_LISTS
     )
+
+
+_FIRST_ROWS = CompiledQuery(_first_rows, ID_MARKS[0], _SINCE_MARK)
 
 
 def first_rows_of_lists(user, now: datetime.datetime) -> dict[str, list[dict]]:
     """The first rows of each nomination list (one more than the dashboard shows), as
     `_listed` values, by the list's slug: one query, compiled once per process."""
-    compiled = _compiled_lists(connection.alias)
-    params = list(compiled.params)
-    for n in compiled.viewer_at:
-        params[n] = user.pk
-    since = connection.ops.adapt_datetimefield_value(now - RECENT)
-    for n in compiled.since_at:
-        params[n] = since
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        fetched = cursor.fetchall()
-    lists = {slug: [] for slug in NOMINATION_LISTS}
-    for *values, position in compiled.compiler.results_iter(results=[fetched]):
-        lists[NOMINATION_LISTS[position]].append(dict(zip(compiled.names, values, strict=True)))
-    return lists
+    names = _FIRST_ROWS.names()
+    parts = _FIRST_ROWS.rows(user.pk, now - RECENT)
+    return {
+        slug: [dict(zip(names, row, strict=True)) for row in rows]
+        for slug, rows in zip(NOMINATION_LISTS, parts, strict=True)
+    }
 
 
 @dataclass

@@ -4,8 +4,11 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
+from governance.compiled_queries import CompiledQuery
 from governance.forms import RowsField
 from governance.models import (
     GITHUB_HANDLE_MAX_LENGTH,
@@ -132,6 +135,40 @@ class MaintainerChoiceField(RowsField):
         return str(person) if person is not None else obj.get_username()
 
 
+def _module_maintainers(module_id: int) -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            person__roles__module_id=module_id,
+            person__roles__kind="module_maintainer",
+            person__roles__status=RoleStatus.ACTIVE,
+        )
+        .distinct()
+        .order_by("person__full_name", "username")
+    )
+
+
+# Listed on every view of a module nomination's page, so compiled once per process.
+_MAINTAINERS_LISTED = CompiledQuery(
+    lambda module_id: _module_maintainers(module_id).values_list(
+        "pk", "username", "person__full_name", "person__github"
+    )
+)
+
+
+class _MaintainersListed(BaseChoiceIterator):
+    """The module's maintainers as `MaintainerChoiceField` labels them, from plain rows."""
+
+    def __init__(self, module_id: int) -> None:
+        self.module_id = module_id
+
+    def __iter__(self):
+        [rows] = _MAINTAINERS_LISTED.rows(self.module_id)
+        for pk, username, full_name, github in rows:
+            yield pk, Person.label(full_name, github) if full_name is not None else username
+
+
 class InviteForm(forms.Form):
     users = MaintainerChoiceField(
         queryset=get_user_model().objects.none(),
@@ -141,18 +178,12 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, module: Module, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = (
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                person__roles__module=module,
-                person__roles__kind="module_maintainer",
-                person__roles__status=RoleStatus.ACTIVE,
-            )
-            .select_related("person")
-            .distinct()
-            .order_by("person__full_name", "username")
-        )
+        field = self.fields["users"]
+        if self.is_bound:
+            field.queryset = _module_maintainers(module.pk).select_related("person")
+        else:
+            # A blank form is never checked, only shown (and read only if it is).
+            field.widget.choices = _MaintainersListed(module.pk)
 
 
 class VotingOpenForm(forms.Form):

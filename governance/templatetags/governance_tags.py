@@ -1,10 +1,27 @@
+import functools
+
 from django import template
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
 from governance.markdown import plain_text, render_markdown
 
 register = template.Library()
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name %}` for a URL that takes no arguments, reversed once per process (for each
+    URL configuration and script prefix): the site's navigation, on every page, cost more than
+    a page's own content to reverse afresh each time."""
+    return _reversed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+
+
+@functools.cache
+def _reversed(_urlconf: str, _prefix: str, name: str) -> str:
+    return reverse(name)
 
 
 @register.filter(name="markdown")

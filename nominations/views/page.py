@@ -125,38 +125,58 @@ def page_context(request: HttpRequest, nomination: Nomination, bound: dict) -> d
         "comments": _comments(nomination.live_ballots)
         if actions.see_votes and outcome.tally and not actions.see_who_voted_what
         else [],
-        "forms": {
-            "evidence": EvidenceForm(),
-            "ballot": BallotForm(
-                initial={"choice": my_ballot.choice} if my_ballot else None, method=policy.method
-            ),
-            "decision": DecisionForm(
-                initial={"outcome": wording.outcome_the_vote_reached(outcome.tally)}
-            ),
-            "feedback": FeedbackForm(
-                initial={"to_nominee": feedback.to_nominee, "to_nominators": feedback.to_nominators}
-                if feedback
-                else None
-            ),
-            "withdraw": WithdrawForm(),
-            "recuse": RecuseForm(),
-            "feedback_release": FeedbackReleaseForm(),
-            **bound,
-        },
+    }
+    builders = {
+        "evidence": EvidenceForm,
+        "ballot": lambda: BallotForm(
+            initial={"choice": my_ballot.choice} if my_ballot else None, method=policy.method
+        ),
+        "decision": lambda: DecisionForm(
+            initial={"outcome": wording.outcome_the_vote_reached(outcome.tally)}
+        ),
+        "feedback": lambda: FeedbackForm(
+            initial={"to_nominee": feedback.to_nominee, "to_nominators": feedback.to_nominators}
+            if feedback
+            else None
+        ),
+        "withdraw": WithdrawForm,
+        "recuse": RecuseForm,
+        "feedback_release": FeedbackReleaseForm,
     }
     if permissions.can_see_contact_status(user, nomination):
         context["contacts"] = selectors.contacts_of(nomination)
         context["deliveries"] = selectors.feedback_deliveries(nomination, feedback)
     if actions.start_vote or actions.start_vote_refusal:
-        context["forms"].setdefault("voting", VotingOpenForm())
+        builders["voting"] = VotingOpenForm
     if actions.invite:
-        context["forms"].setdefault("invite", InviteForm(module=nomination.module))
+        builders["invite"] = lambda: InviteForm(module=nomination.module)
     if actions.manage and outcome.announcement and outcome.announcement.released_at is None:
-        context["forms"].setdefault(
-            "announcement", AnnouncementForm(initial={"text": outcome.announcement.text})
+        builders["announcement"] = lambda: AnnouncementForm(
+            initial={"text": outcome.announcement.text}
         )
+    context["forms"] = PageForms(builders, bound)
     context["invalid_forms"] = [form for form in bound.values() if form.errors]
     return context
+
+
+class PageForms(dict):
+    """The page's forms by name: the bound ones given, the others each built from its builder
+    the first time the page (or a confirmation page) asks for it. A viewer is shown a few of
+    them; building all of them cost the page more than rendering those."""
+
+    def __init__(self, builders: dict[str, Callable[[], forms.Form]], bound: dict) -> None:
+        super().__init__(bound)
+        self._builders = builders
+
+    def __missing__(self, name: str) -> forms.Form:
+        form = self[name] = self._builders[name]()
+        return form
+
+    def get(self, name: str, default=None):
+        try:
+            return self[name]
+        except KeyError:
+            return default
 
 
 def _running_count(ballots) -> dict[str, int]:

@@ -23,9 +23,9 @@ def test_it_shows_the_withdrawal_confirmation_in_fixed_queries(
     # 2-6. the nomination with its people (the nominee's account too), nominators (with their
     #      people), evidence (with authors' people and revision counts), electors (with users'
     #      people) and live ballots, as on the nomination page
-    # 7. the viewer's role kinds; 8-9. user and group object permissions on the nomination
-    # 10. the maintainers invited into the thread, with their people
-    with django_assert_num_queries(10):
+    # 7. the viewer's role kinds; 8. direct and group object permissions on the nomination
+    # 9. the maintainers invited into the thread, with their people
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert response.status_code == 200

@@ -71,16 +71,16 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 2. the nomination with nominee (and the nominee's account, whether they can be reached),
     #    module and ending role (one select_related; no tally, decision, feedback,
     #    announcement or forum topic can exist before the close)
-    # 3. its nominators (prefetch; with 2, whether each can be reached)
+    # 3. its nominators with their names and email addresses (display rows; with 2, whether
+    #    each can be reached)
     # 4. its evidence with authors' names, stored HTML and revision counts (display rows)
     # 5. its electors with their users' names (display rows)
     # 6. its live ballots (display rows; their voters are the electors already named)
     # 7. the viewer's active role kinds (once per request)
-    # 8. the viewer's object permissions on the nomination (guardian: the vote grant)
-    # 9. the viewer's group object permissions on the nomination (guardian)
-    # 10. the maintainers invited into the thread, with their people
-    # 11. the module's maintainers, for the invite form
-    with django_assert_num_queries(11):
+    # 8. the viewer's direct and group object permissions on the nomination (the vote grant)
+    # 9. the maintainers invited into the thread, with their people
+    # 10. the module's maintainers, for the invite form
+    with django_assert_num_queries(10):
         response = voter.get(url)
 
     assert response.status_code == 200
@@ -95,9 +95,9 @@ def test_it_shows_the_nomination_page_in_a_fixed_number_of_queries(
     # 1-6. as for the voter: user, the nomination, nominators, evidence, electors, live
     #      ballots
     # 7. the viewer's active role kinds (none)
-    # 8-9. user and group object permissions on the nomination, fetched once per request
-    #      and reused for every later question (may view, may add evidence)
-    with django_assert_num_queries(9):
+    # 8. direct and group object permissions on the nomination, in one query, fetched once
+    #    per request and reused for every later question (may view, may add evidence)
+    with django_assert_num_queries(8):
         response = maintainer.get(url)
 
     assert response.status_code == 200

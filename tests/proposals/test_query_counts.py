@@ -31,13 +31,13 @@ def test_it_shows_the_proposal_page_in_a_fixed_number_of_queries(
     # 1. the session's two-factor device with the signed-in user
     # 2. the vote with its proposal and taxonomy draft (one select_related)
     # 3. the proposal's roles with their people and modules (prefetch)
-    # 4. its proposer (the nominators prefetch)
+    # 4. its proposer (the nominators display rows)
     # 5. its evidence (the nomination page's display rows; a proposal has none)
     # 6. its electors with their users' names (display rows)
     # 7. its live ballots (display rows)
     # 8. the viewer's active role kinds
-    # 9-10. the viewer's user and group object permissions on the vote (guardian)
-    with django_assert_num_queries(10):
+    # 9. the viewer's direct and group object permissions on the vote (one query)
+    with django_assert_num_queries(9):
         response = client.get(vote.get_absolute_url())
 
     assert response.status_code == 200
