@@ -119,7 +119,7 @@ def probe(path: str, *, cookies=(), csrf=()) -> None:
     """One request as wrk will make it, which must get the page itself (200) or, for the vote,
     the redirect back to the nomination: a redirect to sign in or to the two-factor page is a
     3xx too, and would be measured as a fast success."""
-    headers, data, expected = {}, None, (200, "")
+    headers, data, expected = {"Accept-Encoding": "gzip, deflate, br, zstd"}, None, (200, "")
     if cookies:
         headers["Cookie"] = f"sessionid={cookies[0]}"
     if csrf:

@@ -28,6 +28,13 @@ page as it leaves them, with the headers they added. It finds the page's view wi
 resolver; the API's operations, which django-ninja dispatches, are served by the view's own
 `cached_public_page`.
 
+A page is stored gzip-compressed for readers whose browser accepts it (every browser does), by
+PublicPageGZipMiddleware below the cache, and plain for the others, each under its own key: it is
+compressed once as it is stored, not on every hit, and a hit is a fraction of the bytes to read
+from the cache and send. Only what the cache stores is compressed: a signed-in reader's page may
+hold private text beside secrets (the CSRF token), which compression would open to BREACH-style
+guessing; a public page holds neither.
+
 The cache is bypassed for any request that carries a session or a message cookie: a signed-in
 user always has a session, so no signed-in user is ever served, or fills, a cached page. A
 response is stored only if it is a plain 200 that sets no cookie and is not marked private.
@@ -55,6 +62,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_max_age
@@ -160,9 +168,15 @@ def _query_pairs(query: QueryDict) -> list[tuple[str, str]]:
 def _page_key(request: HttpRequest, parameters: list[tuple[str, str]]) -> str:
     # get_host() is the validated Host (ALLOWED_HOSTS); pages that build absolute links from it
     # (the feed) are cached per allowed host, so a request can only fill its own host's entry.
-    # Nothing else from the request's headers is read by these pages.
+    # The only other header read is Accept-Encoding, by PublicPageGZipMiddleware: its two
+    # encodings have an entry each.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
-    return f"public-pages:{hashlib.sha256(address.encode()).hexdigest()}"
+    encoding = "gzip" if _accepts_gzip(request) else "identity"
+    return f"public-pages:{encoding}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
 
 
 def _cache_lookup(key: str) -> tuple[bool, str | None, tuple | None]:
@@ -328,6 +342,18 @@ class PublicPageCacheMiddleware:
             return None
         query = getattr(match.func, "public_page_query", None)
         return None if query is None else _public_page_key(request, query)
+
+
+class PublicPageGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for the public pages PublicPageCacheMiddleware, just above it,
+    stores, and nothing else: see the module's docstring."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(request, "public_page_to_store", None) is None or not _cacheable_response(
+            request, response
+        ):
+            return response
+        return super().process_response(request, response)
 
 
 def _conditional(request: HttpRequest) -> bool:

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything an anonymous reader's cached page does not need (governance.public_cache).
     "governance.public_cache.PublicPageCacheMiddleware",
+    # Compresses what the cache above stores, once, and nothing else (governance.public_cache).
+    "governance.public_cache.PublicPageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

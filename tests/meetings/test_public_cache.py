@@ -3,6 +3,7 @@ publication or a roster change commits; signed-in users and private pages never 
 request header or invented query string can fill the cache for other readers, nor grow it; and a
 failing cache only makes pages slower."""
 
+import gzip
 import logging
 import random
 from collections.abc import Iterator
@@ -87,6 +88,46 @@ def test_it_never_fills_the_cache_from_a_signed_in_users_page(module, client_for
     rename_behind_the_services_back(module, "Renamed quietly")
 
     assert "Renamed quietly" in Client().get("/modules/").content.decode()
+
+
+# What every browser sends.
+ACCEPTS_GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
+
+
+def test_it_stores_the_page_compressed_for_readers_who_accept_gzip(module):
+    plain = Client().get("/modules/")
+    rendered = Client().get("/modules/", **ACCEPTS_GZIP)
+    rename_behind_the_services_back(module, "Renamed quietly")
+    cached = Client().get("/modules/", **ACCEPTS_GZIP)
+
+    assert rendered["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in rendered["Vary"]
+    assert gzip.decompress(rendered.content) == plain.content
+    assert cached.content == rendered.content
+    assert int(cached["Content-Length"]) == len(cached.content) < len(plain.content)
+
+
+def test_it_serves_readers_who_do_not_accept_gzip_a_plain_page(module):
+    Client().get("/modules/", **ACCEPTS_GZIP)
+    rendered = Client().get("/modules/")
+    rename_behind_the_services_back(module, "Renamed quietly")
+    cached = Client().get("/modules/")
+
+    for response in (rendered, cached):
+        assert not response.has_header("Content-Encoding")
+        assert "Accept-Encoding" in response["Vary"]
+        assert module.name in response.content.decode()
+
+
+def test_it_compresses_no_page_the_cache_does_not_store(module, client_for):
+    signed_in = client_for("core1")
+    for response in (
+        signed_in.get("/modules/", **ACCEPTS_GZIP),
+        signed_in.get("/nominations/", **ACCEPTS_GZIP),
+        Client().get("/accounts/login/", **ACCEPTS_GZIP),
+    ):
+        assert response.status_code == 200
+        assert not response.has_header("Content-Encoding")
 
 
 def counting_view(respond):
