@@ -4,6 +4,8 @@ sideways scrolling, and saved as a screenshot under var/screenshots/. The pages 
 that the same walk is read again at a phone's width without taking its steps twice."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,3 +127,16 @@ class Walk:
     def close(self) -> None:
         for persona in self.personas.values():
             persona.page.context.close()
+
+
+@contextmanager
+def walk_at_both_widths(browser: Browser, base_url: str) -> Iterator[Walk]:
+    """A walk whose pages are read again on a phone once its steps are taken, and which finds no
+    problem on any of them."""
+    walk = Walk(browser, base_url)
+    try:
+        yield walk
+        walk.again_on_a_phone()
+    finally:
+        walk.close()
+    assert walk.problems == [], "\n".join(walk.problems)
