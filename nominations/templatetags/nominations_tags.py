@@ -23,3 +23,30 @@ def listed_lines(rows) -> SafeString:
     most repeated markup on the dashboard: formatted here they cost a fraction of what the
     template engine took for the same lines."""
     return mark_safe("\n  ".join(_line(row) for row in rows))
+
+
+def _elector_line(elector, voted_ids) -> str:
+    if elector.recused:
+        status = f": recused ({escape(elector.recusal_reason)})"
+    else:
+        status = ": voted" if elector.user_id in voted_ids else ""
+    return f"<li>{escape(elector.name)}{status}</li>"
+
+
+@register.simple_tag
+def electorate_lines(electors, voted_ids) -> SafeString:
+    """The electorate's lines (`selectors.ElectorRow`), each with whether the elector voted or
+    recused, every value escaped: a line per core maintainer, formatted here as `listed_lines`
+    are, so a larger core team costs the page little more."""
+    return mark_safe("".join(_elector_line(elector, voted_ids) for elector in electors))
+
+
+def _ballot_line(ballot) -> str:
+    comment = f" · {escape(ballot.comment)}" if ballot.comment else ""
+    return f"<li>{escape(ballot.voter_name)}: {escape(ballot.choice_label.lower())}{comment}</li>"
+
+
+@register.simple_tag
+def ballot_lines(ballots) -> SafeString:
+    """Who voted what (`selectors.LiveBallot`), every value escaped, as `electorate_lines`."""
+    return mark_safe("".join(_ballot_line(ballot) for ballot in ballots))
