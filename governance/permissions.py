@@ -490,10 +490,16 @@ def vote_right(user: User, model: type[Model]) -> Expression:
     compile these three subqueries than to run the three queries they replace."""
     if not user.is_authenticated or not user.is_active:
         return Value(False)
+    return vote_right_of_user_id(user.pk, model, content_type_id=get_content_type(model).pk)
+
+
+def vote_right_of_user_id(user_id: int, model: type[Model], *, content_type_id: int) -> RawSQL:
+    """`vote_right` for an active user's id, `content_type_id` being `model`'s: the parts a
+    query compiled once (governance.compiled_queries) takes as values."""
     table = connection.ops.quote_name
     user_grants = get_user_obj_perms_model(model)._meta
     group_grants = get_group_obj_perms_model(model)._meta
-    memberships = user._meta.get_field("groups").remote_field.through._meta
+    memberships = get_user_model()._meta.get_field("groups").remote_field.through._meta
     row = f"{table(model._meta.db_table)}.{table(model._meta.pk.column)}"
     grant = (
         f"INNER JOIN {table(Permission._meta.db_table)} perm ON perm.id = grant_.permission_id "
@@ -511,10 +517,10 @@ def vote_right(user: User, model: type[Model]) -> Expression:
         f"INNER JOIN {table(memberships.db_table)} membership "
         f"ON membership.group_id = grant_.group_id {grant} AND membership.user_id = %s))"
     )
-    vote = ("vote", get_content_type(model).pk)
+    vote = ("vote", content_type_id)
     return RawSQL(
         sql,
-        (user.pk, RoleStatus.ACTIVE, *sorted(CORE_KINDS), *vote, user.pk, *vote, user.pk),
+        (user_id, RoleStatus.ACTIVE, *sorted(CORE_KINDS), *vote, user_id, *vote, user_id),
         output_field=BooleanField(),
     )
 

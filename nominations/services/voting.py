@@ -13,8 +13,10 @@ from django.db.models import BooleanField, Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
+from guardian.ctypes import get_content_type
 
 from governance import permissions
+from governance.compiled_queries import ID_MARKS, CompiledQuery
 from governance.selectors import core_maintainer_users
 from governance.services import audit_record
 from governance.services.base import require
@@ -241,6 +243,38 @@ def _chain_head_and_live(nomination: Nomination, voter) -> tuple[Ballot | None, 
     return head, live
 
 
+def _in_electorate(user_id: int) -> RawSQL:
+    elector = connection.ops.quote_name(Elector._meta.db_table)
+    nominations = connection.ops.quote_name(Nomination._meta.db_table)
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {elector} elector WHERE elector.nomination_id = "
+        f"{nominations}.id AND elector.user_id = %s AND NOT elector.recused)",
+        (user_id,),
+        output_field=BooleanField(),
+    )
+
+
+# Compiled once per process (governance.compiled_queries): building it through the ORM cost
+# the busiest action more than the database took to run it.
+_LOCKED_FOR_CAST = CompiledQuery(
+    lambda pk, user_id, content_type_id: (
+        Nomination.objects.select_for_update()
+        .filter(pk=pk)
+        .order_by()
+        .values(
+            "status",
+            "voting_deadline",
+            "policy",
+            vote_right=permissions.vote_right_of_user_id(
+                user_id, Nomination, content_type_id=content_type_id
+            ),
+            in_electorate=_in_electorate(user_id),
+        )
+    ),
+    *ID_MARKS,
+)
+
+
 def _lock_for_cast(nomination: Nomination, actor) -> bool:
     """Lock the nomination and read afresh what a cast races on (its status, deadline and
     frozen rule, set on `nomination`) and whether `actor` may vote on it, all in one query.
@@ -251,30 +285,13 @@ def _lock_for_cast(nomination: Nomination, actor) -> bool:
     status, which the lock reads as committed. The people the nomination names are fixed
     before its vote opens, so they are not read again. The elector check is SQL beside
     `permissions.vote_right`, which it joins."""
-    elector = connection.ops.quote_name(Elector._meta.db_table)
-    nominations = connection.ops.quote_name(Nomination._meta.db_table)
-    in_electorate = RawSQL(
-        f"EXISTS (SELECT 1 FROM {elector} elector WHERE elector.nomination_id = "
-        f"{nominations}.id AND elector.user_id = %s AND NOT elector.recused)",
-        (actor.pk,),
-        output_field=BooleanField(),
+    [rows] = _LOCKED_FOR_CAST.rows(nomination.pk, actor.pk, get_content_type(Nomination).pk)
+    if not rows:
+        raise Nomination.DoesNotExist("The nomination was deleted.")
+    [(nomination.status, nomination.voting_deadline, nomination.policy, right, in_electorate)] = (
+        rows
     )
-    current = (
-        Nomination.objects.select_for_update()
-        .filter(pk=nomination.pk)
-        .values(
-            "status",
-            "voting_deadline",
-            "policy",
-            vote_right=permissions.vote_right(actor, Nomination),
-            in_electorate=in_electorate,
-        )
-        .get()
-    )
-    nomination.status = current["status"]
-    nomination.voting_deadline = current["voting_deadline"]
-    nomination.policy = current["policy"]
-    return current["vote_right"] and current["in_electorate"]
+    return actor.is_authenticated and actor.is_active and right and in_electorate
 
 
 @sensitive_variables()

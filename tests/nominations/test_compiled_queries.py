@@ -112,3 +112,17 @@ def test_it_writes_the_thread_s_dates_as_the_date_filter_writes_them(build):
         local = timezone.localtime(entry.created_at)
         assert row.created_at_iso == date(local, "c")
         assert row.created_at_shown == date(local, "M j, Y H:i")
+
+
+def test_it_reads_for_a_cast_only_the_columns_the_cast_uses(build, django_assert_num_queries):
+    nomination = build.voting()
+
+    with django_assert_num_queries(1):
+        loaded = selectors.nomination_for_cast(nomination.pk)
+        heading = (loaded.kind, loaded.nominee.user_id, loaded.nominee.full_name)
+        module_name = loaded.module.name
+
+    assert heading == (nomination.kind, build.nominee.pk, nomination.nominee.full_name)
+    assert module_name == nomination.module.name
+    assert loaded.get_deferred_fields() >= {"status", "policy", "rationale"}
+    assert selectors.nomination_for_cast(nomination.pk + 1000) is None
