@@ -494,8 +494,9 @@ def vote_right(user: User, model: type[Model]) -> Expression:
 
 
 def vote_right_of_user_id(user_id: int, model: type[Model], *, content_type_id: int) -> RawSQL:
-    """`vote_right` for an active user's id, `content_type_id` being `model`'s: the parts a
-    query compiled once (governance.compiled_queries) takes as values."""
+    """`vote_right` for a user's id, `content_type_id` being `model`'s: the parts a query
+    compiled once (governance.compiled_queries) takes as values. It answers for an active
+    account only: read it through `vote_right_holds`."""
     table = connection.ops.quote_name
     user_grants = get_user_obj_perms_model(model)._meta
     group_grants = get_group_obj_perms_model(model)._meta
@@ -523,6 +524,11 @@ def vote_right_of_user_id(user_id: int, model: type[Model], *, content_type_id: 
         (user_id, RoleStatus.ACTIVE, *sorted(CORE_KINDS), *vote, user_id, *vote, user_id),
         output_field=BooleanField(),
     )
+
+
+def vote_right_holds(user: User, column: bool) -> bool:
+    """Whether `user` may vote, given the `vote_right_of_user_id` column a query read for them."""
+    return bool(user.is_authenticated and user.is_active and column)
 
 
 def opened_the_vote(user: User, nomination) -> bool:

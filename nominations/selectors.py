@@ -115,6 +115,9 @@ class Nominator:
     email: str
 
 
+# The columns `_name` names a user from, read through a row's `user`.
+_USER_NAMED = ("user__username", "user__person__full_name", "user__person__github")
+
 # The page's display rows, each query compiled once per process (governance.compiled_queries).
 _revisions_counted = (
     EvidenceRevision.objects.filter(entry=OuterRef("pk"))
@@ -147,14 +150,7 @@ _ELECTORATE = CompiledQuery(
     lambda nomination_id: (
         Elector.objects.filter(nomination_id=nomination_id)
         .order_by("pk")
-        .values_list(
-            "user_id",
-            "user__username",
-            "user__person__full_name",
-            "user__person__github",
-            "recused",
-            "recusal_reason",
-        )
+        .values_list("user_id", *_USER_NAMED, "recused", "recusal_reason")
     )
 )
 _LIVE_BALLOTS = CompiledQuery(
@@ -168,13 +164,7 @@ _NOMINATORS = CompiledQuery(
     lambda nomination_id: (
         Nomination.nominators.through.objects.filter(nomination_id=nomination_id)
         .order_by("pk")
-        .values_list(
-            "user_id",
-            "user__username",
-            "user__person__full_name",
-            "user__person__github",
-            "user__email",
-        )
+        .values_list("user_id", *_USER_NAMED, "user__email")
     )
 )
 
@@ -275,7 +265,7 @@ _INVITED = CompiledQuery(
     lambda nomination_id: (
         permissions.direct_grants("nominations.view_evidence", Nomination)
         .filter(content_object_id=nomination_id, user__is_active=True)
-        .values_list("user_id", "user__username", "user__person__full_name", "user__person__github")
+        .values_list("user_id", *_USER_NAMED)
     )
 )
 

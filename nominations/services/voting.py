@@ -291,7 +291,7 @@ def _lock_for_cast(nomination: Nomination, actor) -> bool:
     [(nomination.status, nomination.voting_deadline, nomination.policy, right, in_electorate)] = (
         rows
     )
-    return actor.is_authenticated and actor.is_active and right and in_electorate
+    return permissions.vote_right_holds(actor, right) and in_electorate
 
 
 @sensitive_variables()

@@ -399,6 +399,17 @@ def test_it_reads_the_right_to_vote_in_the_cast_query_as_the_policy_answers_it(b
     assert {name for name, (right, _) in answers.items() if right} == {"core1", "bygroup"}
 
 
+def test_it_refuses_the_cast_of_an_elector_whose_account_was_deactivated(build):
+    nomination = build.voting()
+    build.core3.is_active = False
+    build.core3.save(update_fields=["is_active"])
+
+    with pytest.raises(PermissionDenied):
+        services.ballot_cast(actor=build.core3, nomination=nomination, choice=BallotChoice.APPROVE)
+
+    assert not Ballot.objects.filter(nomination=nomination, voter=build.core3).exists()
+
+
 # Closing ------------------------------------------------------------------------------------------
 
 
