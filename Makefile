@@ -16,6 +16,10 @@ PYTEST_ARGS ?=
 # Tests import the settings the same way (Django itself runs the tests with DEBUG off); every
 # other variable, DATABASE_URL and REDIS_URL included, passes through unchanged.
 run migrate demo test fuzz: export DEBUG ?= true
+# Python's own default, which some shells turn off: each test process (two xdist workers and the
+# child runs some tests start) then reads pytest's rewritten test modules instead of rewriting
+# them, five seconds a process once the first run has written them.
+test fuzz: export PYTHONDONTWRITEBYTECODE :=
 
 # SQLite and the filesystem:// broker (used when REDIS_URL is unset) live in var/.
 RUNTIME_DIRS := var var/static

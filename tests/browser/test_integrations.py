@@ -5,7 +5,6 @@ Celery worker (a thread of this process, on the tests' broker), as queued by the
 commit and, for the pull request, by the beat's scan."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import Browser, expect
 
 from governance import tasks
@@ -20,7 +19,6 @@ from governance.models import RepositorySync
 from nominations.models import Announcement, Outcome
 from tests.browser.conftest import sign_in_through_the_form
 from tests.conftest import purge_test_queue
-from tests.governance.test_celery_worker import wait_for, worker_idle
 from tests.integrations.conftest import (
     build,
     clock,
@@ -32,6 +30,7 @@ from tests.integrations.conftest import (
 )
 from tests.integrations.fakes import CATEGORY
 from tests.integrations.test_webhooks_delivery import verified
+from tests.support.worker import running_worker, wait_for, worker_idle
 
 __all__ = [
     "build",
@@ -69,7 +68,7 @@ def test_it_posts_one_topic_one_signed_delivery_and_one_pull_request_on_a_releas
     celery_app.conf.broker_url = celery_broker
     purge_test_queue()
 
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+    with running_worker():
         context = browser.new_context(base_url=live_server.url)
         page = context.new_page()
         page.goto(f"/accounts/login/?next={nomination.get_absolute_url()}")

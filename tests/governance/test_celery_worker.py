@@ -5,49 +5,17 @@ The worker has its own database connection, so these tests commit for real
 (`transaction=True`) and the on-commit callbacks publish to the broker as in production.
 """
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.worker import state as worker_state
-from django.db import OperationalError
 
 from governance import services, tasks
 from governance.celery import app as celery_app
 from governance.models import Notification, NotificationChannel, RoleKind
-from tests.conftest import TEST_QUEUE, purge_test_queue
+from tests.conftest import purge_test_queue
+from tests.support.worker import queued_messages, running_worker, wait_for, worker_idle
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TIMEOUT = 10.0
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return True
-        except OperationalError:
-            # SQLite's shared in-memory test database reports a table locked by the worker's
-            # write instead of waiting; ask again.
-            pass
-        time.sleep(0.05)
-    return False
-
-
-def queued_messages() -> int:
-    with celery_app.connection_for_write() as conn:
-        return conn.default_channel.queue_declare(TEST_QUEUE).message_count
-
-
-def worker_idle() -> bool:
-    return (
-        queued_messages() == 0
-        and not worker_state.active_requests
-        and not worker_state.reserved_requests
-    )
 
 
 def is_sent(notification_id: int) -> bool:
@@ -64,7 +32,7 @@ def email_backend(settings) -> None:
 def worker(celery_broker, email_backend) -> Iterator[None]:
     celery_app.conf.broker_url = celery_broker
     purge_test_queue()  # nothing left over from another test or an earlier run
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+    with running_worker():
         yield
 
 
@@ -105,7 +73,7 @@ def test_it_resends_a_stuck_email_once_through_the_sweeper(
     )
     assert services.notifications_stuck() == [email.pk]
 
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+    with running_worker():
         # Two sweeps in a row (as beat does when one is slow) still send the email once.
         tasks.notifications_sweep.delay()
         tasks.notifications_sweep.delay()

@@ -7,14 +7,12 @@ import datetime
 from collections.abc import Callable, Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from governance import services, tasks
 from governance.celery import app as celery_app
 from governance.models import GitHubActivityCursor, PersonActivity, RepositorySync
 from tests.conftest import purge_test_queue
-from tests.governance.test_celery_worker import wait_for, worker_idle
 from tests.governance.test_worker_crash import (
     SEND_TIMEOUT,
     START_TIMEOUT,
@@ -24,6 +22,7 @@ from tests.governance.test_worker_crash import (
 )
 from tests.integrations.conftest import PATHS, TOKEN
 from tests.support.fake_github import REPOSITORY
+from tests.support.worker import running_worker, wait_for, worker_idle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +45,7 @@ def test_it_opens_the_pull_request_from_the_beat_scan_through_a_worker(
     purge_test_queue()
     add_rule()
 
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+    with running_worker():
         # Two scans in a row, as beat does when one is slow: one pull request.
         tasks.repository_sync_due.delay()
         tasks.repository_sync_due.delay()
@@ -70,7 +69,7 @@ def test_it_reads_activity_through_the_daily_task_on_a_worker(
     celery_app.conf.broker_url = celery_broker
     purge_test_queue()
 
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+    with running_worker():
         tasks.github_activity_import.delay()
         assert wait_for(lambda: GitHubActivityCursor.objects.count() == 3), "not read in 10 s"
         assert wait_for(worker_idle)

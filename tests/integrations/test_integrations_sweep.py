@@ -4,7 +4,6 @@ broker: a forum topic and a webhook delivery whose backoff ended are sent again,
 import datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from governance import tasks
@@ -12,9 +11,9 @@ from governance.celery import app as celery_app
 from governance.integration_models import DeliveryStatus, ForumTopic, WebhookDelivery
 from governance.services import forum, webhooks
 from tests.conftest import purge_test_queue
-from tests.governance.test_celery_worker import wait_for, worker_idle
 from tests.integrations.test_discourse_topics import published_meeting, sync_all
 from tests.integrations.test_webhooks_delivery import send_all
+from tests.support.worker import running_worker, wait_for, worker_idle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +33,7 @@ def test_it_sends_again_what_is_due_once_its_backoff_ends(
     ForumTopic.objects.update(next_attempt_at=a_while_ago)  # time passing has no service
     WebhookDelivery.objects.update(next_attempt_at=a_while_ago)
 
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+    with running_worker():
         tasks.integrations_sweep.delay()
         tasks.integrations_sweep.delay()  # two sweeps in a row, as beat does when one is slow
         assert wait_for(lambda: ForumTopic.objects.filter(synced_revision=1).exists())

@@ -5,7 +5,6 @@ The worker has its own database connection, so this test commits for real."""
 import datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 import meetings.tasks  # noqa: F401  (registers the task with the Celery app)
@@ -13,8 +12,8 @@ from governance.celery import app as celery_app
 from meetings import services, tasks
 from meetings.models import MeetingStatus, MinutesVersion, ReviewRound
 from tests.conftest import purge_test_queue
-from tests.governance.test_celery_worker import wait_for, worker_idle
 from tests.meetings.conftest import add_public_item, new_meeting
+from tests.support.worker import running_worker, wait_for, worker_idle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +32,7 @@ def test_it_publishes_when_the_review_window_ends_through_the_worker(
         closes_at=timezone.now() - datetime.timedelta(seconds=1),
     )
 
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+    with running_worker():
         # Two scans in a row, as beat does when one is slow, still publish one version.
         tasks.minutes_publish_due.delay()
         tasks.minutes_publish_due.delay()

@@ -6,7 +6,6 @@ real (`transaction=True`) and on-commit callbacks publish to the broker as in pr
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_prerun, task_revoked
 
 import nominations.tasks
@@ -16,8 +15,8 @@ from governance.models import AuditEvent, Notification, NotificationChannel
 from nominations import services
 from nominations.models import BallotChoice, NominationStatus, Tally
 from tests.conftest import purge_test_queue
-from tests.governance.test_celery_worker import wait_for, worker_idle
 from tests.nominations.conftest import VOTING_DAYS, fresh
+from tests.support.worker import running_worker, wait_for, worker_idle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +35,7 @@ def start(celery_broker, email_backend):
     def make():
         celery_app.conf.broker_url = celery_broker
         purge_test_queue()
-        return start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15)
+        return running_worker()
 
     return make
 
@@ -115,7 +114,7 @@ def test_it_drops_a_queued_close_once_the_next_scan_is_due(
     task_revoked.connect(on_revoked, weak=False)
     task_prerun.connect(on_prerun, weak=False)
     try:
-        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=15):
+        with running_worker():
             assert wait_for(lambda: dropped), "the worker did not drop the stale close"
             assert fresh(nomination).status == NominationStatus.VOTING
             nominations.tasks.voting_close_due.delay()  # the next scan
