@@ -1,6 +1,7 @@
 """Who is signed in, and the response headers that hold for the whole site."""
 
 import functools
+import logging
 from collections.abc import Callable
 from contextlib import suppress
 from urllib.parse import urlencode
@@ -21,8 +22,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.urls import Resolver404, resolve, reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
@@ -30,6 +32,9 @@ from django_otp.middleware import is_verified
 from django_otp.models import Device
 
 from governance import permissions
+from governance.public_cache import GenerationNotRecorded
+
+logger = logging.getLogger(__name__)
 
 # What a signed-in user who still owes a second factor may reach: the pages to give it, the
 # way out, and what carries no private data.
@@ -253,3 +258,31 @@ class TwoFactorRequiredMiddleware:
             return resolve(request.path_info).view_name in TWO_FACTOR_EXEMPT_VIEWS
         except Resolver404:
             return False
+
+
+# How long a reader is asked to wait before trying a refused change again: the shared cache is
+# down, and its service is expected back within a restart.
+CHANGE_RETRY_AFTER_SECONDS = 30
+
+
+class ChangeNotRecordedMiddleware:
+    """A change whose new public-page generation the shared cache could not take was rolled
+    back (`governance.public_cache.GenerationNotRecorded`): the site cannot take changes until
+    the cache is back. The reader is told that nothing was changed and to try again, with 503
+    and Retry-After, rather than a 500 that says nothing; the operators get the error logged."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, GenerationNotRecorded):
+            return None
+        logger.error("A change was refused: %s", exception, exc_info=exception)
+        # A plain template, as the 500 page is: no context processor that could fail in turn.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(CHANGE_RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the ones above, so that its 503 page gets their headers (governance.middleware).
+    "governance.middleware.ChangeNotRecordedMiddleware",
     # Last, as django-axes asks: it turns a sign-in that tripped the lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -273,8 +275,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 DEFAULT_EXCEPTION_REPORTER_FILTER = "governance.error_reports.PrivateTextReporterFilter"
 SESSION_COOKIE_HTTPONLY = True
 # Every signed-in request reads its session: from the cache, which holds no page content, with
-# the database as the store of record (a cache miss or failure reads it there).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# the database as the store of record (a cache miss or failure reads it there: governance.sessions).
+SESSION_ENGINE = "governance.sessions"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

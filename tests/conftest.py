@@ -75,6 +75,14 @@ TEST_KEY_PREFIX = f"{TEST_QUEUE}:"
 # The queries a cached public page costs: none when the shared cache (Redis) holds the public
 # pages' generation token; with a cache per process (local memory), 1. the generation token.
 CACHED_PAGE_QUERIES = 0 if settings.CACHE_REDIS_URL else 1
+# A shared cache that is down: a Redis client that finds nothing listening (port 1).
+DEAD_REDIS_CACHE = {
+    "default": {
+        "BACKEND": "governance.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 
 @dataclass(frozen=True)

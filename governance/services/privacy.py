@@ -47,7 +47,11 @@ from governance.services.base import audit_record, require, save_validated
 # The session stores whose every session is a row of the database (cached_db also keeps a copy
 # in the cache, which its own delete removes).
 DATABASE_SESSION_ENGINES = frozenset(
-    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+    {
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+        "governance.sessions",
+    }
 )
 
 

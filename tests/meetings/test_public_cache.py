@@ -24,7 +24,13 @@ from governance.public_cache import (
     PublicPageCacheMiddleware,
     cached_public_page,
 )
-from tests.conftest import CACHED_PAGE_QUERIES, cache_keys_of_this_worker, services_missing
+from meetings.models import Meeting
+from tests.conftest import (
+    CACHED_PAGE_QUERIES,
+    DEAD_REDIS_CACHE,
+    cache_keys_of_this_worker,
+    services_missing,
+)
 from tests.meetings.conftest import add_public_item, new_meeting, publish
 
 pytestmark = pytest.mark.django_db
@@ -271,15 +277,6 @@ def test_it_keys_search_and_export_by_their_parameters_as_the_pages_read_them(
     assert cache_key_count() == warm
 
 
-DEAD_REDIS_CACHE = {
-    "default": {
-        "BACKEND": "governance.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
-}
-
-
 def test_it_renders_public_pages_when_the_cache_fails(module, published_slug, caplog):
     with override_settings(CACHES=DEAD_REDIS_CACHE), caplog.at_level(logging.WARNING):
         for page in ("/modules/", "/meetings/feed/", "/meetings/search/?q=sync"):
@@ -348,6 +345,28 @@ def test_it_refuses_a_change_the_shared_cache_cannot_record(core1):
         governance_services.module_create(actor=core1, name="Compilers", slug="compilers")
 
     assert not Module.objects.filter(slug="compilers").exists()
+
+
+def test_it_answers_a_change_the_shared_cache_cannot_record_with_a_503(core1_client, caplog):
+    with override_settings(CACHES=DEAD_REDIS_CACHE):
+        response = core1_client.post(
+            "/meetings/new/",
+            {
+                "title": "Triage",
+                "starts_at": "2030-01-01T12:00",
+                "duration_minutes": 60,
+                "kind": "quarterly",
+            },
+        )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert {"no-store", "private"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")
+    }
+    assert "nothing you sent was saved" in response.content.decode()
+    assert not Meeting.objects.exists()
+    assert "A change was refused" in caplog.text
 
 
 @pytest.fixture
