@@ -39,6 +39,13 @@ CANARIES = (
     CANARY_PRIVATE_ACTION,
 )
 PUBLIC_WORD = "Quarterlyroadmap"
+# What the new-meeting form posts for a meeting it accepts.
+NEW_MEETING_FORM = {
+    "title": "Triage",
+    "starts_at": "2030-01-01T12:00",
+    "duration_minutes": 60,
+    "kind": "quarterly",
+}
 
 
 def starts(days_from_now: int) -> datetime.datetime:

@@ -31,7 +31,7 @@ from tests.conftest import (
     cache_keys_of_this_worker,
     services_missing,
 )
-from tests.meetings.conftest import add_public_item, new_meeting, publish
+from tests.meetings.conftest import NEW_MEETING_FORM, add_public_item, new_meeting, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -349,15 +349,7 @@ def test_it_refuses_a_change_the_shared_cache_cannot_record(core1):
 
 def test_it_answers_a_change_the_shared_cache_cannot_record_with_a_503(core1_client, caplog):
     with override_settings(CACHES=DEAD_REDIS_CACHE):
-        response = core1_client.post(
-            "/meetings/new/",
-            {
-                "title": "Triage",
-                "starts_at": "2030-01-01T12:00",
-                "duration_minutes": 60,
-                "kind": "quarterly",
-            },
-        )
+        response = core1_client.post("/meetings/new/", NEW_MEETING_FORM)
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

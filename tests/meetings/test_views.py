@@ -8,7 +8,13 @@ from meetings import services
 from meetings.minutes_parser import MAX_IMPORT_BYTES
 from meetings.models import Meeting, MeetingStatus, MinutesVersion
 from tests.conftest import ALL_VIEWERS, SIGNED_IN_PERSONAS
-from tests.meetings.conftest import PUBLIC_WORD, add_public_item, new_meeting, publish
+from tests.meetings.conftest import (
+    NEW_MEETING_FORM,
+    PUBLIC_WORD,
+    add_public_item,
+    new_meeting,
+    publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -398,16 +404,7 @@ def test_it_shows_a_service_refusal_about_a_field_the_form_lacks(core1_client, d
 
 
 def test_it_refuses_an_attendee_id_beyond_the_database_range(core1_client):
-    response = core1_client.post(
-        "/meetings/new/",
-        {
-            "title": "Triage",
-            "starts_at": "2030-01-01T12:00",
-            "duration_minutes": 60,
-            "kind": "quarterly",
-            "attendees": ["9" * 30],
-        },
-    )
+    response = core1_client.post("/meetings/new/", {**NEW_MEETING_FORM, "attendees": ["9" * 30]})
 
     assert response.status_code == 400
     assert "is not one of the available choices" in response.content.decode()
