@@ -120,7 +120,7 @@ def walk_the_public_pages(walk: Walk, meeting, module, lead) -> None:
     ]:
         walk.visit("anonymous", path, label)
     # The minutes' titles are the links to them: no column of the table may hide them.
-    page = walk.personas["anonymous"].page
+    page = walk.pages["anonymous"]
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/meetings/")
     expect(page.get_by_role("link", name=meeting.title)).to_be_visible()
@@ -171,7 +171,7 @@ def add_testimony(walk: Walk, maintainer, nomination: Nomination) -> None:
 
 
 def vote_to_announcement(walk: Walk, nomination, lead, core1, core2, core3, core4) -> None:
-    page = walk.personas["core1"].page
+    page = walk.pages["core1"]
     page.goto(nomination.get_absolute_url())
     expect(page.get_by_text("Hana Sato (@hsato): has added evidence")).to_be_visible()
     page.get_by_role("link", name="Start the vote…").click()
@@ -194,7 +194,7 @@ def vote_to_announcement(walk: Walk, nomination, lead, core1, core2, core3, core
     walk.check("core4", "nomination closed early")
 
     # core1 opened the vote, so core2 decides, writes the feedback and announces.
-    page = walk.personas["core2"].page
+    page = walk.pages["core2"]
     page.goto(nomination.get_absolute_url())
     expect(page.get_by_label("Accepted", exact=True)).to_be_checked()
     walk.check("core2", "decision form")
@@ -214,11 +214,11 @@ def vote_to_announcement(walk: Walk, nomination, lead, core1, core2, core3, core
     walk.check("core2", "nomination announced")
     walk.visit("core1", nomination.get_absolute_url() + "confirm/announcement_release/",
                "announcement confirmation, as the opener")  # fmt: skip
-    expect(walk.personas["core1"].page.get_by_role("button", name="Release")).to_be_disabled()
+    expect(walk.pages["core1"].get_by_role("button", name="Release")).to_be_disabled()
 
 
 def read_feedback(walk: Walk, nominee, nominator, nomination, declined) -> None:
-    page = walk.personas["nominee"].page
+    page = walk.pages["nominee"]
     walk.visit("nominee", "/nominations/", "dashboard with feedback")
     feedback = page.locator("section", has=page.get_by_role("heading", name="Feedback for you"))
     feedback.get_by_role("link", name=nominee.person.full_name).click()
@@ -271,9 +271,9 @@ def meeting_to_minutes(walk: Walk, core1, lead, core2, core3) -> None:
     walk.check("core3", "workspace published")
     walk.as_("anonymous")
     walk.visit("anonymous", f"/meetings/{slug}/", "published minutes")
-    expect(walk.personas["anonymous"].page.get_by_text("Jane Doe")).to_have_count(0)
+    expect(walk.pages["anonymous"].get_by_text("Jane Doe")).to_have_count(0)
 
-    page = walk.personas["core1"].page
+    page = walk.pages["core1"]
     walk.visit("core1", "/meetings/import/", "import")
     page.get_by_label("…or paste the minutes").fill(IMPORTED)
     page.get_by_role("button", name="Preview").click()

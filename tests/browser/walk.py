@@ -1,7 +1,7 @@
 """A walk through the site as its personas, in one browser context each: every page a persona
-reaches is checked with axe-core (no serious or critical violation), for unique ids and for
-sideways scrolling, and saved as a screenshot under var/screenshots/. The pages are noted, so
-that the same walk is read again at a phone's width without taking its steps twice."""
+reaches is checked at a desktop's width and at a phone's with axe-core (no serious or critical
+violation), for unique ids, for sideways scrolling and for the navigation's rows, and saved as
+a screenshot under var/screenshots/."""
 
 import re
 from collections.abc import Iterator
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import sign_in_through_the_form
@@ -25,7 +25,17 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
-BLOCKING_IMPACTS = {"serious", "critical"}
+BLOCKING_VIOLATIONS = """async (options) => {
+    const results = await axe.run(document, options);
+    return results.violations
+        .filter((violation) => ["serious", "critical"].includes(violation.impact))
+        .map((violation) => ({
+            id: violation.id,
+            impact: violation.impact,
+            help: violation.help,
+            targets: violation.nodes.slice(0, 3).map((node) => node.target),
+        }));
+}"""
 DUPLICATE_IDS = """() => {
     const seen = new Map();
     for (const element of document.querySelectorAll("[id]")) {
@@ -43,27 +53,18 @@ NAV_ROWS_TAKEN = """() => {
     return tops.filter((top, index) => index === 0 || top - tops[index - 1] > 16).length;
 }"""
 
-_axe = Axe()
-
-
-@dataclass
-class Persona:
-    name: str
-    page: Page
-    visited: list[tuple[str, str]] = field(default_factory=list)  # (path, label)
-
 
 @dataclass
 class Walk:
     browser: Browser
     base_url: str
-    personas: dict[str, Persona] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)  # each persona's, by name
     problems: list[str] = field(default_factory=list)
     checked: int = 0
 
     def as_(self, name: str, user=None) -> Page:
         """The persona's page, in its own context; signed in through the form the first time."""
-        if name not in self.personas:
+        if name not in self.pages:
             context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP)
             context.set_default_timeout(10_000)
             page = context.new_page()
@@ -71,72 +72,62 @@ class Walk:
                 page.goto("/accounts/login/")
                 sign_in_through_the_form(page, user)
                 expect(page.locator(".account summary")).to_contain_text(user.username)
-            self.personas[name] = Persona(name, page)
-        return self.personas[name].page
+            self.pages[name] = page
+        return self.pages[name]
 
     def visit(self, name: str, path: str, label: str, status: int = 200) -> Page:
-        page = self.personas[name].page
+        page = self.pages[name]
         response = page.goto(path)
         assert response is not None
         assert response.status == status, f"{name} {path}: {response.status}"
-        self.check(name, label, path=path)
+        self.check(name, label)
         return page
 
-    def check(self, name: str, label: str, *, path: str | None = None) -> None:
-        """Check the page the persona is on; note its address (the page's own, when a form
-        led there) to read again at the other width."""
-        persona = self.personas[name]
-        page = persona.page
+    def check(self, name: str, label: str) -> None:
+        """Check the page the persona is on at a desktop's width, then at a phone's: the same
+        page in the same state, narrowed as a phone shows it (the site's layout is CSS alone)."""
+        page = self.pages[name]
+        if not page.evaluate("() => typeof axe !== 'undefined'"):
+            page.evaluate(AXE_SCRIPT)
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            self._check_at_this_width(page, name, label)
+        page.set_viewport_size(DESKTOP)
+
+    def _check_at_this_width(self, page: Page, name: str, label: str) -> None:
         width = page.viewport_size["width"]
-        results = _axe.run(page, options=AXE_OPTIONS)
-        for violation in results.response["violations"]:
-            if violation["impact"] in BLOCKING_IMPACTS:
-                targets = [node["target"] for node in violation["nodes"][:3]]
-                self.problems.append(
-                    f"{width}px {name} {label}: {violation['id']} ({violation['impact']}) "
-                    f"{violation['help']} at {targets}"
-                )
-        duplicates = page.evaluate(DUPLICATE_IDS)
-        if duplicates:
-            self.problems.append(f"{width}px {name} {label}: duplicate ids {duplicates}")
-        overflow = page.evaluate(SIDEWAYS_OVERFLOW)
-        if overflow > 0:
-            self.problems.append(f"{width}px {name} {label}: scrolls sideways by {overflow}px")
-        if page.locator(".account").count():
-            rows = page.evaluate(NAV_ROWS_TAKEN)
-            if rows > NAV_ROWS[width]:
-                self.problems.append(f"{width}px {name} {label}: navigation in {rows} rows")
+        where = f"{width}px {name} {label}"
+        for violation in page.evaluate(BLOCKING_VIOLATIONS, AXE_OPTIONS):
+            self.problems.append(
+                f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} "
+                f"at {violation['targets']}"
+            )
+        if duplicates := page.evaluate(DUPLICATE_IDS):
+            self.problems.append(f"{where}: duplicate ids {duplicates}")
+        if (overflow := page.evaluate(SIDEWAYS_OVERFLOW)) > 0:
+            self.problems.append(f"{where}: scrolls sideways by {overflow}px")
+        if (
+            page.locator(".account").count()
+            and (rows := page.evaluate(NAV_ROWS_TAKEN)) > (NAV_ROWS[width])
+        ):
+            self.problems.append(f"{where}: navigation in {rows} rows")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         # JPEG: several times faster to encode than PNG, and as good to look through.
         page.screenshot(path=SCREENSHOTS / f"{width}-{name}-{slug}.jpg", full_page=True, quality=70)
         self.checked += 1
-        if path is None:
-            path = page.url.removeprefix(self.base_url)
-        if width == DESKTOP["width"]:
-            persona.visited.append((path, label))
-
-    def again_on_a_phone(self) -> None:
-        """Every page each persona saw, read again at 390 pixels wide."""
-        for persona in self.personas.values():
-            persona.page.set_viewport_size(PHONE)
-            for path, label in dict.fromkeys(persona.visited):
-                persona.page.goto(path)
-                self.check(persona.name, label)
 
     def close(self) -> None:
-        for persona in self.personas.values():
-            persona.page.context.close()
+        for page in self.pages.values():
+            page.context.close()
 
 
 @contextmanager
 def walk_at_both_widths(browser: Browser, base_url: str) -> Iterator[Walk]:
-    """A walk whose pages are read again on a phone once its steps are taken, and which finds no
-    problem on any of them."""
+    """A walk that finds no problem on any page it checks, at either width."""
     walk = Walk(browser, base_url)
     try:
         yield walk
-        walk.again_on_a_phone()
     finally:
         walk.close()
     assert walk.problems == [], "\n".join(walk.problems)
