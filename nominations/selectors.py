@@ -318,8 +318,15 @@ def outcome_of(nomination: Nomination) -> VoteOutcome:
     )
 
 
+_NOMINATION_FOR_ACTION = CompiledQuery(
+    lambda pk: with_people(Nomination.objects.filter(pk=pk)).order_by()
+)
+
+
 def nomination_for_action(pk: int) -> Nomination | None:
-    return with_people(Nomination.objects.filter(pk=pk)).first()
+    """The nomination a step acts on, with the people and module its pages and notices name.
+    Every step reads it, so the query is compiled once per process, unordered (one row)."""
+    return next(iter(_NOMINATION_FOR_ACTION.objects(pk)), None)
 
 
 _NOMINATION_FOR_CAST = CompiledQuery(
