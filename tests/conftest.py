@@ -15,7 +15,6 @@ governance rows directly, so every fixture passes the same rules and audit trail
 | anonymous    | no      | no     | none                                             |
 """
 
-import gc
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 import governance.tasks  # noqa: F401  (registers the tasks with the Celery app)
 from governance import permissions, selectors, services
 from governance.celery import app as celery_app
+from governance.garbage_collection import collect_for_a_long_run
 from governance.models import Module, Person, RoleKind
 
 # Hypothesis: `make test` and CI draw the same examples on every run (derandomized, so no
@@ -128,13 +128,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_collection_finish(session):
-    """What is loaded by now (Django, the project, every test module) lives as long as the run:
-    frozen out of the garbage collector's reach, and the collector run less often, the suite
-    spends about a tenth less CPU (tests/security and tests/nominations: 134 s of CPU against
-    148-156 s)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 1_000)
+    collect_for_a_long_run()
 
 
 @pytest.fixture(scope="session", autouse=True)
