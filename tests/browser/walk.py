@@ -106,10 +106,8 @@ class Walk:
             self.problems.append(f"{where}: duplicate ids {duplicates}")
         if (overflow := page.evaluate(SIDEWAYS_OVERFLOW)) > 0:
             self.problems.append(f"{where}: scrolls sideways by {overflow}px")
-        if (
-            page.locator(".account").count()
-            and (rows := page.evaluate(NAV_ROWS_TAKEN)) > (NAV_ROWS[width])
-        ):
+        has_navigation = page.locator(".account").count() > 0
+        if has_navigation and (rows := page.evaluate(NAV_ROWS_TAKEN)) > NAV_ROWS[width]:
             self.problems.append(f"{where}: navigation in {rows} rows")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
