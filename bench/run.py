@@ -4,7 +4,8 @@ Starts gunicorn (2 x cores + 1 workers) on loopback with bench.settings (the sit
 view), seeds `gov_bench` if it is empty, makes sessions for the signed-in pages, runs wrk on each
 page for a bounded time, prints requests/s, p50/p95/p99, each page's ratio to the ceiling and the
 CPU each request costs the workers and the whole machine, writes bench/results.json, and reports
-each worker's memory after the run.
+each worker's memory after the run. The constant view is measured again beside every page, so
+that each page's CPU is a multiple of the constant view's measured at the same moment.
 
 Numbers depend on what else runs on the machine; wrk shares its cores with the server.
 """
@@ -38,6 +39,10 @@ DATABASE_URL = os.environ.get(
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+# The constant view is measured again for this long before each page and after the last: a
+# shared machine's speed drifts over a run, and each page's multiple divides by the constant
+# view's cost measured beside it (the mean of the runs just before and just after it).
+PACE_SECONDS = int(os.environ.get("BENCH_PACE_SECONDS", "5"))
 CORES = os.cpu_count() or 1
 WORKERS = 2 * CORES + 1
 READERS = 16  # concurrent clients on each page
@@ -85,14 +90,14 @@ def python(*args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
-def wrk(path: str, *, connections: int, cookies=(), csrf=()) -> dict:
+def wrk(path: str, *, connections: int, cookies=(), csrf=(), seconds: int = SECONDS) -> dict:
     env = {**os.environ, "BENCH_COOKIES": "|".join(cookies), "BENCH_CSRF": "|".join(csrf)}
     result = subprocess.run(
         [
             "wrk",
             f"-t{min(2, connections)}",
             f"-c{connections}",
-            f"-d{SECONDS}s",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
@@ -189,6 +194,15 @@ class CpuMeter:
         }
 
 
+def add_multiples(rows: list[dict]) -> None:
+    """Each page's all-machine CPU per request as a multiple of the constant view's, measured
+    just before and just after it (their mean): on a shared machine, whose speed drifts over a
+    run, a page compared with one constant-view run minutes away takes on the drift."""
+    for row in rows:
+        row["constant_ms"] = round((row["constant_before_ms"] + row["constant_after_ms"]) / 2, 2)
+        row["cpu_multiple"] = round(row["machine_cpu_ms"] / row["constant_ms"], 2)
+
+
 def wait_until_up(server: subprocess.Popen) -> None:
     for _ in range(100):
         if server.poll() is not None:
@@ -255,39 +269,64 @@ def main() -> None:
     try:
         wait_until_up(server)
         meter = CpuMeter(server.pid)
+
+        def constant_view_cpu_ms() -> float:
+            meter.start()
+            stats = wrk("/bench/ceiling", connections=READERS, seconds=PACE_SECONDS)
+            return meter.per_request_ms(stats["requests"])["machine_cpu_ms"]
+
         for name, path, connections, auth in pages:
             # Also a warm-up: it fills the page cache.
             probe(path, **auth)
+            before = constant_view_cpu_ms()
+            if results:
+                results[-1]["constant_after_ms"] = before
             meter.start()
             stats = wrk(path, connections=connections, **auth)
             stats.update(meter.per_request_ms(stats["requests"]))
-            results.append({"page": name, "path": path, "connections": connections, **stats})
+            results.append(
+                {
+                    "page": name,
+                    "path": path,
+                    "connections": connections,
+                    **stats,
+                    "constant_before_ms": before,
+                }
+            )
+        results[-1]["constant_after_ms"] = constant_view_cpu_ms()
         rss = worker_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     ceiling = results[0]["rps"]
-    ceiling_cpu = results[0]["machine_cpu_ms"]
+    add_multiples(results)
+    constant_view_ms = [row["constant_before_ms"] for row in results]
+    constant_view_ms.append(results[-1]["constant_after_ms"])
     print(
         f"\n{WORKERS} gunicorn workers on {CORES} cores, wrk on the same machine, {SECONDS} s a page, "
         f"data at scale {SCALE}"
     )
     print(
         f"{'page':40} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'ratio':>6} {'app CPU':>8} {'all CPU':>8} {'x const':>8}"
+        f"{'errors':>6} {'ratio':>6} {'app CPU':>8} {'all CPU':>8} {'const':>6} {'x const':>8}"
     )
     for row in results:
         row["ratio"] = round(row["rps"] / ceiling, 3)
-        row["cpu_multiple"] = round(row["machine_cpu_ms"] / ceiling_cpu, 2)
         print(
             f"{row['page']:40} {row['connections']:>5} {row['rps']:>8.1f} {row['p50']:>8.1f} "
             f"{row['p95']:>8.1f} {row['p99']:>8.1f} {row['errors'] + row['non_2xx_3xx']:>6} "
             f"{row['ratio']:>6.2f} {row['app_cpu_ms']:>8.2f} {row['machine_cpu_ms']:>8.2f} "
-            f"{row['cpu_multiple']:>8.1f}"
+            f"{row['constant_ms']:>6.2f} {row['cpu_multiple']:>8.1f}"
         )
     print(
         "app CPU / all CPU: ms of CPU per request in the gunicorn workers / on the whole machine; "
-        "x const: all CPU as a multiple of the constant view's"
+        "const: the constant view's all CPU, measured for "
+        f"{PACE_SECONDS} s just before and just after the page (mean); "
+        "x const: all CPU as a multiple of it"
+    )
+    print(
+        "the constant view's all CPU over the run (ms): "
+        f"{min(constant_view_ms):.2f}-{max(constant_view_ms):.2f}"
     )
     print(f"worker RSS after the run (MB): {rss}")
     (ROOT / "bench" / ("results.json" if SCALE == 1 else f"results-x{SCALE}.json")).write_text(
