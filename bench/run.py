@@ -194,12 +194,13 @@ class CpuMeter:
         }
 
 
-def add_multiples(rows: list[dict]) -> None:
+def add_multiples(rows: list[dict], constant_view_ms: list[float]) -> None:
     """Each page's all-machine CPU per request as a multiple of the constant view's, measured
-    just before and just after it (their mean): on a shared machine, whose speed drifts over a
-    run, a page compared with one constant-view run minutes away takes on the drift."""
-    for row in rows:
-        row["constant_ms"] = round((row["constant_before_ms"] + row["constant_after_ms"]) / 2, 2)
+    just before and just after it (`constant_view_ms` has one more entry than `rows`; the mean
+    of the two): on a shared machine, whose speed drifts over a run, a page compared with one
+    constant-view run minutes away takes on the drift."""
+    for row, before, after in zip(rows, constant_view_ms[:-1], constant_view_ms[1:], strict=True):
+        row["constant_ms"] = round((before + after) / 2, 2)
         row["cpu_multiple"] = round(row["machine_cpu_ms"] / row["constant_ms"], 2)
 
 
@@ -275,33 +276,22 @@ def main() -> None:
             stats = wrk("/bench/ceiling", connections=READERS, seconds=PACE_SECONDS)
             return meter.per_request_ms(stats["requests"])["machine_cpu_ms"]
 
+        constant_view_ms = []
         for name, path, connections, auth in pages:
             # Also a warm-up: it fills the page cache.
             probe(path, **auth)
-            before = constant_view_cpu_ms()
-            if results:
-                results[-1]["constant_after_ms"] = before
+            constant_view_ms.append(constant_view_cpu_ms())
             meter.start()
             stats = wrk(path, connections=connections, **auth)
             stats.update(meter.per_request_ms(stats["requests"]))
-            results.append(
-                {
-                    "page": name,
-                    "path": path,
-                    "connections": connections,
-                    **stats,
-                    "constant_before_ms": before,
-                }
-            )
-        results[-1]["constant_after_ms"] = constant_view_cpu_ms()
+            results.append({"page": name, "path": path, "connections": connections, **stats})
+        constant_view_ms.append(constant_view_cpu_ms())
         rss = worker_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     ceiling = results[0]["rps"]
-    add_multiples(results)
-    constant_view_ms = [row["constant_before_ms"] for row in results]
-    constant_view_ms.append(results[-1]["constant_after_ms"])
+    add_multiples(results, constant_view_ms)
     print(
         f"\n{WORKERS} gunicorn workers on {CORES} cores, wrk on the same machine, {SECONDS} s a page, "
         f"data at scale {SCALE}"
