@@ -10,10 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
-from pytest_httpserver import HTTPServer
 
 from governance.integration_models import WebhookEndpoint, WebhookFormat
-from tests.integrations.fakes import FakeDiscourse, FakeReceiver
+from tests.integrations.fakes import FakeDiscourse, FakeReceiver, LoopbackServer
 from tests.meetings.conftest import add_public_item, canary_meeting, new_meeting, publish
 from tests.nominations.conftest import build, clock
 from tests.support.fake_github import REPOSITORY, FakeGitHub
@@ -33,16 +32,16 @@ PATHS = {
 
 
 @pytest.fixture(scope="module")
-def github_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+def github_server() -> Iterator[LoopbackServer]:
+    server = LoopbackServer()
     server.start()
     yield server
     server.clear()
     server.stop()
 
 
-def fake_server() -> HTTPServer:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+def fake_server() -> LoopbackServer:
+    server = LoopbackServer()
     server.start()
     return server
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from celery.contrib.testing.worker import start_worker
 from celery.worker import WorkController
 from celery.worker import state as worker_state
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from governance.celery import app as celery_app
 from tests.conftest import TEST_QUEUE, purge_test_queue
@@ -45,16 +45,35 @@ def running_worker() -> Iterator[WorkController]:
 
 def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return True
-        except OperationalError:
-            # SQLite's shared in-memory test database reports a table locked by the worker's
-            # write instead of waiting; ask again.
-            pass
-        time.sleep(0.05)
+    with _reads_that_take_no_table_locks():
+        while time.monotonic() < deadline:
+            try:
+                if condition():
+                    return True
+            except OperationalError:
+                # SQLite's shared in-memory test database reports a table locked by the worker's
+                # write instead of waiting; ask again.
+                pass
+            time.sleep(0.05)
     return False
+
+
+@contextmanager
+def _reads_that_take_no_table_locks() -> Iterator[None]:
+    """On SQLite's shared-cache test database a write that meets a reader's table lock fails at
+    once ("database table is locked") instead of waiting, so a poll that read at the wrong
+    moment failed the worker's task. Read-uncommitted readers take no table locks; the poll
+    may then see a transaction before its commit, which `worker_idle` waits out."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA read_uncommitted = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 0")
 
 
 def queued_messages() -> int:
