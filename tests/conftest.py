@@ -139,6 +139,16 @@ def _fast_password_hasher() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_collected_static_files(tmp_path_factory) -> Iterator[None]:
+    """WhiteNoise indexes every file under STATIC_ROOT each time a test client loads the
+    middleware, which is every new client: after `make bench` had collected the static files
+    into var/static, a request in the tests cost ten times as much. The tests serve none of
+    them (the live server finds static files where they are written)."""
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static_root")):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _cache_keys_of_this_worker() -> Iterator[None]:
     caches = {name: {**cache, "KEY_PREFIX": TEST_QUEUE} for name, cache in settings.CACHES.items()}
     with override_settings(CACHES=caches):
