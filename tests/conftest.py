@@ -142,7 +142,7 @@ def _fast_password_hasher() -> Iterator[None]:
 def _no_collected_static_files(tmp_path_factory) -> Iterator[None]:
     """WhiteNoise indexes every file under STATIC_ROOT each time a test client loads the
     middleware, which is every new client: after `make bench` had collected the static files
-    into var/static, a request in the tests cost ten times as much. The tests serve none of
+    into var/static, a request in the tests cost twice as much. The tests serve none of
     them (the live server finds static files where they are written)."""
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static_root")):
         yield

@@ -26,8 +26,7 @@ HOLD_AT_MOST = 60  # seconds; a forgotten hold must not hang a test for ever
 class LoopbackServer(HTTPServer):
     """pytest-httpserver's threaded server on 127.0.0.1, stopped in milliseconds. Its thread
     runs socketserver's `serve_forever`, which looks for a stop every half second by default:
-    half a second idle at the end of every test with a fake, a fifth of the integration tests'
-    time."""
+    up to half a second idle at the end of every test with a fake."""
 
     def __init__(self) -> None:
         super().__init__(host="127.0.0.1", port=0, threaded=True)

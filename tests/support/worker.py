@@ -45,7 +45,7 @@ def running_worker() -> Iterator[WorkController]:
 
 def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
     deadline = time.monotonic() + timeout
-    with _reads_that_take_no_table_locks():
+    with reads_that_take_no_table_locks():
         while time.monotonic() < deadline:
             try:
                 if condition():
@@ -59,7 +59,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
 
 
 @contextmanager
-def _reads_that_take_no_table_locks() -> Iterator[None]:
+def reads_that_take_no_table_locks() -> Iterator[None]:
     """On SQLite's shared-cache test database a write that meets a reader's table lock fails at
     once ("database table is locked") instead of waiting, so a poll that read at the wrong
     moment failed the worker's task. Read-uncommitted readers take no table locks; the poll
