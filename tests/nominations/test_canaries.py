@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from governance import services as governance_services
@@ -22,7 +23,9 @@ from nominations.models import (
     NominationRequest,
     Outcome,
 )
-from tests.nominations.conftest import fresh
+from tests.conftest import make_persona
+from tests.nominations.conftest import Build, fresh
+from tests.support.built_once import BUILD_PERSONAS, built_once, personas_of
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +65,7 @@ ALLOWED = {
 }
 
 
-@pytest.fixture
-def planted(build):
+def plant(build: Build) -> dict[str, Nomination]:
     """Three nominations carry every canary: one declined (taken up from a request, its nominee
     new to the roster), one declined for the `nominee` persona, one accepted and announced. A
     fourth was withdrawn, a fifth is in voting, and a request was desk-rejected."""
@@ -150,6 +152,33 @@ def planted(build):
         "withdrawn": withdrawn,
         "voting": voting,
     }
+
+
+@pytest.fixture(scope="module")
+def planted_once(django_db_setup, django_db_blocker):
+    """Every test here only reads what `plant` built: built once for the module."""
+    with built_once(django_db_blocker) as built:
+        built.world = plant(built.build)
+        for name in ("outsider", "staff"):
+            make_persona(get_user_model(), name)
+        built.keep_sent_mail()
+        yield built
+
+
+@pytest.fixture
+def planted(planted_once, db) -> dict[str, Nomination]:
+    planted_once.resend_mail()
+    return {name: fresh(nomination) for name, nomination in planted_once.world.items()}
+
+
+@pytest.fixture
+def build(planted_once) -> Build:
+    return planted_once.build
+
+
+lead, core1, core2, core3, core4, maintainer, nominator, nominee, outsider, staff = personas_of(
+    "planted_once", (*BUILD_PERSONAS, "outsider", "staff")
+)
 
 
 def found(text: str, canaries: Iterable[str] = ALL) -> set[str]:

@@ -1,0 +1,77 @@
+"""A world built once for all the tests of a module, for the modules whose tests only read it.
+
+Building nominations through the services, as the personas would, costs more than most tests
+that read what was built. `built_once` builds in a transaction that stays open while the module
+runs and is rolled back after its last test. Each test runs in a savepoint of it
+(pytest-django's `db`), so no test sees another's writes; each reads the rows afresh, so none
+sees what another changed in memory. Time stays where building left it until the module is done.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import Module
+from tests.conftest import make_module, make_persona
+from tests.nominations.conftest import Build, Clock
+
+# The personas `Build` takes, each built as the root conftest's fixture of that name builds it.
+BUILD_PERSONAS = ("lead", "core1", "core2", "core3", "core4", "maintainer", "nominator", "nominee")
+
+
+@dataclass
+class Built:
+    build: Build
+    sent_before: int
+    world: object = None  # what the module built with `build`
+    sent_mail: list = field(default_factory=list)
+
+    def keep_sent_mail(self) -> None:
+        """Called once the world is built: the emails sent while building it, which
+        pytest-django empties out of `mail.outbox` before each test."""
+        self.sent_mail = mail.outbox[self.sent_before :]
+
+    def resend_mail(self) -> None:
+        """For each test: the emails sent while building, in `mail.outbox` again."""
+        mail.outbox.extend(self.sent_mail)
+
+
+@contextmanager
+def built_once(django_db_blocker) -> Iterator[Built]:
+    """For a module-scoped fixture: a `Build` of the personas and `module`, in the module's
+    transaction, with `timezone.now` on its clock. What is built inside the block is rolled back
+    after the module."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        clock = Clock()
+        patch.setattr(timezone, "now", clock.now)
+        module: Module = make_module()
+        users = get_user_model()
+        personas = {name: make_persona(users, name, module) for name in BUILD_PERSONAS}
+        yield Built(build=Build(clock, **personas, module=module), sent_before=len(mail.outbox))
+        transaction.set_rollback(True)
+
+
+def personas_of(world: str, names: Iterable[str]) -> list:
+    """Fixtures named after the personas that answer with the user the module-scoped fixture
+    `world` built, read afresh for each test (pytest-django's `db` keeps each test's writes to
+    itself)."""
+
+    def persona_fixture(name: str):
+        @pytest.fixture(name=name)
+        def persona(request, db):
+            request.getfixturevalue(world)
+            return get_user_model().objects.get(username=name)
+
+        return persona
+
+    return [persona_fixture(name) for name in names]
