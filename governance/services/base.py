@@ -77,17 +77,40 @@ def save_validated(instance: models.Model) -> None:
 
     Asking the database before every save whether a constraint holds would cost a query or two
     per constraint (a conditional unique constraint builds an expression per field to check its
-    condition), on every save, for a rare refusal that the database makes anyway. So a refused
-    save is explained afterwards: a unique constraint that the instance violates is reported as
-    validation would have reported it (on its field, with its message), and any other violation,
-    a race included, as a ValidationError with the constraint's own message."""
-    instance.full_clean(validate_constraints=False)
+    condition), on every save, for a rare refusal that the database makes anyway. The same goes
+    for a unique field's value, and for a related row that the instance holds as read from the
+    database. So a refused save is explained afterwards: a unique field or constraint that the
+    instance violates is reported as validation would have reported it (on its field, with its
+    message), and any other violation, a race included, as a ValidationError with the
+    constraint's own message."""
+    instance.full_clean(
+        exclude=_rows_read_from_the_database(instance),
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError as error:
+        instance.validate_unique()
         _validate_unique_constraints(instance)
         raise _constraint_error(instance, error) from None
+
+
+def _rows_read_from_the_database(instance: models.Model) -> list[str]:
+    """The instance's foreign keys that hold a row read from the database, with no condition on
+    the rows they may point to: validating one would only ask whether that row exists."""
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.many_to_one or field.one_to_one
+        if field.is_cached(instance)
+        and (related := field.get_cached_value(instance)) is not None
+        and not related._state.adding
+        and related.pk == getattr(instance, field.attname)
+        and not field.get_limit_choices_to()
+        and not field.validators
+    ]
 
 
 def _validate_unique_constraints(instance: models.Model) -> None:

@@ -95,6 +95,29 @@ def test_it_refuses_a_handle_taken_in_another_case_and_changes_nothing(core1, no
     assert snapshot() == before
 
 
+def test_it_refuses_an_account_that_already_has_a_person_on_its_field(nominee):
+    before = snapshot()
+
+    with pytest.raises(ValidationError) as refused:
+        services.person_create(actor=None, full_name="Ife O.", github="ife-o", user=nominee)
+
+    assert refused.value.message_dict == {"user": ["Person with this User already exists."]}
+    assert snapshot() == before
+
+
+def test_it_adds_a_person_to_an_account_without_asking_whether_it_exists(
+    django_user_model, django_assert_num_queries
+):
+    account = django_user_model.objects.create_user(username="gmensah")
+
+    # 1. SAVEPOINT (the service), 2. SAVEPOINT (the save), 3. INSERT the person, 4. RELEASE,
+    # 5. UPDATE the public pages' generation, 6. INSERT the audit event, 7. RELEASE. Neither
+    # whether the account it was handed exists nor whether it has a person already is asked
+    # first: the database refuses both, and a refusal is explained afterwards.
+    with django_assert_num_queries(7):
+        services.person_create(actor=None, full_name="Grace Mensah", github="gm", user=account)
+
+
 def test_it_refuses_a_maintainer_updating_a_person(maintainer, nominee):
     with pytest.raises(PermissionDenied):
         services.person_update(actor=maintainer, person=nominee.person, data={"full_name": "X"})
