@@ -48,6 +48,10 @@ def roster(module, maintainer, lead, core1, nominee):
     """The module with the maintainer and, emeritus, the nominee; the lead and core1 active, and
     a former core maintainer (no account, so in no electorate) emeritus. Each move to emeritus
     carries a private reason."""
+    return make_roster(module, lead, nominee)
+
+
+def make_roster(module, lead, nominee):
     role = governance_services.role_grant(
         actor=None, person=nominee.person, kind=RoleKind.MODULE_MAINTAINER, module=module
     )

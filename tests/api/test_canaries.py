@@ -11,9 +11,11 @@ from meetings import services as meeting_services
 from meetings.models import Visibility
 from nominations import services as nomination_services
 from nominations.models import BallotChoice, Criterion, NominationKind, Outcome
-from tests.api.conftest import LISTS, PRIVATE_END_REASON, whole_list
+from tests.api.conftest import LISTS, PRIVATE_END_REASON, make_roster, whole_list
 from tests.meetings.conftest import CANARIES as MEETING_CANARIES
-from tests.meetings.conftest import add_public_item, new_meeting, publish
+from tests.meetings.conftest import add_public_item, make_canary_meeting, new_meeting, publish
+from tests.nominations.conftest import Build
+from tests.support.built_once import built_once, personas_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +50,39 @@ CANARIES = (
 READERS = ("anonymous", "outsider", "nominee", "maintainer", "core1")
 
 
-@pytest.fixture
-def planted(canary_meeting, roster, draft_meeting, build, lead, core1, core2):
+@pytest.fixture(scope="module")
+def planted_once(django_db_setup, django_db_blocker):
     """The canary meeting comes first, published while lead, core1 and core2 are the only core
-    maintainers (the `build` adds core3 and core4). Beside the roster (a private reason for each move to emeritus) and the canary meeting
-    (published, with private and redacted parts): a declined nomination, an accepted one not yet
-    announced, one in voting with evidence and a ballot comment, an announced one (so the lists
-    are not empty), a draft meeting with a private item, and a retracted version."""
+    maintainers (the `build` adds core3 and core4). Beside the roster (a private reason for each
+    move to emeritus) and the canary meeting (published, with private and redacted parts): a
+    declined nomination, an accepted one not yet announced, one in voting with evidence and a
+    ballot comment, an announced one (so the lists are not empty), a draft meeting with a
+    private item, and a retracted version. Every test here only reads it."""
+    with built_once(django_db_blocker) as built:
+        lead, core1, core2, maintainer, nominee = (
+            built.persona(name) for name in ("lead", "core1", "core2", "maintainer", "nominee")
+        )
+        canary_meeting = make_canary_meeting(lead, core1, core2, maintainer, nominee)
+        make_roster(built.module, lead, nominee)
+        draft_meeting = new_meeting(core1)
+        add_public_item(core1, draft_meeting)
+        built.world = plant(canary_meeting, draft_meeting, built.build)
+        built.persona("outsider")
+        yield built
+
+
+@pytest.fixture
+def planted(planted_once, db) -> dict:
+    return planted_once.world
+
+
+outsider, nominee, maintainer, core1 = personas_of(
+    "planted_once", ("outsider", "nominee", "maintainer", "core1")
+)
+
+
+def plant(canary_meeting, draft_meeting, build: Build) -> dict:
+    lead, core1, core2 = build.lead, build.core1, build.core2
     build.decided(
         outcome=Outcome.DECLINED,
         nominee=build.person(DECLINED_NOMINEE, "zcanary"),

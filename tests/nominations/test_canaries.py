@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterable
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from governance import services as governance_services
@@ -23,7 +22,6 @@ from nominations.models import (
     NominationRequest,
     Outcome,
 )
-from tests.conftest import make_persona
 from tests.nominations.conftest import Build, fresh
 from tests.support.built_once import BUILD_PERSONAS, built_once, personas_of
 
@@ -159,8 +157,8 @@ def planted_once(django_db_setup, django_db_blocker):
     """Every test here only reads what `plant` built: built once for the module."""
     with built_once(django_db_blocker) as built:
         built.world = plant(built.build)
-        for name in ("outsider", "staff"):
-            make_persona(get_user_model(), name)
+        built.persona("outsider")
+        built.persona("staff")
         built.keep_sent_mail()
         yield built
 

@@ -1,4 +1,4 @@
-"""A world built once for all the tests of a module, for the modules whose tests only read it.
+"""A world built once for all the tests of a module, for the modules whose tests all start from it.
 
 Building nominations through the services, as the personas would, costs more than most tests
 that read what was built. `built_once` builds in a transaction that stays open while the module
@@ -10,6 +10,7 @@ sees what another changed in memory. Time stays where building left it until the
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,10 +28,26 @@ BUILD_PERSONAS = ("lead", "core1", "core2", "core3", "core4", "maintainer", "nom
 
 @dataclass
 class Built:
-    build: Build
+    clock: Clock
+    module: Module
     sent_before: int
-    world: object = None  # what the module built with `build`
+    users: dict = field(default_factory=dict)
+    world: object = None  # what the module built
     sent_mail: list = field(default_factory=list)
+
+    def persona(self, name: str):
+        """The persona's user, made as the root conftest's fixture of that name makes it, the
+        first time it is asked for (the order can matter: a meeting published among three core
+        maintainers needs fewer approvals than among five)."""
+        if name not in self.users:
+            self.users[name] = make_persona(get_user_model(), name, self.module)
+        return self.users[name]
+
+    @cached_property
+    def build(self) -> Build:
+        return Build(
+            self.clock, **{name: self.persona(name) for name in BUILD_PERSONAS}, module=self.module
+        )
 
     def keep_sent_mail(self) -> None:
         """Called once the world is built: the emails sent while building it, which
@@ -44,9 +61,9 @@ class Built:
 
 @contextmanager
 def built_once(django_db_blocker) -> Iterator[Built]:
-    """For a module-scoped fixture: a `Build` of the personas and `module`, in the module's
-    transaction, with `timezone.now` on its clock. What is built inside the block is rolled back
-    after the module."""
+    """For a module-scoped fixture: `module`, the personas on demand and a `Build` of them, in
+    the module's transaction, with `timezone.now` on its clock. What is built inside the block
+    is rolled back after the module."""
     with (
         django_db_blocker.unblock(),
         pytest.MonkeyPatch.context() as patch,
@@ -54,10 +71,7 @@ def built_once(django_db_blocker) -> Iterator[Built]:
     ):
         clock = Clock()
         patch.setattr(timezone, "now", clock.now)
-        module: Module = make_module()
-        users = get_user_model()
-        personas = {name: make_persona(users, name, module) for name in BUILD_PERSONAS}
-        yield Built(build=Build(clock, **personas, module=module), sent_before=len(mail.outbox))
+        yield Built(clock=clock, module=make_module(), sent_before=len(mail.outbox))
         transaction.set_rollback(True)
 
 
