@@ -36,7 +36,8 @@ from nominations.models import (
     Outcome,
 )
 from tests.conftest import PERSONAS, login
-from tests.nominations.conftest import fresh
+from tests.nominations.conftest import Build, fresh
+from tests.support.built_once import built_once, personas_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +49,31 @@ OLD_EMAIL = "core2@example.org"
 REMOVED = (Notification, PersonActivity, UserObjectPermissionBase)
 
 
+@pytest.fixture(scope="module")
+def history_once(django_db_setup, django_db_blocker):
+    """Every test here starts from the same world; what each changes is rolled back after it."""
+    with built_once(django_db_blocker) as built:
+        built.world = leave_history(built.build, built.persona("staff"))
+        built.persona("outsider")
+        yield built
+
+
 @pytest.fixture
-def history(build, staff):
+def history(history_once, db) -> dict:
+    return {name: fresh(nomination) for name, nomination in history_once.world.items()}
+
+
+@pytest.fixture
+def build(history_once, db) -> Build:
+    return history_once.fresh_build()
+
+
+staff, outsider, nominee, core1, lead = personas_of(
+    "history_once", ("staff", "outsider", "nominee", "core1", "lead")
+)
+
+
+def leave_history(build: Build, staff) -> dict:
     """What core2 left behind, and core2's role moved to emeritus as the request's first step."""
     announced = build.decided(
         outcome=Outcome.ACCEPTED, nominee=build.person("Mei Tanaka", "mtanaka")

@@ -1,16 +1,23 @@
 """`manage.py recount` on votes built for each test: none closed, recusals counted against the
-whole electorate or, in a tally frozen before that rule, as it was closed; and the scan that
-closes due votes going on past a broken ledger. test_ledger_and_recount.py tampers with one
-ledger built for its module."""
+whole electorate or, in a tally frozen before that rule, as it was closed; the scan that closes
+due votes going on past a broken ledger; and the command run from its command line, which
+closes the database connection at its end, as a command run by itself does.
+test_ledger_and_recount.py tampers with one ledger built for its module."""
 
 import pytest
+from django.core.management import execute_from_command_line
 
 from nominations import selectors
 from nominations.models import Ballot, BallotChoice, Nomination, Tally
 from tests.nominations.conftest import close_due_votes
-from tests.nominations.test_ledger_and_recount import recount
+from tests.nominations.test_ledger_and_recount import build_ledger, recount
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ledger(build):
+    return build_ledger(build)
 
 
 def test_it_recounts_nothing_when_nothing_is_closed(build):
@@ -64,3 +71,21 @@ def test_it_closes_the_other_due_votes_when_one_ledger_is_broken(build, clock):
 
     assert Tally.objects.filter(nomination=older).exists()
     assert not Tally.objects.filter(nomination=broken).exists()
+
+
+def test_it_exits_non_zero_from_the_command_line(ledger, capsys):
+    Ballot.objects.filter(nomination=ledger["closed"], sequence=2).update(
+        choice=BallotChoice.ABSTAIN
+    )
+
+    with pytest.raises(SystemExit) as exit_:
+        execute_from_command_line(["manage.py", "recount"])
+
+    assert exit_.value.code == 1
+    assert "broken at ballot 2" in capsys.readouterr().err
+
+
+def test_it_exits_zero_from_the_command_line_on_clean_data(ledger, capsys):
+    execute_from_command_line(["manage.py", "recount"])
+
+    assert "all match" in capsys.readouterr().out

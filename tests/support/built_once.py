@@ -5,6 +5,8 @@ that read what was built. `built_once` builds in a transaction that stays open w
 runs and is rolled back after its last test. Each test runs in a savepoint of it
 (pytest-django's `db`), so no test sees another's writes; each reads the rows afresh, so none
 sees what another changed in memory. Time stays where building left it until the module is done.
+A test that closes the database connection (a command run from its command line does, at its
+end) cannot run inside it: on PostgreSQL the rest of the module would find the connection closed.
 """
 
 from collections.abc import Iterable, Iterator
@@ -47,6 +49,16 @@ class Built:
     def build(self) -> Build:
         return Build(
             self.clock, **{name: self.persona(name) for name in BUILD_PERSONAS}, module=self.module
+        )
+
+    def fresh_build(self) -> Build:
+        """The `Build` with its personas and module read afresh, for one test: what a test
+        changes on them in memory (a person it anonymises, say) no other test sees."""
+        users = get_user_model().objects.in_bulk([self.persona(n).pk for n in BUILD_PERSONAS])
+        return Build(
+            self.clock,
+            **{name: users[self.persona(name).pk] for name in BUILD_PERSONAS},
+            module=Module.objects.get(pk=self.module.pk),
         )
 
     def keep_sent_mail(self) -> None:
