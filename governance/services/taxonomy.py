@@ -200,8 +200,7 @@ def taxonomy_revise(
     revision = TaxonomyRevision(
         title=title.strip(), reason=reason.strip(), decided_on=decided_on, created_by=actor
     )
-    revision.full_clean()
-    revision.save()
+    save_validated(revision)
     applier = _Revision(actor=actor, revision=revision)
     for step in steps:
         applier.apply(step)

@@ -15,7 +15,7 @@ from governance.models import (
     TaxonomyProposal,
     TaxonomyProposalStep,
 )
-from governance.services.base import audit_record, require
+from governance.services.base import audit_record, require, save_validated
 from governance.services.taxonomy import taxonomy_revise
 
 # Taxonomy proposals -----------------------------------------------------------------------------
@@ -42,8 +42,7 @@ def _touch(proposal: TaxonomyProposal) -> None:
 def taxonomy_proposal_create(*, actor, title: str, reason: str = "") -> TaxonomyProposal:
     require(permissions.can_propose_taxonomy(actor), "Only core maintainers propose taxonomies.")
     proposal = TaxonomyProposal(title=title.strip(), reason=reason.strip(), created_by=actor)
-    proposal.full_clean()
-    proposal.save()
+    save_validated(proposal)
     audit_record(actor=actor, verb="taxonomy_proposal.created", target=proposal)
     return proposal
 

@@ -20,7 +20,7 @@ from governance.models import (
 )
 from governance.selectors import core_maintainer_users
 from governance.services import audit_record, notification_queue
-from governance.services.base import require
+from governance.services.base import require, save_validated
 from nominations.errors import NominationError
 from nominations.models import (
     ENDING_KINDS,
@@ -74,8 +74,7 @@ def nomination_request_submit(
         raise ValidationError(
             {"kind": "Moves to emeritus and removals are raised by the core team."}
         )
-    request.full_clean()
-    request.save()
+    save_validated(request)
     audit_record(actor=actor, verb="nomination_request.submitted", target=request)
     notification_queue(
         event_key=f"nomination-request:{request.pk}",
@@ -211,8 +210,7 @@ def nomination_create(
         request=request,
         created_by=actor,
     )
-    nomination.full_clean()
-    nomination.save()
+    save_validated(nomination)
     nomination.nominators.set([user for user in nominators if user is not None] or [actor])
     audit_record(actor=actor, verb="nomination.created", target=nomination, data={"kind": kind})
     return nomination
