@@ -16,6 +16,7 @@ from meetings import services
 from meetings.models import AgendaItem, Meeting, MeetingStatus, MinutesVersion
 from meetings.services.retraction import retraction_notice
 from tests.meetings.conftest import PUBLIC_WORD, add_public_item, new_meeting, publish
+from tests.support.built_once import built_once, personas_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +28,30 @@ PUBLIC_VIEWERS = ("anonymous", "maintainer", "nominator", "nominee", "outsider",
 NOT_CORE = ("maintainer", "nominator", "nominee", "outsider", "staff")
 
 
+@pytest.fixture(scope="module")
+def leaky_once(django_db_setup, django_db_blocker):
+    """Published while lead, core1 and core2 are the only core maintainers; every test starts
+    from it, and what each changes is rolled back after it."""
+    with built_once(django_db_blocker) as built:
+        lead, core1, core2 = (built.persona(name) for name in ("lead", "core1", "core2"))
+        meeting = new_meeting(core1, title="Leaky meeting")
+        add_public_item(core1, meeting, notes=f"- {PUBLIC_WORD} and {RETRACTED_WORD} discussed.")
+        built.world = publish(meeting, core1, lead, core2)
+        for name in NOT_CORE:
+            built.persona(name)
+        built.keep_sent_mail()
+        yield built
+
+
 @pytest.fixture
-def leaky(lead, core1, core2) -> Meeting:
-    meeting = new_meeting(core1, title="Leaky meeting")
-    add_public_item(core1, meeting, notes=f"- {PUBLIC_WORD} and {RETRACTED_WORD} discussed.")
-    return publish(meeting, core1, lead, core2)
+def leaky(leaky_once, db) -> Meeting:
+    leaky_once.resend_mail()
+    return Meeting.objects.get(pk=leaky_once.world.pk)
+
+
+lead, core1, core2, maintainer, nominator, nominee, outsider, staff = personas_of(
+    "leaky_once", ("lead", "core1", "core2", *NOT_CORE)
+)
 
 
 def version_of(meeting: Meeting, number: int = 1) -> MinutesVersion:
