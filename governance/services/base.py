@@ -92,8 +92,8 @@ def save_validated(instance: models.Model) -> None:
         with transaction.atomic():
             instance.save()
     except IntegrityError as error:
-        instance.validate_unique()
-        _validate_unique_constraints(instance)
+        if errors := _unique_errors(instance):
+            raise ValidationError(errors) from None
         raise _constraint_error(instance, error) from None
 
 
@@ -107,14 +107,21 @@ def _rows_read_from_the_database(instance: models.Model) -> list[str]:
         if field.is_cached(instance)
         and (related := field.get_cached_value(instance)) is not None
         and not related._state.adding
+        and related.pk is not None
         and related.pk == getattr(instance, field.attname)
         and not field.get_limit_choices_to()
         and not field.validators
     ]
 
 
-def _validate_unique_constraints(instance: models.Model) -> None:
+def _unique_errors(instance: models.Model) -> dict[str, list]:
+    """What validation would have said of each unique field and unique constraint the instance
+    violates, all of them together, as full_clean() says it."""
     errors: dict[str, list] = {}
+    try:
+        instance.validate_unique()
+    except ValidationError as refused:
+        errors = refused.update_error_dict(errors)
     for constraint in instance._meta.constraints:
         if not isinstance(constraint, models.UniqueConstraint):
             continue
@@ -125,8 +132,7 @@ def _validate_unique_constraints(instance: models.Model) -> None:
             one_field = error.code == "unique" and len(constraint.fields) == 1
             key = constraint.fields[0] if one_field else NON_FIELD_ERRORS
             errors.setdefault(key, []).extend(error.error_list)
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _violated_constraint_name(error: IntegrityError) -> str:

@@ -105,6 +105,18 @@ def test_it_refuses_an_account_that_already_has_a_person_on_its_field(nominee):
     assert snapshot() == before
 
 
+def test_it_reports_every_taken_value_at_once(nominee):
+    with pytest.raises(ValidationError) as refused:
+        services.person_create(
+            actor=None, full_name="Ife O.", github=nominee.person.github.upper(), user=nominee
+        )
+
+    assert refused.value.message_dict == {
+        "user": ["Person with this User already exists."],
+        "__all__": ["Someone already has this GitHub handle."],
+    }
+
+
 def test_it_adds_a_person_to_an_account_without_asking_whether_it_exists(
     django_user_model, django_assert_num_queries
 ):
@@ -113,7 +125,8 @@ def test_it_adds_a_person_to_an_account_without_asking_whether_it_exists(
     # 1. SAVEPOINT (the service), 2. SAVEPOINT (the save), 3. INSERT the person, 4. RELEASE,
     # 5. UPDATE the public pages' generation, 6. INSERT the audit event, 7. RELEASE. Neither
     # whether the account it was handed exists nor whether it has a person already is asked
-    # first: the database refuses both, and a refusal is explained afterwards.
+    # first: the database refuses both (a taken account at the insert, which is explained
+    # afterwards; an account deleted meanwhile when the transaction commits).
     with django_assert_num_queries(7):
         services.person_create(actor=None, full_name="Grace Mensah", github="gm", user=account)
 

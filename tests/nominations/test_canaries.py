@@ -170,8 +170,8 @@ def planted(planted_once, db) -> dict[str, Nomination]:
 
 
 @pytest.fixture
-def build(planted_once, db) -> Build:
-    return planted_once.fresh_build()
+def build(planted_once, db, monkeypatch) -> Build:
+    return planted_once.fresh_build(monkeypatch)
 
 
 lead, core1, core2, core3, core4, maintainer, nominator, nominee, outsider, staff = personas_of(

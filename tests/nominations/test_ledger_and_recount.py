@@ -52,8 +52,8 @@ def ledger(ledger_once, db):
 
 
 @pytest.fixture
-def build(ledger_once, db) -> Build:
-    return ledger_once.fresh_build()
+def build(ledger_once, db, monkeypatch) -> Build:
+    return ledger_once.fresh_build(monkeypatch)
 
 
 def recount() -> str:

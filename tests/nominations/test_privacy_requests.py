@@ -64,8 +64,8 @@ def history(history_once, db) -> dict:
 
 
 @pytest.fixture
-def build(history_once, db) -> Build:
-    return history_once.fresh_build()
+def build(history_once, db, monkeypatch) -> Build:
+    return history_once.fresh_build(monkeypatch)
 
 
 staff, outsider, nominee, core1, lead = personas_of(

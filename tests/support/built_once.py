@@ -51,12 +51,17 @@ class Built:
             self.clock, **{name: self.persona(name) for name in BUILD_PERSONAS}, module=self.module
         )
 
-    def fresh_build(self) -> Build:
-        """The `Build` with its personas and module read afresh, for one test: what a test
-        changes on them in memory (a person it anonymises, say) no other test sees."""
+    def fresh_build(self, monkeypatch: pytest.MonkeyPatch) -> Build:
+        """The `Build` for one test: its personas and module read afresh, so that what a test
+        changes on them in memory (a person it anonymises, say) no other test sees, and a clock
+        of its own, so that a test that moves time on (past a deadline, say) moves it for itself
+        alone."""
         users = get_user_model().objects.in_bulk([self.persona(n).pk for n in BUILD_PERSONAS])
+        clock = Clock()
+        clock.offset = self.clock.offset
+        monkeypatch.setattr(timezone, "now", clock.now)
         return Build(
-            self.clock,
+            clock,
             **{name: users[self.persona(name).pk] for name in BUILD_PERSONAS},
             module=Module.objects.get(pk=self.module.pk),
         )
