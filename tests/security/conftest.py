@@ -20,12 +20,9 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import transaction
 from django.test import Client
 from django.test.client import ClientHandler
-from django.utils import timezone
 
 from governance import services as governance_services
 from governance.models import Module, Notification, NotificationChannel, TaxonomyProposal
@@ -49,10 +46,11 @@ from nominations.models import (
     NominationRequest,
     Outcome,
 )
-from tests.conftest import login, make_module, make_persona
+from tests.conftest import login
 from tests.meetings.conftest import CANARIES as MEETING_CANARIES
 from tests.meetings.conftest import make_canary_meeting, new_meeting
-from tests.nominations.conftest import Build, Clock, build, clock, fresh  # noqa: F401  (fixtures)
+from tests.nominations.conftest import Build, build, clock, fresh  # noqa: F401  (fixtures)
+from tests.support.built_once import built_once
 
 PERSONAS = (
     "anonymous",
@@ -309,25 +307,10 @@ def build_world(builder: Build, published: Meeting, staff, outsider) -> World:
 @pytest.fixture(scope="module")
 def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """The world, built once for all the tests of a module (building it costs more than most
-    of them) in a transaction rolled back after the last. Each test runs in a savepoint of it
-    (pytest-django's `db`), so no test sees another's writes. Time stays where building left
-    it (past the closed votes' deadlines) until the module is done."""
-    with (
-        django_db_blocker.unblock(),
-        pytest.MonkeyPatch.context() as patch,
-        transaction.atomic(),
-    ):
-        clock = Clock()
-        patch.setattr(timezone, "now", clock.now)
-        sent_before = len(mail.outbox)
-        users = get_user_model()
-        module = make_module()
-        personas = {
-            name: make_persona(users, name, module)
-            for name in ("lead", "core1", "core2", "core3", "core4", "maintainer")
-        }
-        personas |= {name: make_persona(users, name) for name in ("nominator", "nominee")}
-        builder = Build(clock, **personas, module=module)
+    of them; tests/support/built_once.py). Time stays where building left it (past the closed
+    votes' deadlines) until the module is done."""
+    with built_once(django_db_blocker) as built:
+        builder = built.build
         canary = make_canary_meeting(
             builder.lead, builder.core1, builder.core2, builder.maintainer, builder.nominee
         )
@@ -337,13 +320,11 @@ def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
         canary.refresh_from_db()
         if canary.status != MeetingStatus.PUBLISHED:
             raise AssertionError(f"the world's published meeting is {canary.status}")
-        world = build_world(
-            builder, canary, make_persona(users, "staff"), make_persona(users, "outsider")
-        )
-        world.sent_mail = mail.outbox[sent_before:]
+        world = build_world(builder, canary, built.persona("staff"), built.persona("outsider"))
+        built.keep_sent_mail()
+        world.sent_mail = built.sent_mail
         world.builder = builder
         yield world
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
