@@ -167,14 +167,18 @@ def users(world: World, persona: str):
     return type(user).objects.get(pk=user.pk)
 
 
-def cells(world: World) -> Iterator[tuple[Route, Rule, Case, str]]:
+def cells(
+    world: World, *, one_case_per_route: bool = False
+) -> Iterator[tuple[Route, Rule, Case, str]]:
+    """Every route with each object that fills it; `one_case_per_route` for a check that runs
+    before any view, whose answer depends on the route alone (CSRF, the two-factor gate)."""
     for route in routes():
         rule = rule_for(route)
         assert rule is not None, (
             f"{route.pattern!r} has no entry in RULES: say who may use it before it ships"
         )
         cases = admin_cases(route, world) if route.in_admin else rule.cases(world)
-        for case in cases:
+        for case in cases[:1] if one_case_per_route else cases:
             yield route, rule, case, path_of(route, case.kwargs)
 
 
@@ -212,19 +216,19 @@ def tables_written() -> Iterator[set[str]]:
     written.discard("django_session")
 
 
-# (path, query string) -> the methods its view accepts.
-_ACCEPTED_METHODS: dict[tuple[str, str], list[str]] = {}
+# Route pattern -> the methods its view accepts.
+_ACCEPTED_METHODS: dict[str, list[str]] = {}
 
 
-def accepted_methods(probe: Client, path: str, query: dict) -> list[str]:
+def accepted_methods(probe: Client, route: Route, path: str, query: dict) -> list[str]:
     """The methods the route's view accepts: a signed-in user meets the method check before any
-    permission check, so a 405 for them means the view refuses the method. Asked once per path:
-    the answer is the view's, the same whoever asks and in every world."""
-    key = (path, urlencode(query))
-    if key not in _ACCEPTED_METHODS:
-        _ACCEPTED_METHODS[key] = [
+    permission check, so a 405 for them means the view refuses the method. Asked once per route,
+    at the first path that fills it: the answer is the view's, the same whatever object fills
+    the route, whoever asks and in every world."""
+    if route.pattern not in _ACCEPTED_METHODS:
+        _ACCEPTED_METHODS[route.pattern] = [
             method
             for method in METHODS
             if send(client_with_cookies(probe.cookies), method, path, query).status_code != 405
         ]
-    return _ACCEPTED_METHODS[key]
+    return _ACCEPTED_METHODS[route.pattern]

@@ -47,7 +47,7 @@ def test_it_answers_every_cell_of_the_matrix_as_the_policy_says(world, signed_in
     user = users(world, persona)
     failures: list[str] = []
     for route, rule, case, path in cells(world):
-        for method in accepted_methods(probe, path, case.query):
+        for method in accepted_methods(probe, route, path, case.query):
             where = f"{persona} {method} {path} ({case.label or route.pattern})"
             with tables_written() as written:
                 response = send(client_with_cookies(template.cookies), method, path, case.query)
