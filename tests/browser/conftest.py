@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django_otp.oath import TOTP, totp
 from playwright.sync_api import expect
 
 from governance import permissions, selectors
-from tests.conftest import PASSWORD, services_missing, verified_device
+from tests.conftest import PASSWORD, login, services_missing, verified_device
 
 CHROMIUM = Path(os.environ.get("GOVERNANCE_TEST_CHROMIUM", "/usr/bin/chromium"))
 
@@ -60,6 +62,27 @@ def sign_in_through_the_form(page, user) -> None:
     if needs_second_factor:
         page.get_by_label("Code").fill(unspent_code(selectors.authenticator_of(user)))
         page.get_by_role("button", name="Verify").click()
+
+
+def sign_in_with_a_session(context, base_url: str, user) -> None:
+    """The session the sign-in form leaves (the authenticator's code given, where the persona
+    needs one), made as `tests.conftest.login` makes it and put in the browser's cookie jar:
+    for the journeys about what a signed-in persona does. Signing in through the form, password
+    and code, is walked by test_walkthrough, test_meetings and test_agenda_item_page; here it
+    cost a second a persona."""
+    session = login(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.value,
+                "url": base_url,
+                "httpOnly": settings.SESSION_COOKIE_HTTPONLY,
+                "secure": settings.SESSION_COOKIE_SECURE,
+                "sameSite": settings.SESSION_COOKIE_SAMESITE,
+            }
+        ]
+    )
 
 
 def expect_signed_in(page, user) -> None:

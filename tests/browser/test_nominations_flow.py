@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from nominations import services
 from nominations.models import Criterion, Nomination, NominationKind, NominationStatus, Outcome
-from tests.browser.conftest import expect_signed_in, sign_in_through_the_form
+from tests.browser.conftest import expect_signed_in, sign_in_with_a_session
 from tests.nominations.conftest import Build, Clock
 
 # pytest-base-url (a pytest-playwright dependency) defines its session fixture as a method.
@@ -42,17 +42,16 @@ def nomination(lead, core1, core2, core3, core4, maintainer, nominator, nominee,
 
 @pytest.fixture
 def signed_in(browser: Browser, live_server) -> Iterator[Callable[[object], Page]]:
-    """`signed_in(user)`: a page in a fresh browser context, signed in through the form."""
+    """`signed_in(user)`: a page in a fresh browser context, signed in, on the dashboard."""
     contexts = []
 
     def sign_in(user) -> Page:
         context = browser.new_context(base_url=live_server.url)
         contexts.append(context)
+        sign_in_with_a_session(context, live_server.url, user)
         page = context.new_page()
-        page.goto("/accounts/login/?next=/nominations/")
-        sign_in_through_the_form(page, user)
+        page.goto("/nominations/")
         expect_signed_in(page, user)
-        expect(page).to_have_url(f"{live_server.url}/nominations/")
         return page
 
     yield sign_in

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import sign_in_through_the_form
+from tests.browser.conftest import sign_in_with_a_session
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -63,16 +63,14 @@ class Walk:
     checked: int = 0
 
     def as_(self, name: str, user=None) -> Page:
-        """The persona's page, in its own context; signed in through the form the first time."""
+        """The persona's page, in its own context, signed in the first time (`user` None: the
+        signed-out visitor)."""
         if name not in self.pages:
             context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP)
             context.set_default_timeout(10_000)
-            page = context.new_page()
             if user is not None:
-                page.goto("/accounts/login/")
-                sign_in_through_the_form(page, user)
-                expect(page.locator(".account summary")).to_contain_text(user.username)
-            self.pages[name] = page
+                sign_in_with_a_session(context, self.base_url, user)
+            self.pages[name] = context.new_page()
         return self.pages[name]
 
     def visit(self, name: str, path: str, label: str, status: int = 200) -> Page:
