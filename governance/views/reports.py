@@ -30,7 +30,7 @@ from governance.web import post_action
 @require_GET
 @visible_or_404(permissions.can_view_reports)
 def report_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/reports/index.html")
+    return render(request, "governance/reports/index.html", {"minimum": selectors.MIN_MAINTAINERS})
 
 
 # Activity and emeritus --------------------------------------------------------------------------

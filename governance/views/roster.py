@@ -42,6 +42,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "module": module,
             "maintainers": maintainers,
             "understaffed": selectors.has_too_few_maintainers(module, len(maintainers)),
+            "minimum": selectors.MIN_MAINTAINERS,
             "reviewers": [r for r in roles if r.kind == MODULE_REVIEWER and r.is_active],
             "emeritus": [r for r in roles if not r.is_active and not r.was_moved],
             "moved": [r for r in roles if r.was_moved],

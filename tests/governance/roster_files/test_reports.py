@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from governance import report_selectors, services
+from governance import report_selectors, selectors, services
 from governance.models import (
     AuditEvent,
     ModuleGroup,
@@ -258,6 +258,12 @@ def test_it_offers_the_three_actions_on_the_report(roster, client_for):
     assert 'formaction="/nominations/from-inactive/"' in content
     assert f'formaction="{AGENDA_FROM_INACTIVE}"' in content
     assert content.count('type="checkbox" name="roles"') == 2
+
+
+def test_it_says_on_the_index_how_many_maintainers_a_module_needs(client_for):
+    content = client_for("core1").get("/reports/").content.decode()
+
+    assert f"Fewer than {selectors.MIN_MAINTAINERS} active maintainers" in content
 
 
 # Understaffed and affiliation -----------------------------------------------------------------
