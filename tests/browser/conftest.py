@@ -67,9 +67,9 @@ def sign_in_through_the_form(page, user) -> None:
 def sign_in_with_a_session(context, base_url: str, user) -> None:
     """The session the sign-in form leaves (the authenticator's code given, where the persona
     needs one), made as `tests.conftest.login` makes it and put in the browser's cookie jar:
-    for the journeys about what a signed-in persona does. Signing in through the form, password
-    and code, is walked by test_walkthrough, test_meetings and test_agenda_item_page; here it
-    cost a second a persona."""
+    for the journeys about what a signed-in persona does, where going through the form cost about
+    a second a persona. Signing in through the form, password and code, is walked by
+    test_walkthrough, test_meetings and test_agenda_item_page."""
     session = login(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies(
         [

@@ -71,7 +71,7 @@ def test_it_shows_a_module_with_its_maintainers(client_for, roster, viewer):
     assert person.full_name in content
     assert person.get_absolute_url() in content
     assert person.email not in content  # addresses are private
-    # One maintainer of the MIN_MAINTAINERS a module needs, the number said as the selectors count.
+    # One maintainer, fewer than a module needs; the page names the number the selectors use.
     assert f"understaffed</span> Fewer than {MIN_MAINTAINERS} active maintainers." in content
 
 

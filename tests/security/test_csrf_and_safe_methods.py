@@ -1,8 +1,7 @@
 """Over every route of the matrix: a state-changing request without a CSRF token is refused.
 The check runs before any view, so one object stands for all that fill a route, and three
 personas for all: the signed-out, a core maintainer (who could act) and staff (who reach the
-admin). That GET and HEAD change nothing is checked in
-every cell of the access matrix itself."""
+admin). That GET and HEAD change nothing is checked in every cell of the access matrix itself."""
 
 import pytest
 

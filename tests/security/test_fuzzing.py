@@ -24,8 +24,8 @@ from tests.security.fuzz_targets import (
     route_map,
 )
 from tests.security.fuzzing import fuzz, fuzz_all, fuzz_query, problems_with
-from tests.security.matrix import accepted_methods, path_of, rule_for
-from tests.security.matrix_rules import ADMIN_RULE, RULES
+from tests.security.matrix import accepted_methods, cells, path_of
+from tests.security.matrix_rules import ADMIN_RULE
 
 pytestmark = pytest.mark.django_db
 
@@ -98,13 +98,11 @@ def test_it_answers_hostile_searches_and_exports_with_a_page(world, signed_in):
 def test_it_fuzzes_every_route_that_accepts_post(world, signed_in):
     """A route that starts accepting POST must say here what it reads, so it is fuzzed."""
     probe = signed_in("outsider")
-    posting = set()
-    for pattern, route in route_map().items():
-        if rule_for(route) is ADMIN_RULE:
-            continue
-        for case in RULES[pattern].cases(world)[:1]:
-            if "POST" in accepted_methods(probe, route, path_of(route, case.kwargs), case.query):
-                posting.add(pattern)
+    posting = {
+        route.pattern
+        for route, rule, case, path in cells(world, one_case_per_route=True)
+        if rule is not ADMIN_RULE and "POST" in accepted_methods(probe, route, path, case.query)
+    }
     assert posting - set(TARGETS) == set(), "routes accept POST but are not fuzzed"
     assert set(TARGETS) - posting == set(), "fuzz targets for routes that refuse POST"
 
