@@ -114,17 +114,22 @@ def pytest_collection_modifyitems(config, items):
     """Tests that ask for PostgreSQL or Redis carry the `services` mark, so `-m services` finds
     them all. Browser tests run last: once Playwright's loop runs in the main thread, Django
     refuses ORM calls there, which only the browser tests' conftest allows. Among them the
-    `longest` starts first: started last, it kept one worker busy long after the other ran out
-    of tests."""
+    longest start first (their `slow` mark says how long they take): started in file order,
+    a long one came last and kept one worker busy long after the other ran out of tests."""
     for item in items:
         if {"postgres", "redis_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.services)
     items.sort(
         key=lambda item: (
             item.get_closest_marker("browser") is not None,
-            item.get_closest_marker("longest") is None,
+            -expected_seconds(item),
         )
     )
+
+
+def expected_seconds(item) -> float:
+    slow = item.get_closest_marker("slow")
+    return slow.kwargs["seconds"] if slow else 0
 
 
 def pytest_collection_finish(session):

@@ -40,6 +40,7 @@ def fill_everything(page: Page, round_: int) -> dict[str, str]:
     return typed
 
 
+@pytest.mark.slow(seconds=3)
 @pytest.mark.timeout(120)
 def test_it_keeps_everything_typed_whichever_button_is_used(
     live_server, browser: Browser, core1, core2

@@ -45,6 +45,7 @@ def vote(page: Page, nomination: Nomination) -> None:
     page.get_by_role("button", name="Cast my vote").click()
 
 
+@pytest.mark.slow(seconds=8)
 @pytest.mark.timeout(120)
 def test_it_walks_the_public_pages_and_the_admin_at_both_widths(
     live_server, browser: Browser, lead, core1, core2, core3, module, staff, outsider
@@ -57,8 +58,7 @@ def test_it_walks_the_public_pages_and_the_admin_at_both_widths(
     assert walk.checked == 2 * 15
 
 
-# Started first among the browser tests: the longest of them.
-@pytest.mark.longest
+@pytest.mark.slow(seconds=20)
 @pytest.mark.timeout(180)
 def test_it_walks_a_nomination_from_request_to_feedback_at_both_widths(
     live_server,
@@ -87,6 +87,7 @@ def test_it_walks_a_nomination_from_request_to_feedback_at_both_widths(
     assert walk.checked >= 2 * 20
 
 
+@pytest.mark.slow(seconds=9)
 @pytest.mark.timeout(120)
 def test_it_walks_a_meeting_from_draft_to_published_minutes_at_both_widths(
     live_server, browser: Browser, lead, core1, core2, core3

@@ -35,6 +35,7 @@ def signed_in(browser: Browser, base: str, user) -> Page:
 
 
 @pytest.mark.browser
+@pytest.mark.slow(seconds=5)
 def test_it_takes_minutes_from_import_to_the_redacted_public_page(
     live_server, browser: Browser, tmp_path, lead, core1, core2
 ):

@@ -66,6 +66,7 @@ def vote(page: Page, nomination: Nomination, choice: str, *, button: str = "Cast
     expect(page.get_by_text("Your vote is recorded")).to_be_visible()
 
 
+@pytest.mark.slow(seconds=8)
 def test_it_takes_a_nomination_from_evidence_to_private_feedback(
     live_server, signed_in, nomination, lead, core1, core2, core3, core4, nominee, outsider
 ):
