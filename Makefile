@@ -68,7 +68,7 @@ test: $(STAMP) | $(RUNTIME_DIRS)
 # The per-test timeout grows with the examples (FUZZ_TIMEOUT seconds).
 FUZZ_EXAMPLES ?= 300
 FUZZ_TIMEOUT ?= 3600
-FUZZ_TESTS ?= tests/security/test_fuzzing.py tests/meetings/test_redaction.py \
+FUZZ_TESTS ?= tests/security/world/test_fuzzing.py tests/meetings/test_redaction.py \
 	tests/meetings/minutes_import/test_any_text.py
 fuzz: $(STAMP) | $(RUNTIME_DIRS)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest $(FUZZ_TESTS) --hypothesis-profile=explore \

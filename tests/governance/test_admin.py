@@ -18,7 +18,7 @@ from tests.conftest import verified_device
 from tests.meetings.conftest import CANARIES as MEETING_CANARIES
 from tests.meetings.conftest import canary_meeting  # noqa: F401  (fixture)
 from tests.nominations.conftest import build, clock  # noqa: F401  (fixtures)
-from tests.security.test_admin_canaries import DECLINED_NAME, EMERITUS_REASON
+from tests.security.world.test_admin_canaries import DECLINED_NAME, EMERITUS_REASON
 
 pytestmark = pytest.mark.django_db
 

@@ -12,15 +12,12 @@ through the services as the personas would, with a canary planted in every priva
 | proposal                 | a draft taxonomy proposal                                       |
 
 Which canary each persona may read is `READABLE`; the public and staff may read none of them
-outside the admin, which only staff reach.
+outside the admin, which only staff reach. The tests in world/ start from it.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-import pytest
-from django.core import mail
 from django.test import Client
 from django.test.client import ClientHandler
 
@@ -33,7 +30,6 @@ from meetings.models import (
     DecisionOutcome,
     Meeting,
     MeetingDecision,
-    MeetingStatus,
     Visibility,
 )
 from nominations import services as nomination_services
@@ -46,11 +42,9 @@ from nominations.models import (
     NominationRequest,
     Outcome,
 )
-from tests.conftest import login
 from tests.meetings.conftest import CANARIES as MEETING_CANARIES
-from tests.meetings.conftest import make_canary_meeting, new_meeting
+from tests.meetings.conftest import new_meeting
 from tests.nominations.conftest import Build, build, clock, fresh  # noqa: F401  (fixtures)
-from tests.support.built_once import built_once
 
 PERSONAS = (
     "anonymous",
@@ -304,38 +298,6 @@ def build_world(builder: Build, published: Meeting, staff, outsider) -> World:
     return world
 
 
-@pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """The world, built once for all the tests of a module (building it costs more than most
-    of them; tests/support/built_once.py). Time stays where building left it (past the closed
-    votes' deadlines) until the module is done."""
-    with built_once(django_db_blocker) as built:
-        builder = built.build
-        canary = make_canary_meeting(
-            builder.lead, builder.core1, builder.core2, builder.maintainer, builder.nominee
-        )
-        # Two approvals publish it among the meetings tests' three core maintainers; the
-        # world has five core maintainers, so a majority needs a third.
-        meeting_services.minutes_review(actor=builder.core3, meeting=canary, verdict="approve")
-        canary.refresh_from_db()
-        if canary.status != MeetingStatus.PUBLISHED:
-            raise AssertionError(f"the world's published meeting is {canary.status}")
-        world = build_world(builder, canary, built.persona("staff"), built.persona("outsider"))
-        built.keep_sent_mail()
-        world.sent_mail = built.sent_mail
-        world.builder = builder
-        yield world
-
-
-@pytest.fixture
-def world(module_world, db) -> World:
-    """The module's world, every object read afresh from the database, so that what an earlier
-    test changed in memory (a status, a cached role) does not carry over; the emails sent while
-    building it are in `mail.outbox` again (pytest-django empties it before each test)."""
-    mail.outbox.extend(module_world.sent_mail)
-    return module_world.reloaded()
-
-
 # Loading the middleware makes WhiteNoise scan the static files (about 0.1 s); the matrix makes
 # thousands of requests, so its clients share one handler per CSRF mode.
 HANDLERS = {enforce: ClientHandler(enforce_csrf_checks=enforce) for enforce in (False, True)}
@@ -346,19 +308,3 @@ def client_with_cookies(cookies, *, enforce_csrf_checks: bool = False) -> Client
     client.handler = HANDLERS[enforce_csrf_checks]
     client.cookies = SimpleCookie(cookies)
     return client
-
-
-@pytest.fixture
-def signed_in(world):
-    """`signed_in("core1")`: a client signed in as that persona of the world ("anonymous":
-    signed out)."""
-
-    def make(persona: str, *, enforce_csrf_checks: bool = False) -> Client:
-        client = client_with_cookies(SimpleCookie(), enforce_csrf_checks=enforce_csrf_checks)
-        if persona == "unenrolled":
-            client.force_login(world.user(persona))
-        elif persona != "anonymous":
-            login(client, world.user(persona))
-        return client
-
-    return make

@@ -1,4 +1,4 @@
-"""Sending a hostile post and judging the answer. See `test_fuzzing.py`.
+"""Sending a hostile post and judging the answer. See `world/test_fuzzing.py`.
 
 Every answer must be a success (2xx, or a redirect whose page renders) or a 4xx that says what
 was wrong. Whenever the input was refused (a 4xx, or the form shown again with its errors), no

@@ -1,4 +1,5 @@
-"""A world built once for all the tests of a module, for the modules whose tests all start from it.
+"""A world built once for all the tests of a module (or of a folder: tests/security/world/), for
+the tests that all start from it.
 
 Building nominations through the services, as the personas would, costs more than most tests
 that read what was built. `built_once` builds in a transaction that stays open while the module

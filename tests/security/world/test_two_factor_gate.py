@@ -12,7 +12,7 @@ from governance.middleware import TWO_FACTOR_EXEMPT_VIEWS
 from tests.conftest import verified_device
 from tests.security.conftest import client_with_cookies, leaked_canaries
 from tests.security.matrix import cells
-from tests.security.test_access_matrix import everything_sent, send
+from tests.security.world.test_access_matrix import everything_sent, send
 
 pytestmark = pytest.mark.django_db
 
