@@ -1,8 +1,9 @@
 """The tests of this folder all start from the world of tests/security/conftest.py, built once
 for the whole folder in each test process: pytest-xdist hands a worker its tests in collection
 order, so a worker runs this folder's tests one after another, and builds the world once rather
-than once for each of the six modules. Time stays where building left it (past the closed
-votes' deadlines) until the folder is done."""
+than once for each of the six modules. (A test from elsewhere in between would only cost a second
+build: pytest tears the world down before it.) Time stays where building left it (past the
+closed votes' deadlines) until the folder is done."""
 
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
