@@ -1,342 +1,87 @@
-"""The permission policy: the only module that decides who may see or do what.
+"""Nomination requests, nominations and their evidence, votes, decisions, feedback and
+announcements, proposals and the voting rules.
 
-Deny by default. Role predicates read the roster (active roles), object-level grants are
-django-guardian rows on direct-foreign-key permission tables, checked with global permissions
-ignored so that a model-wide permission never widens an object grant. Other apps' permissions are
-named by codename ("nominations.vote") so this module imports none of them.
-"""
+The nomination is passed in as an object; only its attributes are read here, so that the
+policy depends on no other app."""
 
-import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django_otp import user_has_device
 from guardian.ctypes import get_content_type
-from guardian.shortcuts import (
-    assign_perm,
-    get_objects_for_user,
-    get_users_with_perms,
-    remove_perm,
-)
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from governance.compiled_queries import CompiledQuery
-from governance.models import Module, Person, Role, RoleKind, RoleStatus
-
-User = AbstractBaseUser | AnonymousUser
-
-CORE_KINDS = frozenset({RoleKind.CORE_MAINTAINER, RoleKind.LEAD_CORE_MAINTAINER})
-CACHE_ATTRIBUTE = "_governance_active_role_kinds"
-GRANTS_ATTRIBUTE = "_governance_object_grants"
-
-
-def person_of(user: User) -> Person | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        return None
-
-
-def active_roles(user: User) -> frozenset[tuple[str, int | None]]:
-    """(kind, module id) of the user's active roles, read once per user object (so once per
-    request)."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    cached = getattr(user, CACHE_ATTRIBUTE, None)
-    if cached is None:
-        [rows] = _ACTIVE_ROLES.rows(user.pk)
-        cached = frozenset(rows)
-        setattr(user, CACHE_ATTRIBUTE, cached)
-    return cached
-
-
-# Asked on every signed-in page, so compiled once per process.
-_ACTIVE_ROLES = CompiledQuery(
-    lambda user_id: Role.objects.filter(
-        person__user_id=user_id, status=RoleStatus.ACTIVE
-    ).values_list("kind", "module_id")
+from governance.models import Person, Role, RoleKind, RoleStatus
+from governance.permissions.grants import has_object_permission, objects_granted
+from governance.permissions.roles import (
+    CORE_KINDS,
+    User,
+    active_roles,
+    is_core_maintainer,
+    is_lead_core_maintainer,
+    is_module_maintainer,
+    is_operator,
+    person_of,
 )
-
-
-def active_role_kinds(user: User) -> frozenset[str]:
-    return frozenset(kind for kind, _ in active_roles(user))
-
-
-def is_module_maintainer(user: User, module_id: int | None) -> bool:
-    return (RoleKind.MODULE_MAINTAINER, module_id) in active_roles(user)
-
-
-def forget_cached_access(user: User) -> None:
-    """Drop what this user object remembers of its roles and grants, to read them afresh."""
-    for attribute in (CACHE_ATTRIBUTE, GRANTS_ATTRIBUTE):
-        if hasattr(user, attribute):
-            delattr(user, attribute)
-
-
-def is_core_maintainer(user: User) -> bool:
-    """Active core maintainers, the lead included."""
-    return bool(active_role_kinds(user) & CORE_KINDS)
-
-
-def is_lead_core_maintainer(user: User) -> bool:
-    return RoleKind.LEAD_CORE_MAINTAINER in active_role_kinds(user)
-
-
-def lands_on_dashboard(user: User) -> bool:
-    """Where a sign-in without a `next` ends: core maintainers on their nominations dashboard,
-    where the work waiting for them is; everyone else on the home page."""
-    return is_core_maintainer(user)
-
-
-def is_operator(user: User) -> bool:
-    """Staff who run the site through the admin. Running the site is not a governance role."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
-def requires_two_factor(user: User) -> bool:
-    """Core maintainers read private evidence and ballots, and staff run the site: for them a
-    password alone never opens a session."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_staff or user.is_superuser or is_core_maintainer(user)
-
-
-def has_second_factor(user: User) -> bool:
-    """The code page and the recovery codes page exist for accounts with a confirmed device."""
-    return bool(user.is_authenticated and user_has_device(user, confirmed=True))
-
-
-def may_enroll_authenticator(user: User) -> bool:
-    """The setup page exists for those who need two-factor sign-in and have no authenticator
-    yet. Once there is one, replacing it takes an operator: a password alone must never swap in
-    someone else's."""
-    return requires_two_factor(user) and not has_second_factor(user)
-
-
-def can_change_two_factor(actor: User | None, user: AbstractBaseUser) -> bool:
-    """Enroll an authenticator or replace recovery codes: the account holder alone, or the system
-    (the demo data, the test personas)."""
-    if actor is None:
-        return True
-    return bool(actor.is_authenticated and actor.is_active and actor.pk == user.pk)
-
-
-# Accounts and GitHub sign-in ------------------------------------------------------------------
-
-HIJACK_REFUSAL = (
-    "This GitHub handle belongs on this site to a different GitHub account, which held it "
-    "before. If the handle is now yours, ask the core maintainers to update the roster."
-)
-ACCOUNT_EXISTS_REFUSAL = (
-    "Someone on the roster with this GitHub handle already has an account here. Sign in to it "
-    "and connect GitHub from your account page."
-)
-OTHER_ACCOUNT_REFUSAL = "This GitHub account is connected to another account here."
-
-
-def github_sign_in_refusal(person: Person | None, *, github_id: int, user: User | None) -> str:
-    """Why the GitHub account `github_id` may not sign in as (or connect to) `person`, the
-    roster entry it claims by numeric id or handle; "" when it may. `user` is the account the
-    GitHub account signs in to or is being connected to, None for a first sign-in.
-
-    A handle alone never hands over a roster entry already tied to another GitHub id (a freed
-    handle registered again by someone else), nor one that has its own account here."""
-    if person is None:
-        return ""
-    if person.github_id is not None and person.github_id != github_id:
-        return HIJACK_REFUSAL
-    if person.user_id is not None and (user is None or person.user_id != user.pk):
-        return ACCOUNT_EXISTS_REFUSAL if person.github_id is None else OTHER_ACCOUNT_REFUSAL
-    return ""
-
-
-def can_accept_invitation(user: User, invitation) -> bool:
-    """An invitation is spent by the person it invites, once signed in as them (a GitHub
-    sign-in with their handle links the account to them)."""
-    person = person_of(user)
-    return person is not None and person.pk == invitation.person_id
-
-
-def can_use_account_page(user: User) -> bool:
-    """Every signed-in account manages its own sign-in methods."""
-    return bool(user.is_authenticated and user.is_active)
-
-
-def can_see_contact_status(user: User, nomination) -> bool:
-    """Whether the nominee and nominators have an account or a verified email: the core
-    maintainers who manage the nomination, so that nobody named in it is left out. A proposal
-    names no nominee, and its proposer is a core maintainer, reached as any other."""
-    return nomination.nominee_id is not None and can_manage_nomination(user, nomination)
-
-
-def can_manage_roster(actor: User | None) -> bool:
-    """Grant and retire roles, add people and modules, revise the taxonomy.
-
-    `None` is the system itself: a management command run by whoever operates the server.
-    """
-    if actor is None:
-        return True
-    return is_core_maintainer(actor) or (
-        is_operator(actor) and actor.has_perm("governance.change_role")
-    )
-
-
-def can_reset_two_factor(actor: User | None) -> bool:
-    """Remove someone's authenticator or recovery codes, so that they set up afresh (a lost
-    phone): an operator's duty. Resetting is all operators do with a device; they never read
-    its key or codes."""
-    if actor is None:
-        return True
-    return is_operator(actor) and actor.has_perm("otp_totp.delete_totpdevice")
-
-
-def can_anonymise_person(actor: User | None) -> bool:
-    """Carry out a privacy request: an operator's duty to the person, not a governance decision,
-    so no maintainer role (not even the lead's) grants it. `None` is a management command."""
-    if actor is None:
-        return True
-    return is_operator(actor) and actor.has_perm("governance.change_person")
-
-
-def can_change_module(actor: User | None, module: Module) -> bool:
-    """Edit a module's description and path patterns: whoever manages the roster, or a user
-    granted `change_module` on that one module."""
-    if can_manage_roster(actor):
-        return True
-    return has_object_permission(actor, "governance.change_module", module)
-
-
-def can_edit_voting_rules(actor: User | None) -> bool:
-    """Change a voting rule: staff granted the change permission in the admin, or the system (the
-    demo data, a management command, an accepted rule-change proposal applied by its decider)."""
-    if actor is None:
-        return True
-    return is_operator(actor) and actor.has_perm("nominations.change_votingrule")
-
-
-def can_apply_rule_change(actor: User | None, vote) -> bool:
-    """Change a voting rule by a vote: whoever recorded the acceptance of a rule-change
-    proposal, as part of that decision."""
-    return bool(
-        actor is not None
-        and vote.kind == "rule_change"
-        and vote.outcome == "accepted"
-        and vote.decision.decided_by_id == actor.pk
-    )
-
-
-def can_read_own_inbox(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
-def has_object_permission(user: User, perm: str, obj: Model) -> bool:
-    """Whether `user` holds the object-level grant `perm` ("app.codename") on `obj`, directly
-    or through a group.
-
-    An object's grants are read once per user object (so once per request), however many
-    questions a page asks. Superuser status widens nothing here: only the grant rows count.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return False
-    grants = getattr(user, GRANTS_ATTRIBUTE, None)
-    if grants is None:
-        grants = {}
-        setattr(user, GRANTS_ATTRIBUTE, grants)
-    key = (obj._meta.label, obj.pk)
-    if key not in grants:
-        grants[key] = _codenames_granted(user, obj)
-    return perm.split(".", 1)[-1] in grants[key]
-
-
-def _codenames_granted(user: AbstractBaseUser, obj: Model) -> frozenset[str]:
-    """The codenames of `user`'s direct and group grants on `obj`, in one query (guardian's
-    checker asks two, each built through the ORM)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _grants_sql(type(obj)), (obj.pk, user.pk, obj.pk, user.pk, get_content_type(obj).pk)
-        )
-        return frozenset(codename for (codename,) in cursor.fetchall())
-
-
-@functools.cache
-def _grants_sql(model: type[Model]) -> str:
-    table = connection.ops.quote_name
-    user_grants = get_user_obj_perms_model(model)._meta
-    group_grants = get_group_obj_perms_model(model)._meta
-    memberships = get_user_model()._meta.get_field("groups").remote_field.through._meta
-    return (
-        f"SELECT perm.codename FROM {table(Permission._meta.db_table)} perm "
-        f"WHERE perm.id IN (SELECT grant_.permission_id FROM {table(user_grants.db_table)} grant_ "
-        "WHERE grant_.content_object_id = %s AND grant_.user_id = %s "
-        f"UNION SELECT grant_.permission_id FROM {table(group_grants.db_table)} grant_ "
-        f"INNER JOIN {table(memberships.db_table)} membership "
-        "ON membership.group_id = grant_.group_id "
-        "WHERE grant_.content_object_id = %s AND membership.user_id = %s) "
-        "AND perm.content_type_id = %s"
-    )
-
-
-def objects_granted(user: User, perm: str, queryset):
-    """The objects of `queryset` on which `user` holds `perm` by a direct or group grant."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    return get_objects_for_user(
-        user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
-    )
-
-
-def grant_object_permission(perm: str, user: AbstractBaseUser, obj: Model) -> None:
-    assign_perm(perm, user, obj)
-    forget_cached_access(user)
-
-
-def revoke_object_permission(perm: str, user: AbstractBaseUser, obj: Model) -> None:
-    remove_perm(perm, user, obj)
-    forget_cached_access(user)
-
-
-def grant_object_permission_to_users(perm: str, users: list, obj: Model) -> None:
-    """`grant_object_permission` for many users, in one insert."""
-    assign_perm(perm, users, obj)
-    for user in users:
-        forget_cached_access(user)
-
-
-def revoke_object_permission_from_users(perm: str, users: list, obj: Model) -> None:
-    """`revoke_object_permission` for many users, in one delete."""
-    remove_perm(perm, users, obj)
-    for user in users:
-        forget_cached_access(user)
-
-
-def users_granted(perm: str, obj: Model) -> list:
-    """Active users holding the object-level grant `perm` on `obj` directly (one query)."""
-    codename = perm.split(".", 1)[-1]
-    users = get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False)
-    return [user for user in users if user.is_active]
-
-
-def direct_grants(perm: str, model: type[Model]) -> QuerySet:
-    """The rows of `model`'s direct (not group) object grants of `perm`, to be narrowed to an
-    object and read as values."""
-    app_label, codename = perm.split(".", 1)
-    return get_user_obj_perms_model(model).objects.filter(
-        permission__codename=codename, permission__content_type__app_label=app_label
-    )
-
-
-# Nominations ----------------------------------------------------------------------------------
-# The nomination is passed in as an object; only its attributes are read here, so that this
-# module depends on no other app.
+from governance.permissions.roster import can_view_reports
+
+__all__ = [
+    "OPENER_REFUSAL",
+    "NominationActions",
+    "announcement_release_refusal",
+    "can_add_evidence",
+    "can_answer_consent",
+    "can_apply_rule_change",
+    "can_decide",
+    "can_edit_evidence",
+    "can_edit_voting_rules",
+    "can_manage_nomination",
+    "can_manage_nominations",
+    "can_open_removal_nominations",
+    "can_propose",
+    "can_read_feedback",
+    "can_recuse",
+    "can_release_announcement",
+    "can_second",
+    "can_see_consent_page",
+    "can_see_contact_status",
+    "can_see_outcome",
+    "can_see_receipt_owners",
+    "can_see_turnout",
+    "can_see_vote_verification",
+    "can_see_votes",
+    "can_see_who_voted_what",
+    "can_start_vote",
+    "can_submit_nomination_request",
+    "can_triage_request",
+    "can_verify_vote",
+    "can_view_nomination",
+    "can_view_proposal",
+    "can_view_request",
+    "can_vote",
+    "decide_refusal",
+    "evidence_open_to_invited",
+    "is_nominator",
+    "is_nominee",
+    "is_request_nominee",
+    "is_secret_ballot",
+    "nomination_actions",
+    "nominations_invited_to",
+    "nominations_with_public_vote",
+    "nominator_knows_outcome",
+    "opened_the_vote",
+    "proposals_with_public_vote",
+    "requests_to_triage",
+    "vote_right",
+    "vote_right_holds",
+    "vote_right_of_user_id",
+]
 
 
 def can_submit_nomination_request(user: User) -> bool:
@@ -777,105 +522,35 @@ def nomination_actions(
     )
 
 
-# Reports and exports ---------------------------------------------------------------------------
-# The exported repository files are public data: they are built from the public roster only.
+# Reaching those named, the voting rules, removals -------------------------------------------
 
 
-def can_view_reports(user: User) -> bool:
-    """The activity, staffing, affiliation and taxonomy reports: core maintainers only."""
-    return is_core_maintainer(user)
+def can_see_contact_status(user: User, nomination) -> bool:
+    """Whether the nominee and nominators have an account or a verified email: the core
+    maintainers who manage the nomination, so that nobody named in it is left out. A proposal
+    names no nominee, and its proposer is a core maintainer, reached as any other."""
+    return nomination.nominee_id is not None and can_manage_nomination(user, nomination)
 
 
-def can_propose_taxonomy(user: User) -> bool:
-    """Draft, change and withdraw taxonomy proposals. Applying one is a taxonomy revision, which
-    `can_manage_roster` decides."""
-    return is_core_maintainer(user)
+def can_edit_voting_rules(actor: User | None) -> bool:
+    """Change a voting rule: staff granted the change permission in the admin, or the system (the
+    demo data, a management command, an accepted rule-change proposal applied by its decider)."""
+    if actor is None:
+        return True
+    return is_operator(actor) and actor.has_perm("nominations.change_votingrule")
 
 
-def can_see_repository_sync(user: User) -> bool:
-    """The state of the repository files' pull request (its link, the last sync, the last
-    error): core maintainers, who act on it."""
-    return is_core_maintainer(user)
-
-
-def can_configure_exports(actor: User | None) -> bool:
-    """The export settings and the catch-all merge rules decide who may merge what, so they are
-    changed by whoever manages the roster."""
-    return can_manage_roster(actor)
+def can_apply_rule_change(actor: User | None, vote) -> bool:
+    """Change a voting rule by a vote: whoever recorded the acceptance of a rule-change
+    proposal, as part of that decision."""
+    return bool(
+        actor is not None
+        and vote.kind == "rule_change"
+        and vote.outcome == "accepted"
+        and vote.decision.decided_by_id == actor.pk
+    )
 
 
 def can_open_removal_nominations(user: User) -> bool:
     """Turn the inactive maintainers' report into removal nominations."""
     return can_view_reports(user) and can_manage_nominations(user)
-
-
-# Meetings -------------------------------------------------------------------------------------
-# Meetings, minutes and action items are passed in as objects and only their attributes are
-# read, so that this module depends on no other app. `None` as the actor is the system itself:
-# a management command or a beat scan.
-
-
-def can_manage_meetings(actor: User | None) -> bool:
-    """Create meetings, import minutes, see the drafts."""
-    return actor is None or is_core_maintainer(actor)
-
-
-def can_view_meeting_draft(user: User | None, meeting) -> bool:
-    """The private working copy: agenda, notes with their redaction markup, the review."""
-    return can_manage_meetings(user)
-
-
-def can_edit_minutes(actor: User | None, meeting) -> bool:
-    return can_manage_meetings(actor)
-
-
-def can_review_minutes(user: User, meeting) -> bool:
-    """Approve or object: core maintainers (people, never the system), while in review."""
-    return meeting.is_in_review and user is not None and is_core_maintainer(user)
-
-
-def can_publish_minutes(actor: User | None, meeting) -> bool:
-    """Asks who may publish; whether the review allows it yet is the review policy's answer."""
-    return can_manage_meetings(actor)
-
-
-def can_retract_minutes(actor: User | None, version) -> bool:
-    """Replace a published version with a notice of its retraction: any one core maintainer,
-    never the system. Unlike publishing, it needs no majority: it takes text out of public view
-    and publishes nothing, and a leak must come down at once. The other core maintainers are
-    told, and whatever is published next goes through review again."""
-    return actor is not None and is_core_maintainer(actor)
-
-
-def can_search_private_notes(user: User) -> bool:
-    return is_core_maintainer(user)
-
-
-def can_see_own_action_items(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
-def is_action_item_owner(user: User, action_item) -> bool:
-    return bool(user.is_authenticated and action_item.owners.filter(user_id=user.pk).exists())
-
-
-def can_update_action_item_status(actor: User | None, action_item) -> bool:
-    """Owners mark their own action items done; core maintainers any."""
-    return can_manage_meetings(actor) or is_action_item_owner(actor, action_item)
-
-
-# Outside services -----------------------------------------------------------------------------
-
-
-def can_retry_forum_post(actor: User | None) -> bool:
-    """Ask the forum again after it refused a post: core maintainers, who see the error."""
-    return actor is not None and is_core_maintainer(actor)
-
-
-def can_see_forum_errors(user: User) -> bool:
-    return can_retry_forum_post(user)
-
-
-def can_configure_webhooks(actor: User | None) -> bool:
-    """Webhook endpoints are part of running the site: the operators set them up in the admin."""
-    return actor is not None and is_operator(actor)
